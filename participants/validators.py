@@ -15,11 +15,11 @@ def check_digit(digits: str) -> int | None:
     """The check digit of the first 11 digits; ``None`` when the number is never issued."""
     values = [int(c) for c in digits[:11]]
     first = sum(weight * value for weight, value in zip(range(1, 12), values, strict=True)) % 11
-    if first != 10:  # noqa: PLR2004
+    if first != 10:
         return first
     weights = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
     second = sum(weight * value for weight, value in zip(weights, values, strict=True)) % 11
-    return None if second == 10 else second  # noqa: PLR2004
+    return None if second == 10 else second
 
 
 def _validate_format_and_check_digit(value: str, *, kind: str) -> None:
@@ -70,7 +70,7 @@ def validate_iin(value: str) -> None:
 def validate_bin(value: str) -> None:
     _validate_format_and_check_digit(value, kind="BIN")
     month = int(value[2:4])
-    if not 1 <= month <= 12:  # noqa: PLR2004
+    if not 1 <= month <= 12:
         raise ValidationError(
             _("BIN %(value)s has month %(month)s in its registration date."),
             code="registration_month",

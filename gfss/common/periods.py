@@ -34,6 +34,6 @@ def months_between(first: date, last: date) -> int:
 def parse_period(text: str) -> date:
     """``YYYY-MM`` to a period; ``ValueError`` when malformed."""
     year, month = text.split("-")
-    if len(year) != 4 or len(month) != 2:  # noqa: PLR2004
+    if len(year) != 4 or len(month) != 2:
         raise ValueError(text)
     return date(int(year), int(month), 1)

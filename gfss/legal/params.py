@@ -158,7 +158,9 @@ def parse_value(raw: Any) -> ParameterValue:
     return Decimal(str(raw))
 
 
-def parameters_from_yaml_data(data: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[ParameterInForce]]]:
+def parameters_from_yaml_data(
+    data: list[dict[str, Any]],
+) -> list[tuple[dict[str, Any], list[ParameterInForce]]]:
     """The data file's entries: each parameter's attributes and its dated values."""
     result = []
     for entry in data:

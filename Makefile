@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make run` (demo on SQLite, tasks inline) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install messages migrate demo bench bench-import bench-calc bench-ui bench-batch worker
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_parameters
+	DEBUG=1 $(PY) manage.py seed_demo --participants 3000 --seed 1 --if-empty
+
+run: demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages -l kk -l ru -l en --ignore ".venv/*" --ignore "staticfiles/*"
+	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+worker: install
+	$(BIN)/celery -A gfss worker -l info
+
+bench: bench-import bench-calc bench-ui bench-batch

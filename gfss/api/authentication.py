@@ -1,0 +1,35 @@
+"""Partner systems authenticate with a token; the token's hash is all that is stored."""
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+
+class PartnerTokenAuthentication(authentication.TokenAuthentication):
+    keyword = "Token"
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        from gfss.org.selectors import partner_client_get_by_token
+
+        client = partner_client_get_by_token(token=key)
+        if client is None:
+            raise exceptions.AuthenticationFailed("Invalid or inactive partner token.")
+        return client.user, client
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        return super().authenticate(request)
+
+
+class PartnerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "gfss.api.authentication.PartnerTokenAuthentication"
+    name = "partnerToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` issued to a partner system with its scopes.",
+        }

@@ -1,0 +1,53 @@
+"""Reads of the dated parameters: always as of a date, never a silent default."""
+
+from datetime import date
+from decimal import Decimal
+
+from gfss.legal.models import ParameterValue
+from gfss.legal.params import (
+    ParameterInForce,
+    ParameterNotInForce,
+    ParameterSet,
+    Scale,
+    UnknownParameter,
+)
+from gfss.legal.params import (
+    ParameterValue as Value,
+)
+
+
+def plain(value: Decimal) -> Decimal:
+    """Drop the column's trailing zeros without turning 85000 into 8.5E+4."""
+    normalized = value.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
+def _in_force(row: ParameterValue, code: str) -> ParameterInForce:
+    value: Value = Scale.from_data(row.scale) if row.scale is not None else plain(row.value)
+    return ParameterInForce(
+        code=code, value=value, valid_from=row.valid_from, legal_ref=row.legal_ref, tag=row.tag
+    )
+
+
+def parameter_get(code: str, *, on: date) -> ParameterInForce:
+    """The value of ``code`` in force on ``on`` with its source; raises when there is none."""
+    row = (
+        ParameterValue.objects.filter(parameter__code=code, valid_from__lte=on)
+        .order_by("-valid_from")
+        .first()
+    )
+    if row is not None:
+        return _in_force(row, code)
+    if not ParameterValue.objects.filter(parameter__code=code).exists():
+        raise UnknownParameter(code)
+    raise ParameterNotInForce(code, on)
+
+
+def parameter_value(code: str, *, on: date) -> Value:
+    return parameter_get(code, on=on).value
+
+
+def parameter_set() -> ParameterSet:
+    """Every value of every parameter in one query, for calculations in bulk."""
+    rows = ParameterValue.objects.select_related("parameter").all()
+    return ParameterSet.of(_in_force(row, row.parameter.code) for row in rows)

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from gfss.org.models import Branch, PartnerClient, Region, StaffProfile
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_kk", "name_ru", "name_en", "is_city", "valid_from"]
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ru", "region"]
+    list_select_related = ["region"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "branch", "role"]
+    list_filter = ["role", "branch"]
+    list_select_related = ["user", "branch"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(PartnerClient)
+class PartnerClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "scopes", "is_active", "created_at"]
+    readonly_fields = ["user", "token_hash"]
+    fields = ["name", "scopes", "is_active", "user", "token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A token is shown once, at issue: `manage.py partner_create NAME --scope ...`.
+        return False

@@ -1,0 +1,111 @@
+"""Reference data every installation has: regions, branches, role groups; staff and partners."""
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from gfss.common.exceptions import ApplicationError
+from gfss.org.models import Branch, PartnerClient, Region, Role, StaffProfile
+from gfss.org.regions import ABAI_ULYTAU_ZHETYSU_FORMED, CENTRAL_OFFICE, REGIONS, branch_names
+from gfss.org.roles import ROLE_PERMISSIONS
+
+
+@transaction.atomic
+def regions_and_branches_setup() -> None:
+    for data in REGIONS:
+        region, _ = Region.objects.update_or_create(
+            code=data["code"],
+            defaults={
+                "name_kk": data["kk"],
+                "name_ru": data["ru"],
+                "name_en": data["en"],
+                "is_city": bool(data.get("city")),
+                "valid_from": ABAI_ULYTAU_ZHETYSU_FORMED if data.get("new") else None,
+                "population_share": Decimal(str(data["share"])),
+            },
+        )
+        Branch.objects.update_or_create(
+            code=f"B{region.code}", defaults={"region": region, **branch_names(data)}
+        )
+    Branch.objects.update_or_create(
+        code=CENTRAL_OFFICE["code"],
+        defaults={
+            "region": None,
+            "name_kk": CENTRAL_OFFICE["kk"],
+            "name_ru": CENTRAL_OFFICE["ru"],
+            "name_en": CENTRAL_OFFICE["en"],
+        },
+    )
+
+
+@transaction.atomic
+def role_groups_setup() -> None:
+    # Permissions of apps migrated after this one may not exist yet: create them all first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)
+
+
+@transaction.atomic
+def staff_user_create(
+    *, username: str, password: str, branch: Branch, role: str, **user_fields: Any
+) -> Any:
+    if role not in Role.values:
+        raise ApplicationError(f"Unknown role {role!r}.", code="role_unknown")
+    if role in {Role.ANALYST, Role.REFUND_OFFICER} and not branch.is_central:
+        raise ApplicationError(
+            "Central analysts and refund officers belong to the central office.",
+            code="role_branch_mismatch",
+        )
+    user_model = get_user_model()
+    user = user_model.objects.create_user(
+        username=username,
+        password=password,
+        is_staff=role == Role.ADMINISTRATOR,
+        **user_fields,
+    )
+    StaffProfile.objects.create(user=user, branch=branch, role=role)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    client: PartnerClient
+    token: str  # shown once; only its hash is stored
+
+
+@transaction.atomic
+def partner_client_create(*, name: str, scopes: list[str]) -> IssuedToken:
+    from gfss.api.permissions import Scope
+
+    unknown = sorted(set(scopes) - set(Scope.ALL))
+    if unknown:
+        raise ApplicationError(
+            f"Unknown scopes: {', '.join(unknown)}.",
+            code="scope_unknown",
+            extra={"scopes": unknown},
+        )
+    user = get_user_model().objects.create_user(username=f"partner:{name}"[:150])
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    token = secrets.token_urlsafe(32)
+    client = PartnerClient.objects.create(
+        name=name, user=user, token_hash=PartnerClient.hash_token(token), scopes=sorted(scopes)
+    )
+    return IssuedToken(client=client, token=token)
