@@ -1,0 +1,40 @@
+"""Demo staff: one user per role, for the demo and the browser tests."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from gfss.org.models import Branch, Role
+from gfss.org.services import staff_user_create
+
+DEMO_PASSWORD = "demo-gfss-2022"  # noqa: S105  # the demo only; printed by seed_demo
+DEMO_USERS = [
+    ("specialist", Role.SPECIALIST, "B75", "Айгүл", "Серікбаева"),
+    ("specialist2", Role.SPECIALIST, "B75", "Марат", "Омаров"),
+    ("head", Role.HEAD, "B75", "Динара", "Қасымова"),
+    ("astana", Role.SPECIALIST, "B71", "Ерлан", "Ахметов"),
+    ("refunds", Role.REFUND_OFFICER, "HQ", "Анна", "Иванова"),
+    ("analyst", Role.ANALYST, "HQ", "Асқар", "Төлеуов"),
+    ("admin", Role.ADMINISTRATOR, "HQ", "Жанар", "Нұрланова"),
+]
+
+
+@transaction.atomic
+def demo_staff_create() -> list[tuple[str, str, str]]:
+    user_model = get_user_model()
+    result = []
+    for username, role, branch_code, first, last in DEMO_USERS:
+        branch = Branch.objects.get(code=branch_code)
+        if not user_model.objects.filter(username=username).exists():
+            user = staff_user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                branch=branch,
+                role=role,
+                first_name=first,
+                last_name=last,
+            )
+            if role == Role.ADMINISTRATOR:
+                user.is_superuser = True
+                user.save(update_fields=["is_superuser"])
+        result.append((username, Role(role).label, branch.name_en))
+    return result

@@ -1,0 +1,50 @@
+"""Generate a deterministic demo population and the demo staff logins."""
+
+import argparse
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
+from participants.demo import population_generate
+from participants.models import Person
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic participants, payers, family links and demo staff users."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--participants", type=_positive, default=3000, help="how many persons (>= 1)"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when persons exist")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["participants"] > 10_000_000:
+            raise CommandError("--participants must be at most 10,000,000.")
+        if options["if_empty"] and Person.objects.exists():
+            self.stdout.write("Demo data already present; nothing generated.")
+        else:
+            started = time.monotonic()
+            population = population_generate(
+                participants=options["participants"],
+                seed=options["seed"],
+                today=timezone.localdate(),
+            )
+            self.stdout.write(
+                f"{population.persons} persons, {population.payers} payers, "
+                f"{population.family_links} family links in {time.monotonic() - started:.1f} s"
+            )
+        users = demo_staff_create()
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+        for username, role, branch in users:
+            self.stdout.write(f"  {username:<14} {role:<24} {branch}")
