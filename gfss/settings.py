@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "participants",
     "contributions",
     "benefits",
+    "benefits.payouts",
     "refunds",
     "reporting",
 ]

@@ -1,0 +1,3 @@
+from benefits.models.awards import Award, AwardAmount, BenefitType
+
+__all__ = ["Award", "AwardAmount", "BenefitType"]

@@ -1,0 +1,124 @@
+"""Awards: what a decision grants, as a dated series of amounts (never rewritten)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from gfss.common.models import TimeStampedModel
+from gfss.common.money import money_field
+
+
+class BenefitType(models.TextChoices):
+    DISABILITY = "disability", _("Loss of working capacity")
+    BREADWINNER = "breadwinner", _("Loss of breadwinner")
+    JOB_LOSS = "job_loss", _("Loss of job")
+    MATERNITY = "maternity", _("Pregnancy and childbirth")
+    ADOPTION = "adoption", _("Adoption of a newborn")
+    CHILDCARE = "childcare", _("Childcare")
+
+
+LUMP_SUM_BENEFITS = frozenset({BenefitType.MATERNITY, BenefitType.ADOPTION})
+
+
+class Award(TimeStampedModel):
+    """A granted benefit: monthly from ``start_date`` to ``end_date`` (exclusive), or a lump sum.
+
+    ``end_date`` None means open-ended (disability to pension age is set explicitly; breadwinner
+    runs while dependents qualify). The amounts live in ``AwardAmount``.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        TERMINATED = "terminated", _("Terminated")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        "participants.Person", on_delete=models.PROTECT, related_name="awards"
+    )
+    benefit = models.CharField(max_length=16, choices=BenefitType)
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="awards")
+    right_date = models.DateField()
+    assigned_on = models.DateField()
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    lump_sum = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.ACTIVE)
+    terminated_on = models.DateField(null=True, blank=True)
+    termination_reason = models.CharField(max_length=200, blank=True, default="")
+    calculation = models.JSONField(default=dict, blank=True, help_text=_("Result and trace"))
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        indexes = [
+            models.Index(fields=["benefit", "status"], name="benefits_award_benefit_status"),
+            models.Index(fields=["branch", "status"], name="benefits_award_branch_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "suspended", "terminated"]),
+                name="benefits_award_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(benefit__in=[b.value for b in BenefitType]),
+                name="benefits_award_benefit_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="benefits_award_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_benefit_display()} {self.uuid}"
+
+
+class AwardAmount(TimeStampedModel):
+    """The monthly amount (or the lump sum) in force from ``valid_from``; append-only.
+
+    The amount for a month is the row with the latest ``valid_from`` on or before it (ties:
+    the latest row). A dated event adds one row per award it changes, once.
+    """
+
+    class Reason(models.TextChoices):
+        ASSIGNMENT = "assignment", _("Assignment")
+        RECALCULATION = "recalculation", _("Recalculation")
+        INDEXATION = "indexation", _("Indexation")
+        COEFFICIENT = "coefficient", _("Coefficient change")
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="amounts")
+    valid_from = models.DateField()
+    gross = money_field()
+    opv = money_field()
+    net = money_field()
+    reason = models.CharField(max_length=16, choices=Reason)
+    comment = models.CharField(max_length=300, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("award amount")
+        verbose_name_plural = _("award amounts")
+        indexes = [models.Index(fields=["award", "valid_from"], name="benefits_amount_award_from")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gross__gte=0), name="benefits_awardamount_gross_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(gross=F("opv") + F("net")), name="benefits_awardamount_gross_is_opv_net"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    reason__in=["assignment", "recalculation", "indexation", "coefficient"]
+                ),
+                name="benefits_awardamount_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} from {self.valid_from}: {self.gross}"
