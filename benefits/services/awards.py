@@ -1,0 +1,57 @@
+"""Creating awards and appending to their amount series."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from benefits.models import Award, AwardAmount, BenefitType
+from benefits.models.awards import LUMP_SUM_BENEFITS
+from gfss.common.exceptions import ApplicationError
+from gfss.common.money import round_kzt
+
+
+@transaction.atomic
+def award_create(
+    *,
+    person: Any,
+    benefit: str,
+    branch: Any,
+    right_date: date,
+    assigned_on: date,
+    start_date: date,
+    end_date: date | None,
+    gross: Decimal,
+    opv: Decimal,
+    actor: Any | None,
+    calculation: dict[str, Any] | None = None,
+) -> Award:
+    """An active award with its first amount (the assignment)."""
+    if benefit not in BenefitType.values:
+        raise ApplicationError(f"No benefit with code {benefit!r} exists.", code="benefit_unknown")
+    if gross <= 0:
+        raise ApplicationError("An award needs a positive amount.", code="amount_not_positive")
+    award = Award(
+        person=person,
+        benefit=benefit,
+        branch=branch,
+        right_date=right_date,
+        assigned_on=assigned_on,
+        start_date=start_date,
+        end_date=end_date,
+        lump_sum=benefit in LUMP_SUM_BENEFITS,
+        calculation=calculation or {},
+    )
+    award.full_clean()
+    award.save()
+    AwardAmount.objects.create(
+        award=award,
+        valid_from=start_date,
+        gross=round_kzt(gross),
+        opv=round_kzt(opv),
+        net=round_kzt(gross) - round_kzt(opv),
+        reason=AwardAmount.Reason.ASSIGNMENT,
+        created_by=actor,
+    )
+    return award
