@@ -1,0 +1,202 @@
+"""What every benefit calculation shares: the СМД step, the КСУ step, the gross/OPV/net split.
+
+A ``Calculation`` is the working state of one calculation: the facts, the parameters in force
+on the date of the right (rules.md §1), the trace, and the summary figures a ``Result`` reports.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import TypeVar
+
+from benefits.rules.errors import FactInvalidError, FactMissingError
+from benefits.rules.facts import Facts, average_income
+from benefits.rules.result import REFUSAL_MESSAGES, Benefit, RefusalReason, Result
+from benefits.rules.trace import Trace
+from gfss.common.money import ZERO, round_kzt
+from gfss.legal.params import ParameterInForce, ParameterSet
+
+T = TypeVar("T")
+
+# СМД is taken over 24 months for disability, breadwinner, job loss and childcare [V]
+# (Arts. 118, 181, 240, 85); 12 for maternity and adoption (Art. 78).
+LONG_TERM_AVERAGE_MONTHS = 24
+
+
+def require(value: T | None, *, fact: str) -> T:
+    if value is None:
+        raise FactMissingError(fact)
+    return value
+
+
+class Calculation:
+    def __init__(
+        self, benefit: Benefit, facts: Facts, *, params: ParameterSet, lump_sum: bool = False
+    ) -> None:
+        self.benefit = benefit
+        self.facts = facts
+        self.params = params
+        self.lump_sum = lump_sum
+        self.trace = Trace()
+        self.avg_monthly_income = ZERO
+        self.stazh_months = facts.stazh_months
+        self.ksu: Decimal | None = None
+        self.months: int | None = None
+        if facts.stazh_months is not None and facts.stazh_months < 0:
+            raise FactInvalidError("stazh_months", facts.stazh_months)
+
+    def param(self, code: str) -> ParameterInForce:
+        """The value in force on the date the right arises (rules.md §1)."""
+        return self.params.get(code, on=self.facts.right_date)
+
+    def average_income(self, *, months: int) -> Decimal:
+        """СМД over ``months`` months: given directly, or derived from the monthly incomes."""
+        facts = self.facts
+        if facts.avg_monthly_income is not None:
+            value = facts.avg_monthly_income
+            self.trace.add(
+                "avg_monthly_income", formula="СМД (given)", values={"СМД": value}, result=value
+            )
+        elif facts.monthly_incomes is not None:
+            value = average_income(
+                facts.monthly_incomes, right_date=facts.right_date, months=months
+            )
+            self.trace.add(
+                "avg_monthly_income",
+                formula=f"Σ income of the {months} months before the month of the right / {months}",
+                values={"N": months, "right_date": facts.right_date},
+                result=value,
+            )
+        else:
+            raise FactMissingError("avg_monthly_income")
+        if value < 0:
+            raise FactInvalidError("avg_monthly_income", value)
+        self.avg_monthly_income = value
+        return value
+
+    def stazh(self) -> int:
+        stazh = require(self.stazh_months, fact="stazh_months")
+        self.trace.add("stazh_months", formula="стаж", values={"стаж": stazh}, result=stazh)
+        return stazh
+
+    def coefficient_ksu(self, *, code: str, stazh: int) -> Decimal | None:
+        """КСУ for ``stazh`` months from the scale ``code``; ``None`` below its first bracket."""
+        scale = self.param(code)
+        ksu = scale.scale.lookup(stazh)
+        self.trace.add(
+            "ksu", formula="КСУ(стаж)", values={"стаж": stazh}, parameters=[scale], result=ksu
+        )
+        self.ksu = ksu
+        return ksu
+
+    def long_term_amount(
+        self,
+        *,
+        prefix: str,
+        factor_name: str,
+        factor: Callable[["Calculation"], tuple[Decimal, list[ParameterInForce]]],
+        withhold_opv: bool,
+    ) -> Result:
+        """Disability and breadwinner: (СМД24 − d × МЗП) × КЗД × factor × КСУ (§4.1, §4.2).
+
+        ``factor`` returns КУТ or КИ and the parameters it came from, adding its own trace step.
+        """
+        avg = self.average_income(months=LONG_TERM_AVERAGE_MONTHS)
+        stazh = self.stazh()
+        ksu = self.coefficient_ksu(code="stazh.coefficient.long_term", stazh=stazh)
+        if ksu is None:
+            return self.refuse(RefusalReason.STAZH_BELOW_MINIMUM)
+        share = self.param(f"{prefix}.mzp_deduction_share")
+        mzp = self.param("mzp")
+        base = avg - share.decimal * mzp.decimal
+        self.trace.add(
+            "income_less_deduction",
+            formula="СМД − d × МЗП",
+            values={"СМД": avg, "d": share.decimal, "МЗП": mzp.decimal},
+            parameters=[share, mzp],
+            result=base,
+        )
+        coefficient, factor_parameters = factor(self)
+        replacement = self.param(f"{prefix}.replacement")
+        gross = base * replacement.decimal * coefficient * ksu
+        return self.pay(
+            gross,
+            formula=f"(СМД − d × МЗП) × КЗД × {factor_name} × КСУ",
+            values={
+                "СМД − d × МЗП": base,
+                "КЗД": replacement.decimal,
+                factor_name: coefficient,
+                "КСУ": ksu,
+            },
+            parameters=[replacement, *factor_parameters],
+            withhold_opv=withhold_opv,
+        )
+
+    def refuse(self, reason: RefusalReason) -> Result:
+        message = REFUSAL_MESSAGES[reason]
+        self.trace.add("refusal", formula=str(reason), values={"reason": reason}, result=reason)
+        return self._result(
+            refusal_reason=reason, refusal_message=dict(message), gross=ZERO, opv=ZERO, net=ZERO
+        )
+
+    def pay(
+        self,
+        gross: Decimal,
+        *,
+        formula: str,
+        values: Mapping[str, object],
+        parameters: Iterable[ParameterInForce],
+        withhold_opv: bool,
+    ) -> Result:
+        """Round the gross, then split OPV and net (rules.md §3.3-3.4); refuse if not positive."""
+        rounded = round_kzt(gross)
+        self.trace.add(
+            "gross", formula=formula, values=values, parameters=parameters, result=rounded
+        )
+        if rounded <= 0:
+            return self.refuse(RefusalReason.AMOUNT_NOT_POSITIVE)
+        if withhold_opv:
+            rate = self.param("benefit.opv_rate")
+            opv = round_kzt(rounded * rate.decimal)
+            self.trace.add(
+                "opv",
+                formula="round(gross × benefit.opv_rate)",
+                values={"gross": rounded},
+                parameters=[rate],
+                result=opv,
+            )
+        else:
+            opv = ZERO
+            self.trace.add("opv", formula="0 (not withheld from this benefit)", result=opv)
+        net = rounded - opv
+        self.trace.add(
+            "net", formula="gross − OPV", values={"gross": rounded, "OPV": opv}, result=net
+        )
+        return self._result(
+            refusal_reason=None, refusal_message=None, gross=rounded, opv=opv, net=net
+        )
+
+    def _result(
+        self,
+        *,
+        refusal_reason: RefusalReason | None,
+        refusal_message: dict[str, str] | None,
+        gross: Decimal,
+        opv: Decimal,
+        net: Decimal,
+    ) -> Result:
+        return Result(
+            benefit=str(self.benefit),
+            right_date=self.facts.right_date,
+            eligible=refusal_reason is None,
+            refusal_reason=None if refusal_reason is None else str(refusal_reason),
+            refusal_message=refusal_message,
+            avg_monthly_income=self.avg_monthly_income,
+            stazh_months=self.stazh_months,
+            ksu=self.ksu,
+            months=self.months,
+            gross=gross,
+            opv=opv,
+            net=net,
+            trace=self.trace.steps,
+            lump_sum=self.lump_sum,
+        )

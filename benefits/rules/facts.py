@@ -1,0 +1,117 @@
+"""The facts a benefit is calculated from, and how they are derived from contributions.
+
+The golden runner and the database path both derive the average monthly income (СМД) and the
+participation length (стаж) with the functions below, so that there is one reading of rules.md
+§3.1-3.2.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from gfss.common.periods import add_months, month_start
+from gfss.legal.params import ParameterSet
+
+# Participation is counted from the first month of compulsory social insurance [D-5].
+STAZH_START = date(2005, 1, 1)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """Social contributions one payer paid for one person for one month (``period``)."""
+
+    payer: str
+    period: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a claim states. Facts a benefit does not use are ignored by it.
+
+    ``avg_monthly_income`` given directly wins over the one derived from ``monthly_incomes``
+    (period -> income, see ``income_from_contributions``). ``has_contribution_in_window``
+    ``None`` means: derive it from ``monthly_incomes``, or, without them, take it as met.
+    """
+
+    right_date: date
+    avg_monthly_income: Decimal | None = None
+    stazh_months: int | None = None
+    monthly_incomes: Mapping[date, Decimal] | None = field(default=None, hash=False)
+    degree: Decimal | None = None
+    dependents: int | None = None
+    days: int | None = None
+    birth_order: int | None = None
+    previous_job_loss_months: int = 0
+    has_contribution_in_window: bool | None = None
+
+
+def income_from_contributions(
+    contributions: Iterable[Contribution], *, params: ParameterSet
+) -> dict[date, Decimal]:
+    """Income per month implied by the contributions (rules.md §3.1), at full precision.
+
+    Per payer per month: SO ÷ rate of the month, capped at so.object_cap_mzp × MZP of the
+    month; then summed over payers. Amounts of one payer for one month are added first, since
+    the cap is on the payer's monthly object. Payers are summed in a fixed order so that the
+    result does not depend on the order of the contributions, not even in the last digit.
+    For СМД only the months of the window matter; the database path may pass just those.
+    """
+    per_payer: defaultdict[tuple[date, str], Decimal] = defaultdict(Decimal)
+    for contribution in contributions:
+        per_payer[(_period(contribution.period), contribution.payer)] += contribution.amount
+
+    rates: dict[date, Decimal] = {}
+    caps: dict[date, Decimal] = {}
+    incomes: dict[date, Decimal] = {}
+    for (period, _payer), amount in sorted(per_payer.items()):
+        # A month whose contributions were all reversed or refunded brings no income.
+        if amount <= 0:
+            continue
+        if period not in rates:
+            rates[period] = params.get("so.rate", on=period).decimal
+            caps[period] = (
+                params.get("so.object_cap_mzp", on=period).decimal
+                * params.get("mzp", on=period).decimal
+            )
+        income = min(amount / rates[period], caps[period])
+        incomes[period] = incomes.get(period, Decimal(0)) + income
+    return incomes
+
+
+def _period(day: date) -> date:
+    # Periods are normally stored as the 1st already; skip the copy then (batch speed).
+    return day if day.day == 1 else month_start(day)
+
+
+def window(*, right_date: date, months: int) -> tuple[date, date]:
+    """The half-open period range ``[first, month of the right)`` of ``months`` months."""
+    end = month_start(right_date)
+    return add_months(end, -months), end
+
+
+def average_income(incomes: Mapping[date, Decimal], *, right_date: date, months: int) -> Decimal:
+    """СМД: the income of the ``months`` calendar months before the month of the right ÷ N.
+
+    Always divided by N, however many months had income [V]; not rounded [D-4].
+    """
+    first, end = window(right_date=right_date, months=months)
+    total = sum(
+        (income for period, income in sorted(incomes.items()) if first <= period < end),
+        Decimal(0),
+    )
+    return total / months
+
+
+def stazh_months(periods: Iterable[date], *, right_date: date) -> int:
+    """Distinct months with a contribution, from 2005-01 up to the month of the right [D-5]."""
+    end = month_start(right_date)
+    return len({period for period in map(_period, periods) if STAZH_START <= period < end})
+
+
+def has_income_in_window(incomes: Mapping[date, Decimal], *, right_date: date, months: int) -> bool:
+    """Whether any month of the window before the month of the right has income."""
+    first, end = window(right_date=right_date, months=months)
+    return any(first <= period < end and income > 0 for period, income in incomes.items())
