@@ -1,0 +1,395 @@
+"""Money in: received MT-102 files, payment documents, the contribution ledger, the quarantine
+of rejected lines and the penalties accrued on late payments.
+
+Decisions (recorded here because the schema carries them):
+
+- Every receipt is a ``ReceivedFile`` row, bytes included, whatever its outcome. The same bytes
+  received twice are two receipts; ``sha256`` is therefore indexed, not unique. What must be
+  unique is the loaded document: ``PaymentDocument`` holds the unique constraints (payer +
+  reference + value date, and the hash of the bytes), so the database, not a prior check,
+  decides that a second receipt is a duplicate, even when two imports race.
+- ``ContributionLine`` is an append-only ledger. A refund (future ``refunds`` app) will append a
+  reversal row: negative amount, ``reverses`` pointing at the original line, and the original's
+  period and value date, so that every sum (income, stazh, statements) nets it out with no
+  special case, including the "received before the application date" cut-off.
+- A document whose every line is rejected still loads (status ``partially_accepted`` with no
+  accepted line): the money was paid and must sit in the quarantine until corrected or refunded.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gfss.common.models import TimeStampedModel
+from gfss.common.money import money_field
+
+DOCUMENT_ERROR_CODES = (
+    "format_invalid",
+    "total_mismatch",
+    "currency_invalid",
+    "knp_unsupported",
+    "payer_id_invalid",
+)
+LINE_ERROR_CODES = (
+    "iin_invalid",
+    "birth_date_mismatch",
+    "period_invalid",
+    "amount_invalid",
+    "duplicate_line",
+)
+KNP_CONTRIBUTION = "012"
+KNP_PENALTY = "017"
+
+
+class ReceivedFile(TimeStampedModel):
+    """One receipt of one file, exactly as received, kept for audit whatever became of it."""
+
+    class Source(models.TextChoices):
+        API = "api", _("Partner API")
+        COMMAND = "command", _("Import command")
+        DEMO = "demo", _("Generated demo data")
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received", _("Received, not yet processed")
+        ACCEPTED = "accepted", _("Accepted")
+        PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
+        REJECTED = "rejected", _("Rejected")
+        DUPLICATE = "duplicate", _("Duplicate")
+        FAILED = "failed", _("Failed while loading")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveBigIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome, default=Outcome.RECEIVED
+    )
+    error_code = models.CharField(_("error code"), max_length=32, blank=True, default="")
+    error_message = models.TextField(_("error message"), blank=True, default="")
+    duplicate_of = models.ForeignKey(
+        "PaymentDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicate_receipts",
+        verbose_name=_("duplicate of"),
+    )
+
+    class Meta:
+        verbose_name = _("received file")
+        verbose_name_plural = _("received files")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    outcome__in=[
+                        "received",
+                        "accepted",
+                        "partially_accepted",
+                        "rejected",
+                        "duplicate",
+                        "failed",
+                    ]
+                ),
+                name="contributions_receivedfile_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="rejected") | ~Q(error_code=""),
+                name="contributions_receivedfile_rejected_has_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_outcome_display()})"
+
+
+class PaymentDocument(TimeStampedModel):
+    """A loaded MT-102 payment order: its header and what became of its lines."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.OneToOneField(
+        ReceivedFile, on_delete=models.PROTECT, related_name="document", verbose_name=_("file")
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    reference = models.CharField(_("reference (:20:)"), max_length=16)
+    payer = models.ForeignKey(
+        "participants.Payer",
+        on_delete=models.PROTECT,
+        related_name="payment_documents",
+        verbose_name=_("payer"),
+    )
+    # As written in the file: the uniqueness rule must not depend on the registry's row.
+    payer_idn = models.CharField(_("payer BIN/IIN"), max_length=12)
+    knp = models.CharField(_("KNP"), max_length=3)
+    value_date = models.DateField(_("value date"))
+    order_date = models.DateField(_("order date"), null=True, blank=True)
+    total = money_field(verbose_name=_("document total"))
+    lines_total = models.PositiveIntegerField(_("lines"))
+    lines_accepted = models.PositiveIntegerField(_("lines accepted"))
+    lines_rejected = models.PositiveIntegerField(_("lines rejected"))
+    amount_accepted = money_field(verbose_name=_("amount accepted"))
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True, default="")
+    penalties_assessed_at = models.DateTimeField(_("penalties assessed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment document")
+        verbose_name_plural = _("payment documents")
+        ordering = ["-value_date", "-id"]
+        indexes = [
+            models.Index(fields=["payer", "value_date"], name="contrib_document_payer_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payer_idn", "reference", "value_date"],
+                name="contributions_paymentdocument_unique_reference",
+            ),
+            models.UniqueConstraint(
+                fields=["sha256"], name="contributions_paymentdocument_unique_sha256"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["accepted", "partially_accepted"]),
+                name="contributions_paymentdocument_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(knp__in=[KNP_CONTRIBUTION, KNP_PENALTY]),
+                name="contributions_paymentdocument_knp_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(lines_total=F("lines_accepted") + F("lines_rejected")),
+                name="contributions_paymentdocument_lines_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gt=0)
+                & Q(amount_accepted__gte=0)
+                & Q(amount_accepted__lte=F("total")),
+                name="contributions_paymentdocument_amounts_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.payer_idn} {self.value_date}"
+
+
+class ContributionLine(TimeStampedModel):
+    """One accepted payment for one person for one month: the append-only ledger.
+
+    Indexes are few on purpose (this table takes tens of millions of rows a year and is loaded
+    with COPY): the FKs reuse the composite indexes that lead with them.
+    """
+
+    class Kind(models.TextChoices):
+        CONTRIBUTION = "contribution", _("Social contribution (KNP 012)")
+        PENALTY = "penalty", _("Penalty (KNP 017)")
+
+    # Overrides the inherited indexed column: nothing queries lines by creation time.
+    created_at = models.DateTimeField(auto_now_add=True)
+    document = models.ForeignKey(
+        PaymentDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        db_index=False,
+        verbose_name=_("document"),
+    )
+    person = models.ForeignKey(
+        "participants.Person",
+        on_delete=models.PROTECT,
+        related_name="contribution_lines",
+        db_index=False,
+        verbose_name=_("person"),
+    )
+    payer = models.ForeignKey(
+        "participants.Payer",
+        on_delete=models.PROTECT,
+        related_name="contribution_lines",
+        db_index=False,
+        verbose_name=_("payer"),
+    )
+    period = models.DateField(_("period"))
+    amount = money_field(verbose_name=_("amount"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    value_date = models.DateField(_("value date"))
+    line_no = models.PositiveIntegerField(_("line"), null=True, blank=True)
+    # The refund hook: a reversal row cancels the line it points to (see the module docstring).
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("reverses"),
+    )
+
+    class Meta:
+        verbose_name = _("contribution line")
+        verbose_name_plural = _("contribution lines")
+        indexes = [
+            models.Index(fields=["person", "period"], name="contrib_line_person_period"),
+            models.Index(fields=["payer", "period"], name="contrib_line_payer_period"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "line_no"], name="contributions_contributionline_unique_line"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="contributions_contributionline_period_first_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["contribution", "penalty"]),
+                name="contributions_contributionline_kind_valid",
+            ),
+            # An original line carries money from a document; a reversal takes it back.
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, document__isnull=False, amount__gt=0)
+                | Q(reverses__isnull=False, amount__lt=0),
+                name="contributions_contributionline_amount_sign",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.period:%Y-%m} {self.amount}"
+
+
+class QuarantinedLine(TimeStampedModel):
+    """A rejected line of a loaded document, with its money, waiting for correction or refund."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CORRECTED = "corrected", _("Corrected")
+        REFUNDED = "refunded", _("Refunded")
+
+    document = models.ForeignKey(
+        PaymentDocument,
+        on_delete=models.PROTECT,
+        related_name="quarantined_lines",
+        db_index=False,
+        verbose_name=_("document"),
+    )
+    line_no = models.PositiveIntegerField(_("line"))
+    iin_text = models.CharField(_("IIN as written"), max_length=64, blank=True, default="")
+    surname = models.CharField(_("surname"), max_length=100, blank=True, default="")
+    first_name = models.CharField(_("first name"), max_length=100, blank=True, default="")
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True, default="")
+    birth_date_text = models.CharField(
+        _("birth date as written"), max_length=32, blank=True, default=""
+    )
+    period_text = models.CharField(_("period as written"), max_length=32, blank=True, default="")
+    # Set when the written period is a real month, so that the list can be filtered by it.
+    period = models.DateField(_("period"), null=True, blank=True)
+    amount = money_field(verbose_name=_("amount"), null=True, blank=True)
+    amount_text = models.CharField(_("amount as written"), max_length=64, blank=True, default="")
+    code = models.CharField(_("reason code"), max_length=32)
+    message = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quarantined line")
+        verbose_name_plural = _("quarantined lines")
+        ordering = ["document_id", "line_no"]
+        indexes = [models.Index(fields=["status", "code"], name="contrib_quarantine_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "line_no"], name="contributions_quarantinedline_unique_line"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__in=LINE_ERROR_CODES),
+                name="contributions_quarantinedline_code_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "corrected", "refunded"]),
+                name="contributions_quarantinedline_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | (~Q(status="open") & Q(resolved_at__isnull=False)),
+                name="contributions_quarantinedline_resolution",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isnull=True) | Q(period__day=1),
+                name="contributions_quarantinedline_period_first_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.line_no} {self.code}"
+
+
+class PenaltyAccrual(TimeStampedModel):
+    """The penalty on one late payment: one document's money for one period (rules.md §2).
+
+    Append-only and computed once per (document, period); the payer's balance is the sum of its
+    accruals against the sum of its KNP 017 lines.
+    """
+
+    document = models.ForeignKey(
+        PaymentDocument,
+        on_delete=models.PROTECT,
+        related_name="penalty_accruals",
+        db_index=False,
+        verbose_name=_("document"),
+    )
+    payer = models.ForeignKey(
+        "participants.Payer",
+        on_delete=models.PROTECT,
+        related_name="penalty_accruals",
+        verbose_name=_("payer"),
+    )
+    period = models.DateField(_("period"))
+    due_date = models.DateField(_("due date"))
+    paid_on = models.DateField(_("paid on"))
+    days_late = models.PositiveIntegerField(_("days late"))
+    arrears = money_field(verbose_name=_("amount paid late"))
+    amount = money_field(verbose_name=_("penalty"))
+
+    class Meta:
+        verbose_name = _("penalty accrual")
+        verbose_name_plural = _("penalty accruals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "period"], name="contributions_penaltyaccrual_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="contributions_penaltyaccrual_period_first_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__gt=F("due_date"), days_late__gt=0),
+                name="contributions_penaltyaccrual_late",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrears__gt=0, amount__gte=0),
+                name="contributions_penaltyaccrual_amounts_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer_id} {self.period:%Y-%m} {self.amount}"

@@ -1,0 +1,78 @@
+"""Pure calculations on contributions: no ORM, ``Decimal`` and dates in, ``Decimal`` out.
+
+- ``income_by_month``: rules.md §3.1, the income implied by each payer's contributions for a
+  month, capped per payer, summed over payers. It is the same reading as
+  ``benefits.rules.facts.income_from_contributions`` (a test holds the two together); it lives
+  here too because ``contributions`` must not import ``benefits`` (architecture.md).
+- ``penalty``: rules.md §2 [D-1].
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from gfss.common.money import round_kzt
+from gfss.legal.params import ParameterSet
+
+
+class PayerMonth(NamedTuple):
+    """What one payer paid for one person for one month, reversals netted.
+
+    Shaped like ``benefits.rules.facts.Contribution`` (payer, period, amount) so that the
+    benefit calculators can take these rows as they are. ``payer`` is the payer's id as text.
+    """
+
+    payer: str
+    period: date
+    amount: Decimal
+
+
+def income_by_month(rows: Iterable[PayerMonth], *, params: ParameterSet) -> dict[date, Decimal]:
+    """Income per month, full precision: Σ over payers of min(SO ÷ rate, cap × MZP)."""
+    per_payer: defaultdict[tuple[date, str], Decimal] = defaultdict(Decimal)
+    for row in rows:
+        per_payer[(row.period, row.payer)] += row.amount
+    limits: dict[date, tuple[Decimal, Decimal]] = {}
+    incomes: dict[date, Decimal] = {}
+    for (period, _payer), amount in sorted(per_payer.items()):
+        if amount <= 0:  # every payment of the month reversed (refunded): no income
+            continue
+        if period not in limits:
+            limits[period] = (
+                params.get("so.rate", on=period).decimal,
+                params.get("so.object_cap_mzp", on=period).decimal
+                * params.get("mzp", on=period).decimal,
+            )
+        rate, cap = limits[period]
+        incomes[period] = incomes.get(period, Decimal(0)) + min(amount / rate, cap)
+    return incomes
+
+
+def due_date(period: date, *, due_day: int, is_working_day: Callable[[date], bool]) -> date:
+    """SO for ``period`` are due on ``due_day`` of the next month, moved to the next working
+    day when that is a day off (rules.md §2, D-2)."""
+    following = date(period.year + period.month // 12, period.month % 12 + 1, 1)
+    day = following.replace(day=due_day)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def penalty_factor(*, due: date, paid_on: date, params: ParameterSet) -> Decimal:
+    """The penalty on one tenge: Σ over each day from the day after ``due`` through
+    ``paid_on`` (inclusive) of multiple × NBK base rate in force that day / 100 / 365."""
+    total = Decimal(0)
+    day = due + timedelta(days=1)
+    while day <= paid_on:
+        multiple = params.get("so.penalty_base_rate_multiple", on=day).decimal
+        rate = params.get("nbk.base_rate", on=day).decimal
+        total += multiple * rate / 100 / 365
+        day += timedelta(days=1)
+    return total
+
+
+def penalty(*, arrears: Decimal, due: date, paid_on: date, params: ParameterSet) -> Decimal:
+    """rules.md §2 [D-1]: arrears × the factor above, rounded to the tiyn at the end only."""
+    return round_kzt(arrears * penalty_factor(due=due, paid_on=paid_on, params=params))

@@ -1,0 +1,458 @@
+"""Reads of the contributions app: documents, quarantine, income and participation, statements,
+penalty balances, arrears and payer monitoring.
+
+Every read that the benefit calculations use takes many persons at once and answers with one
+grouped query (a chunk of up to ``_IDS_PER_QUERY`` persons), so that a batch of ten thousand
+calculations costs a handful of queries.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import holidays
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from contributions.calculations import PayerMonth, due_date, income_by_month
+from contributions.models import (
+    KNP_PENALTY,
+    ContributionLine,
+    PaymentDocument,
+    PenaltyAccrual,
+    QuarantinedLine,
+    ReceivedFile,
+)
+from gfss.common.money import ZERO
+from gfss.common.periods import add_months, month_start
+from gfss.legal.models import CalendarException
+from gfss.legal.params import ParameterSet
+from gfss.legal.selectors import parameter_set
+from gfss.org.models import PartnerClient, Region
+from gfss.org.selectors import user_branch, user_reads_all_branches
+from participants.models import Payer, Person
+
+# Participation is counted from the first month of compulsory social insurance (rules.md D-5).
+STAZH_START = date(2005, 1, 1)
+_IDS_PER_QUERY = 30_000
+MONITORING_MIN_PARTICIPANTS = 50
+_MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+# --- visibility -----------------------------------------------------------------------------
+
+
+def _region_limit(*, user: Any) -> int | None:
+    """The region a branch user is limited to; ``None`` for central staff and partner systems
+    (partners are limited by their token's scopes, not by a branch)."""
+    if user_reads_all_branches(user=user) or not hasattr(user, "staff_profile"):
+        return None
+    branch = user_branch(user=user)
+    return None if branch is None else branch.region_id
+
+
+def _is_partner(user: Any) -> bool:
+    return PartnerClient.objects.filter(user_id=getattr(user, "pk", None)).exists()
+
+
+def payment_document_list_for_user(*, user: Any) -> QuerySet[PaymentDocument]:
+    """Branch staff see the documents of their region's payers, central staff all; a partner
+    system sees the documents it sent."""
+    queryset = PaymentDocument.objects.select_related("payer", "payer__region", "file").order_by(
+        "-value_date", "-id"
+    )
+    if _is_partner(user):
+        return queryset.filter(file__received_by=user)
+    region = _region_limit(user=user)
+    return queryset if region is None else queryset.filter(payer__region_id=region)
+
+
+def payment_document_get_for_user(*, user: Any, uuid: str) -> PaymentDocument:
+    from gfss.common.exceptions import NotFoundError
+
+    document = payment_document_list_for_user(user=user).filter(uuid=uuid).first()
+    if document is None:
+        raise NotFoundError(
+            "No payment document with this id is visible to you.", code="document_not_found"
+        )
+    return document
+
+
+def quarantined_line_list_for_user(*, user: Any) -> QuerySet[QuarantinedLine]:
+    queryset = QuarantinedLine.objects.select_related(
+        "document", "document__payer", "document__payer__region"
+    ).order_by("-document__value_date", "document_id", "line_no")
+    region = _region_limit(user=user)
+    return queryset if region is None else queryset.filter(document__payer__region_id=region)
+
+
+def received_file_list() -> QuerySet[ReceivedFile]:
+    return ReceivedFile.objects.defer("content").select_related("received_by")
+
+
+def document_lines_summary(*, document: PaymentDocument) -> dict[str, Any]:
+    """Accepted lines by period: how many and how much, for a document's detail page."""
+    rows = (
+        ContributionLine.objects.filter(document=document)
+        .values("period")
+        .annotate(lines=Count("id"), amount=Sum("amount"))
+        .order_by("period")
+    )
+    return {
+        "periods": [
+            {"period": row["period"], "lines": row["lines"], "amount": row["amount"]}
+            for row in rows
+        ]
+    }
+
+
+# --- due dates ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _national_calendar(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("KZ", years=year)
+
+
+def due_dates(periods: Iterable[date], *, params: ParameterSet | None = None) -> dict[date, date]:
+    """The due date of each period (rules.md §2, D-2) with one query for the calendar's
+    exceptions; the same working-day rule as ``gfss.legal.calendar``, read in bulk (a test
+    holds the two together)."""
+    wanted = {month_start(p) for p in periods}
+    if not wanted:
+        return {}
+    params = params or parameter_set()
+    first, last = add_months(min(wanted), 1), add_months(max(wanted), 2)
+    exceptions = dict(
+        CalendarException.objects.filter(day__range=(first, last)).values_list("day", "kind")
+    )
+
+    def is_working_day(day: date) -> bool:
+        kind = exceptions.get(day)
+        if kind is not None:
+            return kind == CalendarException.Kind.WORKING_DAY
+        calendar = _national_calendar(day.year)
+        if day in calendar:
+            return False
+        return day.weekday() < 5 or day in calendar.weekend_workdays
+
+    return {
+        period: due_date(
+            period,
+            due_day=int(params.get("so.due_day", on=period).decimal),
+            is_working_day=is_working_day,
+        )
+        for period in wanted
+    }
+
+
+# --- income and participation (rules.md §3.1-3.2) -------------------------------------------
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        yield ids[start : start + _IDS_PER_QUERY]
+
+
+def contribution_payer_months(
+    *, person_ids: list[int], first: date, last: date, received_before: date | None = None
+) -> dict[int, list[PayerMonth]]:
+    """Per person: what each payer paid for each month from ``first`` to ``last`` (periods,
+    inclusive), KNP 012 only, reversals (refunds) netted. Payments with a value date after
+    ``received_before`` are left out: contributions received after the application date do not
+    count (rules.md §3.1)."""
+    result: dict[int, list[PayerMonth]] = {person_id: [] for person_id in person_ids}
+    for chunk in _chunks(person_ids):
+        queryset = ContributionLine.objects.filter(
+            person_id__in=chunk,
+            kind=ContributionLine.Kind.CONTRIBUTION,
+            period__gte=month_start(first),
+            period__lte=month_start(last),
+        )
+        if received_before is not None:
+            queryset = queryset.filter(value_date__lte=received_before)
+        rows = (
+            queryset.values("person_id", "payer_id", "period")
+            .annotate(total=Sum("amount"))
+            .values_list("person_id", "payer_id", "period", "total")
+            .order_by()
+        )
+        for person_id, payer_id, period, total in rows:
+            result[person_id].append(PayerMonth(payer=str(payer_id), period=period, amount=total))
+    return result
+
+
+def monthly_incomes(
+    *,
+    person_ids: list[int],
+    first: date,
+    last: date,
+    params: ParameterSet,
+    received_before: date | None = None,
+) -> dict[int, dict[date, Decimal]]:
+    """Per person, per month from ``first`` to ``last``: the income implied by the
+    contributions (each payer's SO ÷ rate, capped at so.object_cap_mzp × MZP, summed over
+    payers), at full precision. Months without income are absent."""
+    rows = contribution_payer_months(
+        person_ids=person_ids, first=first, last=last, received_before=received_before
+    )
+    return {person_id: income_by_month(months, params=params) for person_id, months in rows.items()}
+
+
+def contribution_periods(
+    *, person_ids: list[int], before: date, received_before: date | None = None
+) -> dict[int, set[date]]:
+    """Per person: the distinct months with contributions (net of refunds), from 2005-01 up to
+    and excluding the month of ``before`` (rules.md §3.2, D-5)."""
+    result: dict[int, set[date]] = {person_id: set() for person_id in person_ids}
+    for chunk in _chunks(person_ids):
+        queryset = ContributionLine.objects.filter(
+            person_id__in=chunk,
+            kind=ContributionLine.Kind.CONTRIBUTION,
+            period__gte=STAZH_START,
+            period__lt=month_start(before),
+        )
+        if received_before is not None:
+            queryset = queryset.filter(value_date__lte=received_before)
+        rows = (
+            queryset.values("person_id", "period")
+            .annotate(total=Sum("amount"))
+            .filter(total__gt=0)
+            .values_list("person_id", "period")
+            .order_by()
+        )
+        for person_id, period in rows:
+            result[person_id].add(period)
+    return result
+
+
+# --- statement of contributions (state service 2) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    period: date
+    payer_idn: str
+    payer_name: str
+    amount: Decimal
+    kind: str
+    value_date: date
+    due_date: date
+    reference: str
+
+    @property
+    def on_time(self) -> bool:
+        return self.value_date <= self.due_date
+
+
+@dataclass(frozen=True)
+class StatementMonth:
+    period: date
+    lines: list[StatementLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+@dataclass(frozen=True)
+class Statement:
+    person: Person
+    first: date
+    last: date
+    months: list[StatementMonth]
+    total_contributions: Decimal
+    total_penalties: Decimal
+    lines_late: int
+    participation_months: int  # months of the range with contributions
+    participation_months_total: int  # stazh: all months from 2005-01 through ``last``
+
+
+def statement_get(*, person: Person, first: date, last: date) -> Statement:
+    """Every payment for ``person`` for the periods ``first``..``last``, month by month, each
+    with its due date and whether it came on time."""
+    rows = list(
+        ContributionLine.objects.filter(
+            person=person, period__gte=month_start(first), period__lte=month_start(last)
+        )
+        .order_by("period", "value_date", "id")
+        .values_list(
+            "period",
+            "payer__idn",
+            "payer__name",
+            "amount",
+            "kind",
+            "value_date",
+            "document__reference",
+        )
+    )
+    dues = due_dates(row[0] for row in rows)
+    by_month: defaultdict[date, list[StatementLine]] = defaultdict(list)
+    for period, idn, name, amount, kind, value_date, reference in rows:
+        by_month[period].append(
+            StatementLine(
+                period=period,
+                payer_idn=idn,
+                payer_name=name,
+                amount=amount,
+                kind=kind,
+                value_date=value_date,
+                due_date=dues[period],
+                reference=reference or "",
+            )
+        )
+    months = [StatementMonth(period=p, lines=lines) for p, lines in sorted(by_month.items())]
+    contributions = [line for m in months for line in m.lines if line.kind == "contribution"]
+    net_by_month: defaultdict[date, Decimal] = defaultdict(Decimal)
+    for line in contributions:
+        net_by_month[line.period] += line.amount
+    stazh = contribution_periods(person_ids=[person.pk], before=add_months(month_start(last), 1))
+    return Statement(
+        person=person,
+        first=month_start(first),
+        last=month_start(last),
+        months=months,
+        total_contributions=sum((line.amount for line in contributions), ZERO),
+        total_penalties=sum(
+            (line.amount for m in months for line in m.lines if line.kind == "penalty"), ZERO
+        ),
+        lines_late=sum(1 for line in contributions if not line.on_time),
+        participation_months=sum(1 for amount in net_by_month.values() if amount > 0),
+        participation_months_total=len(stazh[person.pk]),
+    )
+
+
+# --- penalties and arrears ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayerBalance:
+    payer_id: int
+    accrued: Decimal
+    paid: Decimal
+
+    @property
+    def owed(self) -> Decimal:
+        return self.accrued - self.paid
+
+
+def _accrued_subquery() -> Subquery:
+    return Subquery(
+        PenaltyAccrual.objects.filter(payer=OuterRef("pk"))
+        .values("payer")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1],
+        output_field=_MONEY,
+    )
+
+
+def _paid_subquery() -> Subquery:
+    # Penalty payments are KNP 017 documents; their accepted money is matched to the payer.
+    return Subquery(
+        PaymentDocument.objects.filter(payer=OuterRef("pk"), knp=KNP_PENALTY)
+        .values("payer")
+        .annotate(total=Sum("amount_accepted"))
+        .values("total")[:1],
+        output_field=_MONEY,
+    )
+
+
+def payer_penalty_balance(*, payer: Payer) -> PayerBalance:
+    """Penalties accrued on the payer's late payments against the penalties it paid."""
+    accrued = PenaltyAccrual.objects.filter(payer=payer).aggregate(
+        total=Sum("amount", default=ZERO)
+    )["total"]
+    paid = PaymentDocument.objects.filter(payer=payer, knp=KNP_PENALTY).aggregate(
+        total=Sum("amount_accepted", default=ZERO)
+    )["total"]
+    return PayerBalance(payer_id=payer.pk, accrued=accrued, paid=paid)
+
+
+def payers_in_arrears(*, user: Any, region_code: str | None = None) -> QuerySet[Payer]:
+    """Payers whose accrued penalties exceed what they paid, largest debt first, annotated with
+    ``accrued``, ``paid`` and ``owed``; branch staff see their region only."""
+    queryset = (
+        Payer.objects.filter(penalty_accruals__isnull=False)
+        .distinct()
+        .select_related("region")
+        .annotate(
+            accrued=Coalesce(_accrued_subquery(), Value(ZERO), output_field=_MONEY),
+            paid=Coalesce(_paid_subquery(), Value(ZERO), output_field=_MONEY),
+        )
+        .annotate(owed=F("accrued") - F("paid"))
+        .filter(owed__gt=0)
+        .order_by("-owed", "idn")
+    )
+    region = _region_limit(user=user)
+    if region is not None:
+        queryset = queryset.filter(region_id=region)
+    if region_code:
+        queryset = queryset.filter(region__code=region_code)
+    return queryset
+
+
+# --- payer monitoring (domain.md) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FallingPayer:
+    payer_id: int
+    idn: str
+    name: str
+    region: Region | None
+    participants_before: int
+    participants_now: int
+
+    @property
+    def fall_percent(self) -> Decimal:
+        fall = Decimal(self.participants_before - self.participants_now)
+        return (fall * 100 / self.participants_before).quantize(Decimal("0.1"))
+
+
+def payers_with_falling_participants(
+    *,
+    user: Any,
+    month: date,
+    region_code: str | None = None,
+    min_participants: int = MONITORING_MIN_PARTICIPANTS,
+) -> list[FallingPayer]:
+    """For month M: the payers with at least ``min_participants`` persons in M-1 whose count in
+    M fell by half or more, by region, in one grouped query."""
+    month = month_start(month)
+    previous = add_months(month, -1)
+    queryset = ContributionLine.objects.filter(
+        period__in=[previous, month],
+        kind=ContributionLine.Kind.CONTRIBUTION,
+        reverses__isnull=True,
+    )
+    region = _region_limit(user=user)
+    if region is not None:
+        queryset = queryset.filter(payer__region_id=region)
+    if region_code:
+        queryset = queryset.filter(payer__region__code=region_code)
+    rows = (
+        queryset.values("payer_id", "payer__idn", "payer__name", "payer__region_id")
+        .annotate(
+            before=Count("person_id", distinct=True, filter=Q(period=previous)),
+            now=Count("person_id", distinct=True, filter=Q(period=month)),
+        )
+        .filter(Q(before__gte=min_participants) & Q(before__gte=F("now") * 2))
+        .order_by("payer__region__code", "payer__idn")
+    )
+    rows = list(rows)
+    regions = Region.objects.in_bulk({row["payer__region_id"] for row in rows} - {None})
+    return [
+        FallingPayer(
+            payer_id=row["payer_id"],
+            idn=row["payer__idn"],
+            name=row["payer__name"],
+            region=regions.get(row["payer__region_id"]),
+            participants_before=row["before"],
+            participants_now=row["now"],
+        )
+        for row in rows
+    ]

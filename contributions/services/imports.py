@@ -1,0 +1,522 @@
+"""Load MT-102 documents: the received bytes first, then the document in one transaction.
+
+1. The ``ReceivedFile`` (bytes, hash, who, when) is committed on its own, so that every receipt
+   is kept, also when the document is rejected or the load fails.
+2. The document, its contribution lines, its quarantined lines, and the persons and payer it
+   names that the registry does not know yet, are written in one atomic block: all the good
+   lines or nothing.
+3. The ``PaymentDocument`` row is inserted first inside that block; its unique constraints
+   (payer + reference + value date, and the hash of the bytes) decide duplicates. A concurrent
+   import of the same document waits on the unique index and then reports ``duplicate``.
+
+On PostgreSQL the lines and new persons go in with ``COPY``; elsewhere (the SQLite demo) with
+``bulk_create``.
+"""
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from contributions.models import (
+    KNP_PENALTY,
+    ContributionLine,
+    PaymentDocument,
+    QuarantinedLine,
+    ReceivedFile,
+)
+from contributions.mt102.parse import Document, Line
+from contributions.mt102.validate import (
+    Issue,
+    ValidationResult,
+    ValidLine,
+    parse_and_validate,
+    read_amount_leniently,
+)
+from gfss.common.money import ZERO
+from participants.models import Payer, Person
+from participants.validators import ID_LENGTH, iin_sex
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
+_SQLITE_BATCH = 2_000
+_COPY_LINE_COLUMNS = (
+    "document_id, person_id, payer_id, period, amount, kind, value_date, line_no, "
+    "created_at, updated_at"
+)
+
+
+def max_file_bytes() -> int:
+    """``CONTRIBUTIONS_MAX_FILE_BYTES`` (default 200 MB): larger files are not parsed."""
+    return int(getattr(settings, "CONTRIBUTIONS_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    line: int | None
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What became of one file: mt102.md's import contract."""
+
+    file: str
+    status: str  # accepted | partially_accepted | rejected | duplicate
+    reference: str | None = None
+    payer: str | None = None
+    knp: str | None = None
+    value_date: date | None = None
+    lines_total: int = 0
+    lines_accepted: int = 0
+    lines_rejected: int = 0
+    amount_total: Decimal = ZERO
+    amount_accepted: Decimal = ZERO
+    errors: tuple[ImportIssue, ...] = field(default_factory=tuple)
+    received_file_id: int | None = None
+    document_uuid: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON object: amounts as strings, dates ISO, ``line`` null for a
+        document-level error."""
+        return {
+            "file": self.file,
+            "status": self.status,
+            "reference": self.reference,
+            "payer": self.payer,
+            "knp": self.knp,
+            "value_date": self.value_date.isoformat() if self.value_date else None,
+            "lines_total": self.lines_total,
+            "lines_accepted": self.lines_accepted,
+            "lines_rejected": self.lines_rejected,
+            "amount_total": f"{self.amount_total:.2f}",
+            "amount_accepted": f"{self.amount_accepted:.2f}",
+            "errors": [
+                {"line": error.line, "code": error.code, "message": error.message}
+                for error in self.errors
+            ],
+        }
+
+
+class _Duplicate(Exception):
+    """Raised inside the load transaction to roll it back when the document exists."""
+
+
+def mt102_import(
+    *, data: bytes, filename: str, actor: Any, source: str, today: date
+) -> ImportReport:
+    """Receive, validate and load one MT-102 file; see the module docstring."""
+    received = _received_file_save(data=data, filename=filename, actor=actor, source=source)
+    limit = max_file_bytes()
+    if len(data) > limit:
+        issue = Issue(
+            code="format_invalid",
+            message=(
+                f"The file has {len(data):,} bytes; the largest accepted is {limit:,} bytes. "
+                "Split the payment into several documents."
+            ),
+        )
+        return _rejected(received=received, document=None, issue=issue)
+
+    # A shortcut, not the rule: the same bytes already loaded need no parsing. The unique
+    # constraint on the document's hash still decides when two imports race.
+    existing = PaymentDocument.objects.filter(sha256=received.sha256).first()
+    if existing is not None:
+        return _duplicate(received=received, existing=existing)
+
+    document, result = parse_and_validate(data, today=today)
+    if result.document_error is not None or document is None:
+        assert result.document_error is not None
+        return _rejected(received=received, document=document, issue=result.document_error)
+
+    settled = False
+    try:
+        payment_document = _document_load(
+            received=received, document=document, result=result, actor=actor
+        )
+        settled = True
+    except _Duplicate:
+        settled = True
+        existing = _existing_document(received=received, document=document)
+        return _duplicate(received=received, existing=existing, document=document)
+    finally:
+        if not settled:
+            # The bytes stay for audit; the failure itself propagates to the caller.
+            _received_file_finish(received=received, outcome=ReceivedFile.Outcome.FAILED)
+    _received_file_finish(received=received, outcome=payment_document.status)
+    logger.info(
+        "mt102 loaded file=%s document=%s accepted=%s rejected=%s",
+        received.pk,
+        payment_document.pk,
+        payment_document.lines_accepted,
+        payment_document.lines_rejected,
+    )
+    return ImportReport(
+        file=filename,
+        status=payment_document.status,
+        reference=document.reference,
+        payer=document.payer_idn,
+        knp=document.knp,
+        value_date=document.value_date,
+        lines_total=payment_document.lines_total,
+        lines_accepted=payment_document.lines_accepted,
+        lines_rejected=payment_document.lines_rejected,
+        amount_total=document.total,
+        amount_accepted=payment_document.amount_accepted,
+        errors=tuple(
+            ImportIssue(line=issue.line, code=issue.code, message=issue.message)
+            for _line, issue in result.rejected
+        ),
+        received_file_id=received.pk,
+        document_uuid=str(payment_document.uuid),
+    )
+
+
+@transaction.atomic
+def _received_file_save(*, data: bytes, filename: str, actor: Any, source: str) -> ReceivedFile:
+    return ReceivedFile.objects.create(
+        filename=filename[:255],
+        content=data,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        source=source,
+        received_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _received_file_finish(
+    *,
+    received: ReceivedFile,
+    outcome: str,
+    issue: Issue | None = None,
+    duplicate_of: PaymentDocument | None = None,
+) -> None:
+    received.outcome = outcome
+    received.error_code = issue.code if issue else ""
+    received.error_message = issue.message if issue else ""
+    received.duplicate_of = duplicate_of
+    received.save(
+        update_fields=["outcome", "error_code", "error_message", "duplicate_of", "updated_at"]
+    )
+
+
+def _rejected(*, received: ReceivedFile, document: Document | None, issue: Issue) -> ImportReport:
+    _received_file_finish(received=received, outcome=ReceivedFile.Outcome.REJECTED, issue=issue)
+    lines = len(document.lines) if document else 0
+    return ImportReport(
+        file=received.filename,
+        status=ReceivedFile.Outcome.REJECTED,
+        reference=document.reference if document else None,
+        payer=document.payer_idn if document else None,
+        knp=document.knp if document else None,
+        value_date=document.value_date if document else None,
+        lines_total=lines,
+        lines_rejected=lines,
+        amount_total=document.total if document else ZERO,
+        errors=(ImportIssue(line=None, code=issue.code, message=issue.message),),
+        received_file_id=received.pk,
+    )
+
+
+def _existing_document(*, received: ReceivedFile, document: Document) -> PaymentDocument:
+    return PaymentDocument.objects.get(
+        Q(sha256=received.sha256)
+        | Q(
+            payer_idn=document.payer_idn,
+            reference=document.reference,
+            value_date=document.value_date,
+        )
+    )
+
+
+def _duplicate(
+    *, received: ReceivedFile, existing: PaymentDocument, document: Document | None = None
+) -> ImportReport:
+    _received_file_finish(
+        received=received, outcome=ReceivedFile.Outcome.DUPLICATE, duplicate_of=existing
+    )
+    message = (
+        f"Document {existing.reference} of payer {existing.payer_idn} with value date "
+        f"{existing.value_date:%d.%m.%Y} was already loaded on "
+        f"{timezone.localtime(existing.created_at):%d.%m.%Y %H:%M}; nothing was changed."
+    )
+    return ImportReport(
+        file=received.filename,
+        status=ReceivedFile.Outcome.DUPLICATE,
+        reference=document.reference if document else existing.reference,
+        payer=document.payer_idn if document else existing.payer_idn,
+        knp=document.knp if document else existing.knp,
+        value_date=document.value_date if document else existing.value_date,
+        lines_total=len(document.lines) if document else existing.lines_total,
+        amount_total=document.total if document else existing.total,
+        errors=(ImportIssue(line=None, code="duplicate", message=message),),
+        received_file_id=received.pk,
+        document_uuid=str(existing.uuid),
+    )
+
+
+def _document_load(
+    *, received: ReceivedFile, document: Document, result: ValidationResult, actor: Any
+) -> PaymentDocument:
+    accepted = result.accepted
+    amount_accepted = sum((line.amount for line in accepted), ZERO)
+    status = (
+        PaymentDocument.Status.ACCEPTED
+        if not result.rejected
+        else PaymentDocument.Status.PARTIALLY_ACCEPTED
+    )
+    with transaction.atomic():
+        payer = _payer_get_or_create(document=document)
+        try:
+            with transaction.atomic():
+                payment_document = PaymentDocument.objects.create(
+                    file=received,
+                    sha256=received.sha256,
+                    reference=document.reference,
+                    payer=payer,
+                    payer_idn=document.payer_idn,
+                    knp=document.knp,
+                    value_date=document.value_date,
+                    order_date=document.order_date,
+                    total=document.total,
+                    lines_total=len(document.lines),
+                    lines_accepted=len(accepted),
+                    lines_rejected=len(result.rejected),
+                    amount_accepted=amount_accepted,
+                    status=status,
+                    encoding=document.encoding,
+                )
+        except IntegrityError as error:
+            raise _Duplicate from error
+        if accepted:
+            person_ids = _persons_ensure(lines=accepted, region_id=payer.region_id)
+            _lines_insert(
+                document=payment_document,
+                lines=accepted,
+                person_ids=person_ids,
+                kind=ContributionLine.Kind.PENALTY
+                if document.knp == KNP_PENALTY
+                else ContributionLine.Kind.CONTRIBUTION,
+            )
+        if result.rejected:
+            _quarantine_insert(document=payment_document, rejected=result.rejected)
+    return payment_document
+
+
+def _payer_get_or_create(*, document: Document) -> Payer:
+    """The payer named by the header; created from it when the registry does not know it
+    (a BIN is an employer, an IIN a self-employed person, told apart by the IIN's birth date
+    digits being a real date and its seventh digit a century)."""
+    kind = Payer.Kind.ENTREPRENEUR if _is_iin(document.payer_idn) else Payer.Kind.EMPLOYER
+    payer, _created = Payer.objects.get_or_create(
+        idn=document.payer_idn, defaults={"name": document.payer_name[:200], "kind": kind}
+    )
+    return payer
+
+
+def _is_iin(idn: str) -> bool:
+    # Digit 5 of a BIN is 4, 5 or 6 (entity type); in an IIN it is a day's tens digit (0-3).
+    return len(idn) == ID_LENGTH and idn[4] in "0123"
+
+
+def _persons_ensure(*, lines: list[ValidLine], region_id: int | None) -> dict[str, int]:
+    """IIN → person id for every line, creating the persons the registry does not know."""
+    first_by_iin: dict[str, ValidLine] = {}
+    for line in lines:
+        first_by_iin.setdefault(line.iin, line)
+    iins = list(first_by_iin)
+    known = _person_ids(iins)
+    missing = [first_by_iin[iin] for iin in iins if iin not in known]
+    if missing:
+        if connection.vendor == "postgresql":
+            _persons_copy(lines=missing, region_id=region_id)
+        else:
+            now = timezone.now()
+            Person.objects.bulk_create(
+                [
+                    Person(
+                        iin=line.iin,
+                        surname=line.surname[:100],
+                        first_name=line.first_name[:100],
+                        patronymic=line.patronymic[:100],
+                        birth_date=line.birth_date,
+                        sex=iin_sex(line.iin),
+                        region_id=region_id,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    for line in missing
+                ],
+                batch_size=_SQLITE_BATCH,
+                ignore_conflicts=True,
+            )
+        known.update(_person_ids([line.iin for line in missing]))
+    return known
+
+
+def _person_ids(iins: list[str]) -> dict[str, int]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT iin, id FROM participants_person WHERE iin = ANY(%s)", [iins])
+            return dict(cursor.fetchall())
+    result: dict[str, int] = {}
+    for start in range(0, len(iins), _SQLITE_BATCH):
+        chunk = iins[start : start + _SQLITE_BATCH]
+        result.update(Person.objects.filter(iin__in=chunk).values_list("iin", "id"))
+    return result
+
+
+def _persons_copy(*, lines: list[ValidLine], region_id: int | None) -> None:
+    """New persons through a temporary table: COPY in, then one INSERT that skips the IINs
+    another transaction created meanwhile."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS contributions_new_person ("
+            " iin varchar(12), surname varchar(100), first_name varchar(100),"
+            " patronymic varchar(100), birth_date date, sex varchar(1)) ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(
+            "COPY contributions_new_person (iin, surname, first_name, patronymic, birth_date, sex)"
+            " FROM STDIN"
+        ) as copy:
+            for line in lines:
+                copy.write_row(
+                    (
+                        line.iin,
+                        line.surname[:100],
+                        line.first_name[:100],
+                        line.patronymic[:100],
+                        line.birth_date,
+                        iin_sex(line.iin),
+                    )
+                )
+        cursor.execute(
+            "INSERT INTO participants_person (iin, surname, first_name, patronymic, birth_date,"
+            " sex, region_id, created_at, updated_at)"
+            " SELECT iin, surname, first_name, patronymic, birth_date, sex, %s, %s, %s"
+            " FROM contributions_new_person ORDER BY iin"
+            " ON CONFLICT (iin) DO NOTHING",
+            [region_id, now, now],
+        )
+        cursor.execute("TRUNCATE contributions_new_person")
+
+
+def _lines_insert(
+    *,
+    document: PaymentDocument,
+    lines: list[ValidLine],
+    person_ids: dict[str, int],
+    kind: str,
+) -> None:
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(
+                f"COPY contributions_contributionline ({_COPY_LINE_COLUMNS}) FROM STDIN"
+            ) as copy,
+        ):
+            for chunk in _copy_text(
+                document=document, lines=lines, person_ids=person_ids, kind=kind, now=now
+            ):
+                copy.write(chunk)
+        return
+    for start in range(0, len(lines), _SQLITE_BATCH):
+        ContributionLine.objects.bulk_create(
+            [
+                ContributionLine(
+                    document_id=document.pk,
+                    person_id=person_ids[line.iin],
+                    payer_id=document.payer_id,
+                    period=line.period,
+                    amount=line.amount,
+                    kind=kind,
+                    value_date=document.value_date,
+                    line_no=line.position,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for line in lines[start : start + _SQLITE_BATCH]
+            ]
+        )
+
+
+def _copy_text(
+    *,
+    document: PaymentDocument,
+    lines: Iterable[ValidLine],
+    person_ids: dict[str, int],
+    kind: str,
+    now: datetime,
+) -> Iterator[str]:
+    """COPY's text format, a few thousand rows per write: the values are digits, dates and
+    fixed words, which need no escaping, and formatting them here is several times faster than
+    adapting each value with ``write_row``."""
+    constant_head = f"{document.pk}\t"
+    constant_tail = f"\t{kind}\t{document.value_date.isoformat()}\t"
+    stamp = now.isoformat()
+    payer = document.payer_id
+    rows: list[str] = []
+    for line in lines:
+        rows.append(
+            f"{constant_head}{person_ids[line.iin]}\t{payer}\t{line.period.isoformat()}\t"
+            f"{line.amount}{constant_tail}{line.position}\t{stamp}\t{stamp}\n"
+        )
+        if len(rows) == 5_000:
+            yield "".join(rows)
+            rows = []
+    if rows:
+        yield "".join(rows)
+
+
+def _quarantine_insert(*, document: PaymentDocument, rejected: list[tuple[Line, Issue]]) -> None:
+    QuarantinedLine.objects.bulk_create(
+        [
+            QuarantinedLine(
+                document=document,
+                line_no=line.position,
+                iin_text=line.iin[:64],
+                surname=line.surname.strip()[:100],
+                first_name=line.first_name.strip()[:100],
+                patronymic=line.patronymic.strip()[:100],
+                birth_date_text=line.birth_date_text[:32],
+                period_text=(line.period_text or "")[:32],
+                period=_period_or_none(line.period_text),
+                amount=_quarantine_amount(line),
+                amount_text=line.amount_text[:64],
+                code=issue.code,
+                message=issue.message,
+            )
+            for line, issue in rejected
+        ],
+        batch_size=_SQLITE_BATCH,
+    )
+
+
+def _quarantine_amount(line: Line) -> Decimal | None:
+    """The money the line carries, read leniently, so that the quarantine shows it; ``None``
+    when unreadable. Zero and negative stay as written (``amount_invalid`` explains them)."""
+    amount = line.amount if line.amount is not None else read_amount_leniently(line.amount_text)
+    if amount is not None and abs(amount) >= Decimal(10) ** 16:
+        return None
+    return amount
+
+
+def _period_or_none(text: str | None) -> date | None:
+    if text is None or len(text) != 6 or not (text.isascii() and text.isdigit()):
+        return None
+    month, year = int(text[:2]), int(text[2:])
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    return date(year, month, 1)
