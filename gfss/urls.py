@@ -9,6 +9,7 @@ from gfss.org import views as org_views
 
 api_v1 = [
     path("", include("participants.api.urls")),
+    path("", include("contributions.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("contributions/", include("contributions.urls")),
     path("", org_views.dashboard, name="dashboard"),
     prefix_default_language=True,
 )

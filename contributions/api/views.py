@@ -1,0 +1,248 @@
+"""Partner and staff API: MT-102 upload, documents, statements, arrears, monitoring."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contributions.api.filters import PaymentDocumentFilter, QuarantinedLineFilter
+from contributions.api.serializers import (
+    FallingPayerOutputSerializer,
+    Mt102ImportInputSerializer,
+    Mt102ImportOutputSerializer,
+    PayerArrearsOutputSerializer,
+    PaymentDocumentDetailOutputSerializer,
+    PaymentDocumentOutputSerializer,
+    QuarantinedLineOutputSerializer,
+    StatementOutputSerializer,
+)
+from contributions.models import PaymentDocument, QuarantinedLine, ReceivedFile
+from contributions.periods import period_from_text, period_range_from_text
+from contributions.selectors import (
+    document_lines_summary,
+    payers_in_arrears,
+    payers_with_falling_participants,
+    payment_document_get_for_user,
+    payment_document_list_for_user,
+    quarantined_line_list_for_user,
+    statement_get,
+)
+from contributions.services import mt102_import
+from gfss.api.permissions import Scope, requires_scope
+from gfss.common.periods import add_months, month_start
+from gfss.org.selectors import user_is_fund_staff
+from participants.models import Payer
+from participants.selectors import person_get_for_user
+
+_STATUS_CODES = {
+    "accepted": status.HTTP_201_CREATED,
+    "partially_accepted": status.HTTP_201_CREATED,
+    "duplicate": status.HTTP_200_OK,
+    "rejected": status.HTTP_422_UNPROCESSABLE_ENTITY,
+}
+_EXAMPLE_PARTIAL = {
+    "file": "bad-lines.txt",
+    "status": "partially_accepted",
+    "reference": "PP240601000003",
+    "payer": "150540012348",
+    "knp": "012",
+    "value_date": "2024-06-10",
+    "lines_total": 20,
+    "lines_accepted": 16,
+    "lines_rejected": 4,
+    "amount_total": "250403.05",
+    "amount_accepted": "206717.86",
+    "errors": [
+        {
+            "line": 1,
+            "code": "iin_invalid",
+            "message": "Line 1: IIN 710814430429 fails its check digit.",
+        }
+    ],
+}
+_EXAMPLE_REJECTED = {
+    **_EXAMPLE_PARTIAL,
+    "file": "bad-total.txt",
+    "status": "rejected",
+    "reference": "PP240601000004",
+    "lines_total": 5,
+    "lines_accepted": 0,
+    "lines_rejected": 5,
+    "amount_total": "77625.44",
+    "amount_accepted": "0.00",
+    "errors": [
+        {
+            "line": None,
+            "code": "total_mismatch",
+            "message": "The lines add up to 77624.44 but :32A: says 77625.44.",
+        }
+    ],
+}
+
+
+class RawBodyParser(BaseParser):
+    """The request body as bytes, for a file posted as it is."""
+
+    media_type = "*/*"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return stream.read() if stream is not None else b""
+
+
+class IsFundStaff(BasePermission):
+    """Fund-internal lists (arrears, monitoring): staff sessions only, never partner tokens."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        from gfss.org.models import PartnerClient
+
+        return not isinstance(request.auth, PartnerClient) and user_is_fund_staff(user=request.user)
+
+
+class Mt102ImportApi(APIView):
+    permission_classes = [requires_scope(Scope.PAYMENTS)]
+    parser_classes = [MultiPartParser, RawBodyParser]
+
+    @extend_schema(
+        operation_id="payments_mt102_import",
+        summary="Submit one MT-102 payment document",
+        description=(
+            "Send the file either as multipart/form-data (field `file`) or as the raw request "
+            "body (Content-Type application/octet-stream or text/plain; the name may be given "
+            "as `?filename=`). The file is stored as received, validated and loaded in one "
+            "transaction. Answers with the import report of docs/mt102.md: **201** when the "
+            "document was loaded (`accepted` or `partially_accepted`: rejected lines are in "
+            "`errors` and in quarantine), **200** for a `duplicate` (nothing changed), **422** "
+            "when the document is `rejected` (nothing loaded; `errors` holds the reason with "
+            "`line: null`). Every answer has the same body shape."
+        ),
+        request={
+            "multipart/form-data": Mt102ImportInputSerializer,
+            "application/octet-stream": OpenApiTypes.BINARY,
+            "text/plain": OpenApiTypes.STR,
+        },
+        parameters=[
+            OpenApiParameter("filename", str, description="name of a raw-body upload"),
+        ],
+        responses={
+            201: OpenApiResponse(Mt102ImportOutputSerializer, description="loaded"),
+            200: OpenApiResponse(Mt102ImportOutputSerializer, description="duplicate"),
+            422: OpenApiResponse(Mt102ImportOutputSerializer, description="rejected"),
+        },
+        examples=[
+            OpenApiExample("partially accepted", value=_EXAMPLE_PARTIAL, status_codes=["201"]),
+            OpenApiExample("rejected", value=_EXAMPLE_REJECTED, status_codes=["422"]),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        if request.content_type.startswith("multipart/form-data"):
+            serializer = Mt102ImportInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            upload = serializer.validated_data["file"]
+            data, filename = upload.read(), upload.name
+        else:
+            data = request.data if isinstance(request.data, bytes) else b""
+            filename = request.query_params.get("filename") or "upload.mt102"
+        report = mt102_import(
+            data=data,
+            filename=filename,
+            actor=request.user,
+            source=ReceivedFile.Source.API,
+            today=timezone.localdate(),
+        )
+        return Response(report.as_json(), status=_STATUS_CODES[report.status])
+
+
+class PaymentDocumentListApi(ListAPIView):
+    serializer_class = PaymentDocumentOutputSerializer
+    filterset_class = PaymentDocumentFilter
+    permission_classes = [requires_scope(Scope.PAYMENTS)]
+
+    def get_queryset(self) -> QuerySet[PaymentDocument]:
+        return payment_document_list_for_user(user=self.request.user)
+
+
+class PaymentDocumentDetailApi(RetrieveAPIView):
+    serializer_class = PaymentDocumentDetailOutputSerializer
+    permission_classes = [requires_scope(Scope.PAYMENTS)]
+
+    def get_object(self) -> PaymentDocument:
+        document = payment_document_get_for_user(
+            user=self.request.user, uuid=str(self.kwargs["uuid"])
+        )
+        document.lines_by_period = document_lines_summary(document=document)["periods"]
+        return document
+
+
+class QuarantinedLineListApi(ListAPIView):
+    serializer_class = QuarantinedLineOutputSerializer
+    filterset_class = QuarantinedLineFilter
+    permission_classes = [IsFundStaff]
+
+    def get_queryset(self) -> QuerySet[QuarantinedLine]:
+        return quarantined_line_list_for_user(user=self.request.user)
+
+
+class PersonStatementApi(APIView):
+    permission_classes = [requires_scope(Scope.STATEMENTS)]
+
+    @extend_schema(
+        operation_id="person_statement",
+        summary="Statement of a participant's social contributions (state service 2)",
+        parameters=[
+            OpenApiParameter("from", str, description="first month, YYYY-MM"),
+            OpenApiParameter("to", str, description="last month, YYYY-MM (default: this month)"),
+        ],
+        responses={200: StatementOutputSerializer},
+    )
+    def get(self, request: Request, iin: str) -> Response:
+        today = month_start(timezone.localdate())
+        first, last = period_range_from_text(
+            request.query_params.get("from"),
+            request.query_params.get("to"),
+            default=(add_months(today, -11), today),
+        )
+        person = person_get_for_user(user=request.user, iin=iin)
+        statement = statement_get(person=person, first=first, last=last)
+        return Response(StatementOutputSerializer(statement).data)
+
+
+class PayerArrearsListApi(ListAPIView):
+    serializer_class = PayerArrearsOutputSerializer
+    permission_classes = [IsFundStaff]
+
+    @extend_schema(parameters=[OpenApiParameter("region", str, description="region code")])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Payer]:
+        return payers_in_arrears(
+            user=self.request.user, region_code=self.request.query_params.get("region")
+        )
+
+
+class FallingPayerListApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    @extend_schema(
+        summary="Payers whose participants fell by half or more (monitoring, domain.md)",
+        parameters=[
+            OpenApiParameter("month", str, description="month M, YYYY-MM", required=True),
+            OpenApiParameter("region", str, description="region code"),
+        ],
+        responses={200: FallingPayerOutputSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        month = period_from_text(request.query_params.get("month", ""), field="month")
+        rows = payers_with_falling_participants(
+            user=request.user, month=month, region_code=request.query_params.get("region")
+        )
+        return Response(FallingPayerOutputSerializer(rows, many=True).data)

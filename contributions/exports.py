@@ -1,0 +1,170 @@
+"""Downloads: the statement as XLSX or PDF, the monitoring list as XLSX.
+
+The PDF needs a font with Cyrillic and Kazakh letters. It uses ``CONTRIBUTIONS_PDF_FONT`` (a TTF
+path) when set, else the first DejaVu or Liberation font found on the system; without one it
+falls back to the PDF core font, where letters outside Latin-1 print as ``?``.
+"""
+
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from openpyxl import Workbook
+
+from contributions.selectors import FallingPayer, Statement
+
+_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/liberation/LiberationSans-Regular.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+)
+_XLSX_MONEY = "#,##0.00"
+
+
+def _statement_rows(statement: Statement) -> list[list[object]]:
+    return [
+        [
+            f"{line.period:%Y-%m}",
+            line.payer_idn,
+            line.payer_name,
+            line.amount,
+            line.value_date,
+            line.due_date,
+            _("on time") if line.on_time else _("late"),
+            line.kind,
+        ]
+        for month in statement.months
+        for line in month.lines
+    ]
+
+
+def _statement_headers() -> list[str]:
+    return [
+        _("Period"),
+        _("Payer BIN/IIN"),
+        _("Payer"),
+        _("Amount"),
+        _("Value date"),
+        _("Due date"),
+        _("On time"),
+        _("Kind"),
+    ]
+
+
+def _statement_summary(statement: Statement) -> list[tuple[str, object]]:
+    return [
+        (_("Contributions, total"), statement.total_contributions),
+        (_("Penalties, total"), statement.total_penalties),
+        (_("Late payments"), statement.lines_late),
+        (_("Months with contributions in the period"), statement.participation_months),
+        (_("Participation since 2005, months"), statement.participation_months_total),
+    ]
+
+
+def statement_xlsx(statement: Statement) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Statement")
+    sheet.append([_("Statement of social contributions")])
+    sheet.append([_("IIN"), statement.person.iin, statement.person.full_name])
+    sheet.append([_("Period"), f"{statement.first:%Y-%m}", f"{statement.last:%Y-%m}"])
+    sheet.append([])
+    sheet.append(_statement_headers())
+    for row in _statement_rows(statement):
+        sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=4).number_format = _XLSX_MONEY
+    sheet.append([])
+    for label, value in _statement_summary(statement):
+        sheet.append([label, value])
+    for column, width in zip("ABCDEFGH", (10, 15, 40, 14, 12, 12, 10, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _font_path() -> str | None:
+    configured = getattr(settings, "CONTRIBUTIONS_PDF_FONT", "")
+    if configured and Path(configured).is_file():
+        return str(configured)
+    return next((path for path in _FONT_CANDIDATES if Path(path).is_file()), None)
+
+
+def statement_pdf(statement: Statement) -> bytes:
+    pdf = FPDF(orientation="L", format="A4")
+    font = _font_path()
+    if font:
+        pdf.add_font("statement", fname=font)
+        family = "statement"
+    else:
+        family = "helvetica"
+
+    def text(value: object) -> str:
+        written = str(value)
+        return written if font else written.encode("latin-1", "replace").decode("latin-1")
+
+    pdf.add_page()
+    pdf.set_font(family, size=14)
+    pdf.cell(0, 8, text(_("Statement of social contributions")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=10)
+    pdf.cell(
+        0,
+        6,
+        text(
+            f"{_('IIN')} {statement.person.iin} · {statement.person.full_name} · "
+            f"{statement.first:%m.%Y} - {statement.last:%m.%Y}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    widths = (18, 28, 90, 28, 24, 24, 22, 30)
+    pdf.set_font(family, size=8)
+    for width, header in zip(widths, _statement_headers(), strict=True):
+        pdf.cell(width, 6, text(header), border=1)
+    pdf.ln()
+    for row in _statement_rows(statement):
+        cells = [*row]
+        cells[3] = f"{row[3]:,.2f}".replace(",", " ")
+        for width, value in zip(widths, cells, strict=True):
+            pdf.cell(width, 5, text(value)[:60], border=1)
+        pdf.ln()
+    pdf.ln(3)
+    pdf.set_font(family, size=10)
+    for label, value in _statement_summary(statement):
+        pdf.cell(0, 6, text(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def falling_payers_xlsx(rows: list[FallingPayer], *, month_text: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = month_text
+    sheet.append(
+        [
+            _("Region"),
+            _("Payer BIN/IIN"),
+            _("Payer"),
+            _("Participants, previous month"),
+            _("Participants, this month"),
+            _("Fall, %"),
+        ]
+    )
+    for row in rows:
+        sheet.append(
+            [
+                str(row.region) if row.region else "",
+                row.idn,
+                row.name,
+                row.participants_before,
+                row.participants_now,
+                row.fall_percent,
+            ]
+        )
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()

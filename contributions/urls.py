@@ -1,0 +1,15 @@
+from django.urls import path
+
+from contributions import views
+
+app_name = "contributions"
+
+urlpatterns = [
+    path("documents/", views.document_list, name="document-list"),
+    path("documents/<uuid:uuid>/", views.document_detail, name="document-detail"),
+    path("quarantine/", views.quarantine_list, name="quarantine-list"),
+    path("statement/", views.statement_search, name="statement-search"),
+    path("statement/<str:iin>/", views.statement, name="statement"),
+    path("arrears/", views.arrears_list, name="arrears-list"),
+    path("monitoring/", views.monitoring, name="monitoring"),
+]

@@ -1,0 +1,233 @@
+"""Staff pages: payment documents, the quarantine, statements, arrears and payer monitoring."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contributions.exceptions import PeriodInvalid
+from contributions.exports import falling_payers_xlsx, statement_pdf, statement_xlsx
+from contributions.models import LINE_ERROR_CODES, PaymentDocument, QuarantinedLine
+from contributions.periods import period_from_text, period_range_from_text
+from contributions.selectors import (
+    document_lines_summary,
+    payers_in_arrears,
+    payers_with_falling_participants,
+    payment_document_get_for_user,
+    payment_document_list_for_user,
+    quarantined_line_list_for_user,
+    statement_get,
+)
+from gfss.common.exceptions import NotFoundError
+from gfss.common.periods import add_months, month_start
+from gfss.org.models import Region
+from gfss.org.selectors import user_is_fund_staff
+from participants.selectors import person_get_for_user
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def fund_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not user_is_fund_staff(user=request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@fund_staff_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    documents = payment_document_list_for_user(user=request.user)
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("payer", "status", "date_from", "date_to", "knp")
+    }
+    if filters["payer"]:
+        documents = documents.filter(payer_idn=filters["payer"])
+    if filters["status"] in PaymentDocument.Status.values:
+        documents = documents.filter(status=filters["status"])
+    if filters["knp"]:
+        documents = documents.filter(knp=filters["knp"])
+    if filters["date_from"]:
+        documents = documents.filter(value_date__gte=filters["date_from"])
+    if filters["date_to"]:
+        documents = documents.filter(value_date__lte=filters["date_to"])
+    return render(
+        request,
+        "contributions/document_list.html",
+        {
+            "page": _page(request, documents),
+            "filters": filters,
+            "statuses": PaymentDocument.Status.choices,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@fund_staff_required
+def document_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        document = payment_document_get_for_user(user=request.user, uuid=uuid)
+    except NotFoundError:
+        raise Http404 from None
+    return render(
+        request,
+        "contributions/document_detail.html",
+        {
+            "document": document,
+            "summary": document_lines_summary(document=document)["periods"],
+            "quarantined": document.quarantined_lines.order_by("line_no"),
+        },
+    )
+
+
+@fund_staff_required
+def quarantine_list(request: HttpRequest) -> HttpResponse:
+    lines = quarantined_line_list_for_user(user=request.user)
+    filters = {
+        key: request.GET.get(key, "").strip() for key in ("code", "status", "payer", "period")
+    }
+    error = None
+    if filters["code"] in LINE_ERROR_CODES:
+        lines = lines.filter(code=filters["code"])
+    if filters["status"] in QuarantinedLine.Status.values:
+        lines = lines.filter(status=filters["status"])
+    if filters["payer"]:
+        lines = lines.filter(document__payer_idn=filters["payer"])
+    if filters["period"]:
+        try:
+            lines = lines.filter(period=period_from_text(filters["period"], field="period"))
+        except PeriodInvalid as invalid:
+            error = invalid.message
+    return render(
+        request,
+        "contributions/quarantine_list.html",
+        {
+            "page": _page(request, lines),
+            "filters": filters,
+            "codes": LINE_ERROR_CODES,
+            "statuses": QuarantinedLine.Status.choices,
+            "error": error,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@fund_staff_required
+def statement_search(request: HttpRequest) -> HttpResponse:
+    iin = request.GET.get("iin", "").strip()
+    if iin:
+        return redirect("contributions:statement", iin=iin)
+    return render(request, "contributions/statement_search.html", {})
+
+
+@fund_staff_required
+def statement(request: HttpRequest, iin: str) -> HttpResponse:
+    try:
+        person = person_get_for_user(user=request.user, iin=iin)
+    except NotFoundError:
+        raise Http404 from None
+    today = month_start(timezone.localdate())
+    try:
+        first, last = period_range_from_text(
+            request.GET.get("from"), request.GET.get("to"), default=(add_months(today, -11), today)
+        )
+    except PeriodInvalid as invalid:
+        return render(
+            request,
+            "contributions/statement.html",
+            {"person": person, "error": invalid.message},
+            status=400,
+        )
+    result = statement_get(person=person, first=first, last=last)
+    export = request.GET.get("format")
+    name = f"statement-{person.iin}-{first:%Y%m}-{last:%Y%m}"
+    if export == "xlsx":
+        response = HttpResponse(statement_xlsx(result), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if export == "pdf":
+        response = HttpResponse(statement_pdf(result), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(
+        request,
+        "contributions/statement.html",
+        {
+            "person": person,
+            "statement": result,
+            "period_from": f"{first:%Y-%m}",
+            "period_to": f"{last:%Y-%m}",
+        },
+    )
+
+
+@fund_staff_required
+def arrears_list(request: HttpRequest) -> HttpResponse:
+    region = request.GET.get("region", "").strip()
+    payers = payers_in_arrears(user=request.user, region_code=region or None)
+    return render(
+        request,
+        "contributions/arrears_list.html",
+        {
+            "page": _page(request, payers),
+            "region": region,
+            "regions": Region.objects.order_by("code"),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@fund_staff_required
+def monitoring(request: HttpRequest) -> HttpResponse:
+    default_month = add_months(month_start(timezone.localdate()), -1)
+    month_text = request.GET.get("month", "").strip() or f"{default_month:%Y-%m}"
+    region = request.GET.get("region", "").strip()
+    try:
+        month = period_from_text(month_text, field="month")
+    except PeriodInvalid as invalid:
+        return render(
+            request,
+            "contributions/monitoring.html",
+            {"error": invalid.message, "month": month_text, "regions": Region.objects.all()},
+            status=400,
+        )
+    rows = payers_with_falling_participants(
+        user=request.user, month=month, region_code=region or None
+    )
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(falling_payers_xlsx(rows, month_text=month_text), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="payers-falling-{month_text}.xlsx"'
+        return response
+    return render(
+        request,
+        "contributions/monitoring.html",
+        {
+            "rows": rows,
+            "month": month_text,
+            "region": region,
+            "regions": Region.objects.order_by("code"),
+            "title": _("Payers whose participants fell by half"),
+        },
+    )
