@@ -1,8 +1,28 @@
-"""Reads of awards."""
+"""Reads of awards and e-cases, filtered by what the user may see."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
-from benefits.models import AwardAmount
+from django.db.models import Count, Q, QuerySet
+
+from benefits.access import CONFIRM
+from benefits.exceptions import ApplicationNotFoundError, AwardNotFoundError
+from benefits.models import Application, ApplicationEvent, Award, AwardAmount, AwardDecision
+from benefits.models.awards import LUMP_SUM_BENEFITS
+from benefits.rules.common import LONG_TERM_AVERAGE_MONTHS
+from benefits.rules.facts import window
+from contributions.calculations import income_by_month
+from contributions.selectors import contribution_payer_months
+from gfss.common.periods import add_months
+from gfss.legal.params import ParameterSet
+from gfss.org.selectors import user_branch, user_reads_all_branches
+from participants.models import Payer
+
+# Maternity and adoption average the 12 months before the right (rules.md §3.1).
+MATERNITY_AVERAGE_MONTHS = 12
 
 
 def award_amount_on(*, award_id: int, day: date) -> AwardAmount | None:
@@ -12,3 +32,199 @@ def award_amount_on(*, award_id: int, day: date) -> AwardAmount | None:
         .order_by("-valid_from", "-id")
         .first()
     )
+
+
+# --- e-cases --------------------------------------------------------------------------------
+
+
+def application_list_for_user(*, user: Any) -> QuerySet[Application]:
+    """The e-cases the user may see: the own branch's; every branch for central readers."""
+    queryset = Application.objects.select_related("person", "branch")
+    if user_reads_all_branches(user=user):
+        return queryset
+    branch = user_branch(user=user)
+    if branch is None:
+        return queryset.none()
+    return queryset.filter(branch_id=branch.pk)
+
+
+def application_get_for_user(*, user: Any, uuid: UUID | str) -> Application:
+    application = (
+        application_list_for_user(user=user)
+        .select_related("insured_person", "decided_by", "confirmed_by", "award")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if application is None:
+        raise ApplicationNotFoundError(uuid)
+    return application
+
+
+def application_get_by_uuid(*, uuid: UUID | str) -> Application:
+    """For partner systems, which follow the applications they sent by id (no branch)."""
+    application = Application.objects.filter(uuid=uuid).first()
+    if application is None:
+        raise ApplicationNotFoundError(uuid)
+    return application
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    benefit: str = ""
+    status: str = ""  # "" means every open status
+    channel: str = ""
+    overdue: bool = False
+
+
+def application_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Application]:
+    """The branch's work queue, earliest deadline first (the queue index serves it)."""
+    queryset = application_list_for_user(user=user)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    else:
+        queryset = queryset.filter(status__in=Application.OPEN_STATUSES)
+    if filters.benefit:
+        queryset = queryset.filter(benefit=filters.benefit)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.overdue:
+        queryset = queryset.filter(decision_due__lt=today)
+    return queryset.order_by("decision_due", "id")
+
+
+def application_counters(*, user: Any, today: date) -> dict[str, int]:
+    """Open, overdue and awaiting-confirmation cases of the user's scope, in one query."""
+    open_q = Q(status__in=Application.OPEN_STATUSES)
+    return application_list_for_user(user=user).aggregate(
+        open=Count("id", filter=open_q),
+        overdue=Count("id", filter=open_q & Q(decision_due__lt=today)),
+        awaiting=Count("id", filter=Q(status=Application.Status.AWAITING_CONFIRMATION)),
+    )
+
+
+def application_next_for_user(*, user: Any, after: Application | None = None) -> Application | None:
+    """The case to open next: a head's next confirmation not of their own making, else the
+    earliest-due case still to decide."""
+    queryset = application_list_for_user(user=user).order_by("decision_due", "id")
+    if after is not None:
+        queryset = queryset.exclude(pk=after.pk)
+    if user.has_perm(CONFIRM):
+        waiting = (
+            queryset.filter(status=Application.Status.AWAITING_CONFIRMATION)
+            .exclude(decided_by=user)
+            .first()
+        )
+        if waiting is not None:
+            return waiting
+    return queryset.filter(status__in=Application.DECIDABLE_STATUSES).first()
+
+
+def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("id")
+
+
+def application_award_decisions(*, application: Application) -> QuerySet[AwardDecision]:
+    return application.award_decisions.select_related("made_by", "confirmed_by").order_by("id")
+
+
+@dataclass(frozen=True)
+class Stage:
+    stage: str
+    status: str
+    at: datetime
+    comment: str
+
+
+def application_stages(*, application: Application) -> list[Stage]:
+    """Every stage the applicant can follow, with its date (the status API)."""
+    return [
+        Stage(stage=kind, status=to_status, at=at, comment=comment)
+        for kind, to_status, at, comment in application.events.order_by("id").values_list(
+            "kind", "to_status", "created_at", "comment"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    period: date
+    payer_idn: str
+    payer_name: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ContributionTable:
+    first: date
+    last: date
+    rows: list[ContributionRow]
+    incomes: dict[date, Decimal]
+    total_income: Decimal
+
+
+def application_contribution_table(
+    *, application: Application, params: ParameterSet
+) -> ContributionTable:
+    """The contributions of the insured person in the window the calculation used, as received
+    before the application: the table the specialist checks the average income against."""
+    window_months = (
+        MATERNITY_AVERAGE_MONTHS
+        if application.benefit in LUMP_SUM_BENEFITS
+        else LONG_TERM_AVERAGE_MONTHS
+    )
+    first, end = window(right_date=application.right_date, months=window_months)
+    last = add_months(end, -1)
+    person_id = application.insured_person_id
+    months = contribution_payer_months(
+        person_ids=[person_id], first=first, last=last, received_before=application.received_on
+    )[person_id]
+    payers = {
+        pk: (idn, name)
+        for pk, idn, name in Payer.objects.filter(
+            pk__in={int(m.payer) for m in months}
+        ).values_list("pk", "idn", "name")
+    }
+    rows = sorted(
+        (
+            ContributionRow(
+                period=m.period,
+                payer_idn=payers[int(m.payer)][0],
+                payer_name=payers[int(m.payer)][1],
+                amount=m.amount,
+            )
+            for m in months
+        ),
+        key=lambda row: (row.period, row.payer_idn),
+    )
+    incomes = income_by_month(months, params=params)
+    return ContributionTable(
+        first=first,
+        last=last,
+        rows=rows,
+        incomes=incomes,
+        total_income=sum(incomes.values(), Decimal(0)),
+    )
+
+
+# --- awards ---------------------------------------------------------------------------------
+
+
+def award_list_for_user(*, user: Any) -> QuerySet[Award]:
+    queryset = Award.objects.select_related("person", "branch", "application")
+    if user_reads_all_branches(user=user):
+        return queryset
+    branch = user_branch(user=user)
+    if branch is None:
+        return queryset.none()
+    return queryset.filter(branch_id=branch.pk)
+
+
+def award_get_for_user(*, user: Any, uuid: UUID | str) -> Award:
+    award = award_list_for_user(user=user).filter(uuid=uuid).first()
+    if award is None:
+        raise AwardNotFoundError(uuid)
+    return award
+
+
+def award_amounts(*, award: Award) -> QuerySet[AwardAmount]:
+    return award.amounts.order_by("valid_from", "id")

@@ -1,3 +1,21 @@
+from benefits.models.applications import (
+    Application,
+    ApplicationEvent,
+    AwardDecision,
+    Channel,
+    ProactiveOffer,
+    RefusalCode,
+)
 from benefits.models.awards import Award, AwardAmount, BenefitType
 
-__all__ = ["Award", "AwardAmount", "BenefitType"]
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Award",
+    "AwardAmount",
+    "AwardDecision",
+    "BenefitType",
+    "Channel",
+    "ProactiveOffer",
+    "RefusalCode",
+]

@@ -50,6 +50,14 @@ class Award(TimeStampedModel):
     terminated_on = models.DateField(null=True, blank=True)
     termination_reason = models.CharField(max_length=200, blank=True, default="")
     calculation = models.JSONField(default=dict, blank=True, help_text=_("Result and trace"))
+    # The e-case that granted it; None for awards created outside an e-case (data migrations).
+    application = models.OneToOneField(
+        "benefits.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award",
+    )
 
     class Meta:
         verbose_name = _("award")

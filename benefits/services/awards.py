@@ -26,6 +26,7 @@ def award_create(
     opv: Decimal,
     actor: Any | None,
     calculation: dict[str, Any] | None = None,
+    application: Any | None = None,
 ) -> Award:
     """An active award with its first amount (the assignment)."""
     if benefit not in BenefitType.values:
@@ -42,6 +43,7 @@ def award_create(
         end_date=end_date,
         lump_sum=benefit in LUMP_SUM_BENEFITS,
         calculation=calculation or {},
+        application=application,
     )
     award.full_clean()
     award.save()

@@ -2,16 +2,30 @@
 
 from gfss.org.models import Role
 
+# E-cases and awards: reading them (the admin's view permissions), and deciding them.
+BENEFITS_READ = [
+    "benefits.view_application",
+    "benefits.view_applicationevent",
+    "benefits.view_awarddecision",
+    "benefits.view_proactiveoffer",
+    "benefits.view_award",
+    "benefits.view_awardamount",
+]
+BENEFITS_CASE_WORK = [*BENEFITS_READ, "benefits.decide_application"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SPECIALIST: [
         "participants.view_person",
         "participants.view_payer",
         "participants.view_familylink",
+        *BENEFITS_CASE_WORK,
     ],
     Role.HEAD: [
         "participants.view_person",
         "participants.view_payer",
         "participants.view_familylink",
+        *BENEFITS_CASE_WORK,
+        "benefits.confirm_application",
     ],
     Role.REFUND_OFFICER: ["participants.view_person", "participants.view_payer"],
     Role.ANALYST: [
@@ -19,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.view_payer",
         "legal.view_parameter",
         "legal.view_parametervalue",
+        *BENEFITS_READ,
     ],
     Role.ADMINISTRATOR: [
         "legal.view_parameter",

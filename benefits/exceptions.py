@@ -1,0 +1,170 @@
+"""Domain errors of e-cases, offers and award decisions; each a specific code for the caller."""
+
+from datetime import date
+
+from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+
+
+class ForbiddenError(ApplicationError):
+    """The caller is known and may see the object, but this action is not theirs: HTTP 403."""
+
+    status_code = 403
+
+
+class PersonUnknownError(ApplicationError):
+    def __init__(self, iin: str, *, role: str = "applicant") -> None:
+        super().__init__(
+            f"No person with IIN {iin} is in the registry ({role}).",
+            code="person_unknown",
+            extra={"iin": iin, "role": role},
+        )
+
+
+class PersonRegionUnknownError(ApplicationError):
+    def __init__(self, iin: str) -> None:
+        super().__init__(
+            f"The person {iin} has no region in the registry, so no branch can take the case.",
+            code="person_region_unknown",
+            extra={"iin": iin},
+        )
+
+
+class PersonOfPensionAgeError(ApplicationError):
+    def __init__(self, *, iin: str, pension_date: date) -> None:
+        super().__init__(
+            f"The person {iin} reached pension age on {pension_date.isoformat()}; "
+            "people of pension age are not participants.",
+            code="person_of_pension_age",
+            extra={"iin": iin, "pension_date": pension_date.isoformat()},
+        )
+
+
+class PersonDeceasedError(ApplicationError):
+    def __init__(self, *, iin: str, death_date: date) -> None:
+        super().__init__(
+            f"The applicant {iin} is registered as deceased on {death_date.isoformat()}.",
+            code="person_deceased",
+            extra={"iin": iin, "death_date": death_date.isoformat()},
+        )
+
+
+class DateInFutureError(ApplicationError):
+    def __init__(self, *, field: str, value: date, today: date) -> None:
+        super().__init__(
+            f"The {field.replace('_', ' ')} {value.isoformat()} is after today "
+            f"({today.isoformat()}).",
+            code=f"{field}_in_future",
+            extra={"field": field, "date": value.isoformat(), "today": today.isoformat()},
+        )
+
+
+class FactsMissingError(ApplicationError):
+    def __init__(self, *, benefit: str, missing: list[str]) -> None:
+        super().__init__(
+            f"The {benefit} application lacks: {', '.join(missing)}.",
+            code="facts_missing",
+            extra={"benefit": benefit, "missing": missing},
+        )
+
+
+class BenefitAlreadyReceivedError(ConflictError):
+    def __init__(self, *, benefit: str, event_key: str, existing: str) -> None:
+        super().__init__(
+            f"The person already has a {benefit} case for the same event ({event_key}).",
+            code="benefit_already_received",
+            extra={"benefit": benefit, "event": event_key, "application": existing},
+        )
+
+
+class ApplicationNotFoundError(NotFoundError):
+    def __init__(self, application: object) -> None:
+        super().__init__(
+            f"No e-case {application} is visible to you.",
+            code="application_not_found",
+            extra={"application": str(application)},
+        )
+
+
+class AwardNotFoundError(NotFoundError):
+    def __init__(self, award: object) -> None:
+        super().__init__(
+            f"No award {award} is visible to you.",
+            code="award_not_found",
+            extra={"award": str(award)},
+        )
+
+
+class ApplicationStateError(ConflictError):
+    """Someone else decided first, or the case is not in a state for this action."""
+
+    def __init__(self, *, status: str, action: str) -> None:
+        super().__init__(
+            f"The e-case is {status.replace('_', ' ')}; it cannot be {action} now.",
+            code="application_already_decided"
+            if status not in ("received", "in_review")
+            else "application_state_invalid",
+            extra={"status": status, "action": action},
+        )
+
+
+class RoleNotAllowedError(ForbiddenError):
+    def __init__(self, *, action: str) -> None:
+        super().__init__(
+            f"Your role does not allow you to {action}.",
+            code="role_not_allowed",
+            extra={"action": action},
+        )
+
+
+class CheckerIsMakerError(ForbiddenError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The decision needs a second person: you made it, so you cannot confirm it.",
+            code="checker_is_maker",
+        )
+
+
+class CalculationNotEligibleError(ApplicationError):
+    def __init__(self, *, reason: str | None) -> None:
+        super().__init__(
+            f"The calculation refuses the benefit ({reason}); refuse the case, "
+            "or assign with an amount you set (a checker confirms it).",
+            code="calculation_not_eligible",
+            extra={"refusal_reason": reason},
+        )
+
+
+class OfferStateError(ConflictError):
+    def __init__(self, *, status: str) -> None:
+        super().__init__(
+            f"The offer is {status}; it can no longer be accepted.",
+            code=f"offer_{status}",
+            extra={"status": status},
+        )
+
+
+class AwardStateError(ConflictError):
+    def __init__(self, *, status: str, action: str) -> None:
+        super().__init__(
+            f"The award is {status}; it cannot be {action}.",
+            code="award_state_invalid",
+            extra={"status": status, "action": action},
+        )
+
+
+class AwardDecisionPendingError(ConflictError):
+    def __init__(self) -> None:
+        super().__init__(
+            "A decision on this award already waits for confirmation.",
+            code="award_decision_pending",
+        )
+
+
+class EffectiveDateInvalidError(ApplicationError):
+    def __init__(self, *, effective: date, start: date) -> None:
+        super().__init__(
+            f"The decision cannot take effect on {effective.isoformat()}, before the award "
+            f"starts ({start.isoformat()}).",
+            code="effective_date_invalid",
+            extra={"effective_date": effective.isoformat(), "start_date": start.isoformat()},
+        )
