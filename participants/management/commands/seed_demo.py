@@ -27,6 +27,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when persons exist")
+        parser.add_argument(
+            "--months", type=int, default=24, help="months of contribution history (0: none)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["participants"] > 10_000_000:
@@ -44,6 +47,17 @@ class Command(BaseCommand):
                 f"{population.persons} persons, {population.payers} payers, "
                 f"{population.family_links} family links in {time.monotonic() - started:.1f} s"
             )
+            if options["months"] > 0:
+                from contributions.demo import demo_contributions_generate
+
+                history = demo_contributions_generate(
+                    seed=options["seed"], today=timezone.localdate(), months=options["months"]
+                )
+                self.stdout.write(
+                    f"{history.documents} MT-102 documents imported: {history.lines_accepted} "
+                    f"lines, {history.lines_rejected} quarantined, {history.penalties} penalties "
+                    f"in {history.seconds:.1f} s"
+                )
         users = demo_staff_create()
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for username, role, branch in users:
