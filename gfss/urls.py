@@ -9,6 +9,7 @@ from gfss.org import views as org_views
 
 api_v1 = [
     path("", include("participants.api.urls")),
+    path("", include("benefits.api.urls")),
     path("", include("contributions.api.urls")),
 ]
 

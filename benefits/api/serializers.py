@@ -1,0 +1,236 @@
+"""Shapes of the e-case API. Document fields are optional here on purpose: which a benefit
+needs is a rule of the service, answered with ``facts_missing`` naming them."""
+
+from rest_framework import serializers
+
+from benefits.models import (
+    Application,
+    Award,
+    AwardDecision,
+    BenefitType,
+    Channel,
+    ProactiveOffer,
+    RefusalCode,
+)
+
+
+def _optional(field: serializers.Field) -> serializers.Field:
+    field.required = False
+    field.allow_null = True
+    return field
+
+
+class DependentSerializer(serializers.Serializer):
+    iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    birth_date = _optional(serializers.DateField())
+    relation = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class MedicalExpertiseSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    degree = _optional(serializers.DecimalField(max_digits=3, decimal_places=2))
+    period_from = _optional(serializers.DateField())
+    period_to = _optional(serializers.DateField())
+
+
+class DeathCertificateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    deceased_iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    death_date = _optional(serializers.DateField())
+    dependents = DependentSerializer(many=True, required=False)
+
+
+class UnemployedRegistrationSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    registered_on = _optional(serializers.DateField())
+
+
+class SickLeaveSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    first_day = _optional(serializers.DateField())
+    days = _optional(serializers.IntegerField())
+
+
+class BirthCertificateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    child_iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    birth_date = _optional(serializers.DateField())
+    birth_order = _optional(serializers.IntegerField())
+
+
+class AdoptionDecisionSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    decision_date = _optional(serializers.DateField())
+    child_iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    child_birth_date = _optional(serializers.DateField())
+
+
+class DocumentsSerializer(serializers.Serializer):
+    medical_expertise = MedicalExpertiseSerializer(required=False)
+    death_certificate = DeathCertificateSerializer(required=False)
+    unemployed_registration = UnemployedRegistrationSerializer(required=False)
+    sick_leave = SickLeaveSerializer(required=False)
+    birth_certificate = BirthCertificateSerializer(required=False)
+    adoption_decision = AdoptionDecisionSerializer(required=False)
+
+
+class ApplicationCreateInputSerializer(serializers.Serializer):
+    iin = serializers.CharField(max_length=12)
+    benefit = serializers.ChoiceField(choices=BenefitType.choices)
+    channel = serializers.ChoiceField(
+        choices=[(Channel.STATE_CORPORATION, ""), (Channel.PORTAL, "")]
+    )
+    received_on = serializers.DateField()
+    right_date = serializers.DateField()
+    documents = DocumentsSerializer()
+
+
+class ApplicationOutputSerializer(serializers.ModelSerializer):
+    iin = serializers.CharField(source="person.iin")
+    branch = serializers.CharField(source="branch.code")
+
+    class Meta:
+        model = Application
+        fields = [
+            "uuid",
+            "iin",
+            "benefit",
+            "channel",
+            "branch",
+            "status",
+            "outcome",
+            "refusal_code",
+            "received_on",
+            "right_date",
+            "decision_due",
+            "service_due",
+            "eligible",
+            "calculated_gross",
+            "override_gross",
+            "documents",
+            "checks",
+            "calculation",
+        ]
+
+
+class ApplicationListOutputSerializer(serializers.ModelSerializer):
+    iin = serializers.CharField(source="person.iin")
+    branch = serializers.CharField(source="branch.code")
+
+    class Meta:
+        model = Application
+        fields = [
+            "uuid",
+            "iin",
+            "benefit",
+            "channel",
+            "branch",
+            "status",
+            "received_on",
+            "decision_due",
+            "calculated_gross",
+        ]
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+    comment = serializers.CharField()
+
+
+class ApplicationStatusOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    benefit = serializers.CharField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    refusal_code = serializers.CharField()
+    received_on = serializers.DateField()
+    decision_due = serializers.DateField()
+    service_due = serializers.DateField()
+    stages = StageSerializer(many=True)
+
+
+class ApplicationAssignInputSerializer(serializers.Serializer):
+    override_gross = serializers.DecimalField(
+        max_digits=18, decimal_places=2, required=False, allow_null=True
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApplicationRefuseInputSerializer(serializers.Serializer):
+    reason_code = serializers.ChoiceField(choices=RefusalCode.choices)
+    reason_text = serializers.CharField()
+
+
+class CommentInputSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+class AwardOutputSerializer(serializers.ModelSerializer):
+    iin = serializers.CharField(source="person.iin")
+    branch = serializers.CharField(source="branch.code")
+    application = serializers.UUIDField(source="application.uuid", default=None)
+
+    class Meta:
+        model = Award
+        fields = [
+            "uuid",
+            "iin",
+            "benefit",
+            "branch",
+            "application",
+            "status",
+            "right_date",
+            "assigned_on",
+            "start_date",
+            "end_date",
+            "lump_sum",
+            "terminated_on",
+            "termination_reason",
+        ]
+
+
+class AwardRecalculateInputSerializer(serializers.Serializer):
+    effective_date = serializers.DateField()
+    degree = serializers.DecimalField(
+        max_digits=3, decimal_places=2, required=False, allow_null=True
+    )
+    dependents = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AwardChangeInputSerializer(serializers.Serializer):
+    effective_date = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AwardDecisionOutputSerializer(serializers.ModelSerializer):
+    award = serializers.UUIDField(source="award.uuid")
+
+    class Meta:
+        model = AwardDecision
+        fields = ["uuid", "award", "kind", "status", "effective_date", "reason", "gross"]
+
+
+class OfferCreateInputSerializer(serializers.Serializer):
+    iin = serializers.CharField(max_length=12)
+    benefit = serializers.ChoiceField(choices=BenefitType.choices)
+    right_date = serializers.DateField()
+    documents = DocumentsSerializer()
+
+
+class OfferOutputSerializer(serializers.ModelSerializer):
+    application = serializers.UUIDField(source="application.uuid", default=None)
+
+    class Meta:
+        model = ProactiveOffer
+        fields = [
+            "uuid",
+            "benefit",
+            "right_date",
+            "status",
+            "offered_at",
+            "expires_at",
+            "application",
+        ]

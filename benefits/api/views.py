@@ -1,0 +1,268 @@
+"""The e-case API: partners send applications and offers and follow their status; staff
+decide. One view per write operation; each validates, calls one service, shapes the answer."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import status
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from benefits.api.serializers import (
+    ApplicationAssignInputSerializer,
+    ApplicationCreateInputSerializer,
+    ApplicationListOutputSerializer,
+    ApplicationOutputSerializer,
+    ApplicationRefuseInputSerializer,
+    ApplicationStatusOutputSerializer,
+    AwardChangeInputSerializer,
+    AwardDecisionOutputSerializer,
+    AwardOutputSerializer,
+    AwardRecalculateInputSerializer,
+    CommentInputSerializer,
+    OfferCreateInputSerializer,
+    OfferOutputSerializer,
+)
+from benefits.exceptions import ApplicationNotFoundError
+from benefits.models import Application, Award, AwardDecision, ProactiveOffer
+from benefits.selectors import (
+    application_get_by_uuid,
+    application_get_for_user,
+    application_list_for_user,
+    application_stages,
+    award_get_for_user,
+    award_list_for_user,
+)
+from benefits.services import applications as cases
+from benefits.services import award_decisions as decisions
+from benefits.services.offers import offer_accept, offer_create
+from gfss.api.permissions import Scope, requires_scope
+from gfss.common.exceptions import NotFoundError
+from gfss.org.selectors import user_is_fund_staff
+
+
+class IsFundStaff(BasePermission):
+    message = "Only the fund's staff may do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return user_is_fund_staff(user=request.user)
+
+
+def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _application(request: Request, uuid: str) -> Application:
+    return application_get_for_user(user=request.user, uuid=uuid)
+
+
+def _case(application: Application) -> Response:
+    return Response(ApplicationOutputSerializer(application).data)
+
+
+class ApplicationCreateApi(APIView):
+    """A partner system (State Corporation, egov portal) sends an application."""
+
+    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+
+    def post(self, request: Request) -> Response:
+        data = _validated(ApplicationCreateInputSerializer, request)
+        application = cases.application_create(actor=request.user, **data)
+        return Response(ApplicationOutputSerializer(application).data, status=201)
+
+
+class ApplicationStatusApi(APIView):
+    """Every stage of the review with its date, for the applicant (transparency)."""
+
+    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+
+    def get(self, request: Request, uuid: str) -> Response:
+        if user_is_fund_staff(user=request.user):
+            application = application_get_for_user(user=request.user, uuid=uuid)
+        else:
+            application = application_get_by_uuid(uuid=uuid)
+        payload = {
+            "uuid": application.uuid,
+            "benefit": application.benefit,
+            "status": application.status,
+            "outcome": application.outcome,
+            "refusal_code": application.refusal_code,
+            "received_on": application.received_on,
+            "decision_due": application.decision_due,
+            "service_due": application.service_due,
+            "stages": application_stages(application=application),
+        }
+        return Response(ApplicationStatusOutputSerializer(payload).data)
+
+
+class ApplicationListApi(ListAPIView):
+    serializer_class = ApplicationListOutputSerializer
+    permission_classes = [IsFundStaff]
+
+    def get_queryset(self) -> QuerySet[Application]:
+        return application_list_for_user(user=self.request.user).order_by("decision_due", "id")
+
+
+class ApplicationDetailApi(RetrieveAPIView):
+    serializer_class = ApplicationOutputSerializer
+    permission_classes = [IsFundStaff]
+
+    def get_object(self) -> Application:
+        return _application(self.request, self.kwargs["uuid"])
+
+
+class ApplicationAssignApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(ApplicationAssignInputSerializer, request)
+        application = cases.application_assign(
+            actor=request.user, application_id=_application(request, uuid).pk, **data
+        )
+        return _case(application)
+
+
+class ApplicationRefuseApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(ApplicationRefuseInputSerializer, request)
+        application = cases.application_refuse(
+            actor=request.user, application_id=_application(request, uuid).pk, **data
+        )
+        return _case(application)
+
+
+class ApplicationReturnApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(CommentInputSerializer, request)
+        application = cases.application_return(
+            actor=request.user, application_id=_application(request, uuid).pk, **data
+        )
+        return _case(application)
+
+
+class ApplicationConfirmApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        application = cases.application_confirm(
+            actor=request.user, application_id=_application(request, uuid).pk
+        )
+        return _case(application)
+
+
+class ApplicationDeclineApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(CommentInputSerializer, request)
+        application = cases.application_decline(
+            actor=request.user, application_id=_application(request, uuid).pk, **data
+        )
+        return _case(application)
+
+
+class AwardListApi(ListAPIView):
+    serializer_class = AwardOutputSerializer
+    permission_classes = [IsFundStaff]
+
+    def get_queryset(self) -> QuerySet[Award]:
+        return award_list_for_user(user=self.request.user).order_by("id")
+
+
+class AwardDetailApi(RetrieveAPIView):
+    serializer_class = AwardOutputSerializer
+    permission_classes = [IsFundStaff]
+
+    def get_object(self) -> Award:
+        return award_get_for_user(user=self.request.user, uuid=self.kwargs["uuid"])
+
+
+def _decision(decision: AwardDecision, *, created: bool = True) -> Response:
+    return Response(AwardDecisionOutputSerializer(decision).data, status=201 if created else 200)
+
+
+class AwardRecalculateApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(AwardRecalculateInputSerializer, request)
+        award = award_get_for_user(user=request.user, uuid=uuid)
+        return _decision(decisions.award_recalculate(actor=request.user, award_id=award.pk, **data))
+
+
+class AwardSuspendApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(AwardChangeInputSerializer, request)
+        award = award_get_for_user(user=request.user, uuid=uuid)
+        return _decision(decisions.award_suspend(actor=request.user, award_id=award.pk, **data))
+
+
+class AwardResumeApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(AwardChangeInputSerializer, request)
+        award = award_get_for_user(user=request.user, uuid=uuid)
+        return _decision(decisions.award_resume(actor=request.user, award_id=award.pk, **data))
+
+
+class AwardTerminateApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        data = _validated(AwardChangeInputSerializer, request)
+        award = award_get_for_user(user=request.user, uuid=uuid)
+        return _decision(decisions.award_terminate(actor=request.user, award_id=award.pk, **data))
+
+
+def _award_decision(request: Request, uuid: str) -> AwardDecision:
+    decision = AwardDecision.objects.select_related("award").filter(uuid=uuid).first()
+    if decision is None:
+        raise NotFoundError(f"No award decision {uuid}.", code="award_decision_not_found")
+    # Visibility follows the award's branch (404 for other branches).
+    award_get_for_user(user=request.user, uuid=decision.award.uuid)
+    return decision
+
+
+class AwardDecisionConfirmApi(APIView):
+    permission_classes = [IsFundStaff]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        decision = _award_decision(request, uuid)
+        confirmed = decisions.award_decision_confirm(actor=request.user, decision_id=decision.pk)
+        return _decision(confirmed, created=False)
+
+
+class OfferCreateApi(APIView):
+    """The Family Digital Map offers a benefit to a person."""
+
+    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+
+    def post(self, request: Request) -> Response:
+        data = _validated(OfferCreateInputSerializer, request)
+        offer = offer_create(actor=request.user, **data)
+        return Response(OfferOutputSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+class OfferAcceptApi(APIView):
+    """The person's consent, relayed by the portal: the offer becomes an application."""
+
+    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+
+    def post(self, request: Request, uuid: str) -> Response:
+        offer = ProactiveOffer.objects.filter(uuid=uuid).values_list("pk", flat=True).first()
+        if offer is None:
+            raise ApplicationNotFoundError(uuid)
+        application = offer_accept(actor=request.user, offer_id=offer)
+        return Response(ApplicationOutputSerializer(application).data, status=201)
