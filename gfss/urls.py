@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from benefits.calculator.api import BenefitCalculateApi
 from gfss.common.health import healthz
 from gfss.org import views as org_views
 
 api_v1 = [
+    path("benefits/calculate", BenefitCalculateApi.as_view(), name="benefit-calculate"),
     path("", include("participants.api.urls")),
     path("", include("benefits.api.urls")),
     path("", include("contributions.api.urls")),
@@ -26,6 +28,9 @@ urlpatterns += i18n_patterns(
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("contributions/", include("contributions.urls")),
+    path("calculator/", include("benefits.calculator.urls")),
+    path("jobs/", include("gfss.jobs.urls")),
+    path("payouts/", include("benefits.payouts.urls")),
     path("", org_views.dashboard, name="dashboard"),
     prefix_default_language=True,
 )

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from benefits.models import BenefitType
+
+
+class CalculatorForm(forms.Form):
+    benefit = forms.ChoiceField(label=_("Benefit"), choices=BenefitType.choices)
+    right_date = forms.DateField(
+        label=_("Date the right arises"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    iin = forms.CharField(
+        label=_("IIN"),
+        required=False,
+        max_length=12,
+        help_text=_("Income and participation come from the contribution ledger."),
+    )
+    avg_monthly_income = forms.DecimalField(
+        label=_("Average monthly income"), required=False, max_digits=18, decimal_places=2
+    )
+    stazh_months = forms.IntegerField(label=_("Participation, months"), required=False)
+    degree = forms.DecimalField(
+        label=_("Degree of loss of working capacity"),
+        required=False,
+        max_digits=4,
+        decimal_places=2,
+    )
+    dependents = forms.IntegerField(label=_("Dependents"), required=False)
+    days = forms.IntegerField(label=_("Days of leave"), required=False)
+    birth_order = forms.IntegerField(label=_("Birth order of the child"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if not data.get("iin") and data.get("avg_monthly_income") is None:
+            raise forms.ValidationError(_("Give an IIN or the average monthly income."))
+        return data
