@@ -44,3 +44,8 @@ worker: install
 	$(BIN)/celery -A gfss worker -l info
 
 bench: bench-import bench-calc bench-ui bench-batch
+
+# Needs DATABASE_URL to a PostgreSQL database of its own, e.g.
+#   createdb gfss_bench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/gfss_bench make bench-import
+bench-import: install
+	$(PY) manage.py bench_import --lines 1000000 --statement-rows 10000000

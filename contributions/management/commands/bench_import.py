@@ -1,0 +1,394 @@
+"""``manage.py bench_import``: the import and statement figures of issue 3, on PostgreSQL.
+
+1. Generates MT-102 documents totalling ``--lines`` lines (employers paying monthly for their
+   staff) into a temporary directory, then imports them with the import command's code path
+   and prints lines/s end to end (read, parse, validate, load), the table's indexes and
+   constraints in place.
+2. Times a plain ``COPY`` of the same rows into the same table, in a transaction rolled back,
+   and prints the ratio.
+3. Imports one large file (``--big-file-mb``) with ``manage.py import_mt102`` in a child process
+   and prints its peak memory.
+4. Tops the ledger up to ``--statement-rows`` lines with ``INSERT ... SELECT generate_series``
+   (not through MT-102: that is step 1's job) and times the 20-year statement of one person.
+
+Use a database of its own: ``createdb gfss_bench`` and
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/gfss_bench``.
+"""
+
+import io
+import random
+import resource
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from contributions.exceptions import BenchNeedsPostgres
+from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
+from contributions.mt102.build import build_document
+from contributions.selectors import statement_get
+from contributions.services import mt102_import
+from gfss.common.identifiers import make_bin, make_iin
+from gfss.common.periods import add_months
+from participants.models import Payer, Person
+
+MONTHS_PER_EMPLOYER = 10
+FIRST_PERIOD = date(2024, 1, 1)
+_COLUMNS = (
+    "document_id, person_id, payer_id, period, amount, kind, value_date, line_no, "
+    "created_at, updated_at"
+)
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--lines", type=int, default=1_000_000)
+        parser.add_argument("--lines-per-document", type=int, default=1_000)
+        parser.add_argument("--statement-rows", type=int, default=10_000_000)
+        parser.add_argument("--big-file-mb", type=int, default=100, help="0 to skip")
+        parser.add_argument("--skip-import", action="store_true")
+        parser.add_argument("--seed", type=int, default=2024)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError(BenchNeedsPostgres().message)
+        call_command("migrate", verbosity=0)
+        run = secrets.token_hex(2).upper()
+        if not options["skip_import"]:
+            with tempfile.TemporaryDirectory(prefix="gfss-bench-") as folder:
+                files = self._generate(Path(folder), run=run, **options)
+                self._import(files)
+                self._plain_copy()
+                if options["big_file_mb"]:
+                    self._big_file(Path(folder), run=run, megabytes=options["big_file_mb"])
+        self._statement(rows=options["statement_rows"])
+
+    # --- 1. generate and import ------------------------------------------------------------
+
+    def _generate(self, folder: Path, *, run: str, **options: Any) -> list[Path]:
+        rng = random.Random(options["seed"])
+        per_document = options["lines_per_document"]
+        employers = max(options["lines"] // (per_document * MONTHS_PER_EMPLOYER), 1)
+        started = time.monotonic()
+        staff = [[self._person(rng) for _ in range(per_document)] for _ in range(employers)]
+        files = []
+        for month in range(MONTHS_PER_EMPLOYER):
+            period = add_months(FIRST_PERIOD, month)
+            for index, people in enumerate(staff):
+                idn = make_bin(registered=date(2010, 1 + index % 12, 1), rng=random.Random(index))
+                data = build_document(
+                    reference=f"B{run}{index:04d}{month:02d}",
+                    payer_idn=idn,
+                    payer_name=f'ТОО "БЕНЧ {index}"',
+                    knp="012",
+                    value_date=add_months(period, 1).replace(day=10),
+                    default_period=period,
+                    lines=[{**person, "amount": amount} for person, amount in people],
+                    encoding="kz1048",
+                )
+                path = folder / f"{run}-{index:04d}-{month:02d}.mt102"
+                path.write_bytes(data)
+                files.append(path)
+        self.stdout.write(
+            f"generated {len(files)} documents, {len(files) * per_document:,} lines "
+            f"({employers} employers x {MONTHS_PER_EMPLOYER} months) "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+        return files
+
+    @staticmethod
+    def _person(rng: random.Random) -> tuple[dict[str, Any], Decimal]:
+        birth = date(rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28))
+        sex = rng.choice("MF")
+        person = {
+            "iin": make_iin(birth_date=birth, sex=sex, rng=rng),
+            "surname": "ЖҰМАБЕКОВА" if sex == "F" else "ЖҰМАБЕКОВ",
+            "first_name": "ӘСЕЛ" if sex == "F" else "АСҚАР",
+            "birth_date": birth,
+        }
+        return person, Decimal(rng.randint(300_000, 2_000_000)) / 100
+
+    def _import(self, files: list[Path]) -> None:
+        lines = 0
+        outcomes: dict[str, int] = {}
+        today = timezone.localdate()
+        started = time.monotonic()
+        for path in files:
+            report = mt102_import(
+                data=path.read_bytes(),
+                filename=path.name,
+                actor=None,
+                source=ReceivedFile.Source.COMMAND,
+                today=today,
+            )
+            lines += report.lines_accepted
+            outcomes[report.status] = outcomes.get(report.status, 0) + 1
+        elapsed = time.monotonic() - started
+        self.import_rate = lines / elapsed
+        self.imported_documents = [path.name for path in files]
+        self.stdout.write(
+            f"IMPORT: {lines:,} lines in {len(files)} documents in {elapsed:.1f} s = "
+            f"{self.import_rate:,.0f} lines/s end to end {outcomes}"
+        )
+
+    # --- 2. plain COPY of the same rows ----------------------------------------------------
+
+    def _plain_copy(self) -> None:
+        documents = list(
+            PaymentDocument.objects.filter(file__filename__in=self.imported_documents).values_list(
+                "pk", flat=True
+            )
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {_COLUMNS} FROM contributions_contributionline "
+                "WHERE document_id = ANY(%s)",
+                [documents],
+            )
+            rows = cursor.fetchall()
+        # The same rows again, with line numbers moved past the originals (unique per document).
+        buffer = io.StringIO()
+        for row in rows:
+            values = list(row)
+            values[7] += 10_000_000
+            buffer.write("\t".join(str(v) for v in values) + "\n")
+        text = buffer.getvalue()
+        with transaction.atomic(), connection.cursor() as cursor:
+            started = time.monotonic()
+            with cursor.copy(
+                f"COPY contributions_contributionline ({_COLUMNS}) FROM STDIN"
+            ) as copy:
+                for start in range(0, len(text), 1 << 20):
+                    copy.write(text[start : start + (1 << 20)])
+            elapsed = time.monotonic() - started
+            transaction.set_rollback(True)
+        rate = len(rows) / elapsed
+        self.stdout.write(
+            f"PLAIN COPY: {len(rows):,} rows in {elapsed:.1f} s = {rate:,.0f} rows/s; "
+            f"ratio plain COPY / end-to-end import = {rate / self.import_rate:.2f}"
+        )
+
+    # --- 3. one big file in a child process -------------------------------------------------
+
+    def _big_file(self, folder: Path, *, run: str, megabytes: int) -> None:
+        rng = random.Random(7)
+        people = [self._person(rng) for _ in range(2_000)]
+        probe = build_document(
+            reference="PROBE",
+            payer_idn="150540012348",
+            knp="012",
+            value_date=date(2024, 7, 10),
+            lines=[{**p, "amount": a, "period": FIRST_PERIOD} for p, a in people[:100]],
+        )
+        per_line = len(probe) / 100
+        count = int(megabytes * 1024 * 1024 / per_line)
+        # Distinct (IIN, period) pairs: the same people over as many months as needed.
+        lines = [
+            {
+                **people[i % len(people)][0],
+                "amount": people[i % len(people)][1],
+                "period": add_months(date(2010, 1, 1), i // len(people)),
+            }
+            for i in range(count)
+        ]
+        path = folder / f"{run}-big.mt102"
+        path.write_bytes(
+            build_document(
+                reference=f"BIG{run}",
+                payer_idn="150540012348",
+                knp="012",
+                value_date=date(2024, 7, 10),
+                lines=lines,
+            )
+        )
+        del lines
+        size = path.stat().st_size
+        started = time.monotonic()
+        result = subprocess.run(  # noqa: S603 - our own manage.py with a path we wrote
+            [sys.executable, "manage.py", "import_mt102", "--json", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        elapsed = time.monotonic() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        self.stdout.write(
+            f"BIG FILE: {size / 1024 / 1024:.0f} MB, {count:,} lines, imported in "
+            f"{elapsed:.1f} s by a child process peaking at {peak_mb:,.0f} MB RSS: "
+            f"{result.stdout.strip()[:160]}"
+        )
+
+    # --- 4. statement on a large ledger -----------------------------------------------------
+
+    def _statement(self, *, rows: int) -> None:
+        person = self._twenty_year_person()
+        existing = ContributionLine.objects.count()
+        if existing < rows:
+            self._bulk_fill(rows - existing)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE contributions_contributionline")
+        total = ContributionLine.objects.count()
+        first, last = date(2005, 1, 1), date(2024, 12, 1)
+        timings = []
+        for _ in range(21):
+            started = time.perf_counter()
+            statement = statement_get(person=person, first=first, last=last)
+            timings.append(time.perf_counter() - started)
+        lines = sum(len(month.lines) for month in statement.months)
+        client = APIClient()
+        user = self._bench_user()
+        client.force_authenticate(user)
+        api = []
+        for _ in range(11):
+            started = time.perf_counter()
+            response = client.get(f"/api/v1/persons/{person.iin}/statement?from=2005-01&to=2024-12")
+            api.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.content[:200]
+        self.stdout.write(
+            f"STATEMENT: {lines} lines over {len(statement.months)} months on a ledger of "
+            f"{total:,} lines: selector median {statistics.median(timings) * 1000:.1f} ms, "
+            f"API endpoint median {statistics.median(api) * 1000:.1f} ms"
+        )
+
+    def _bench_user(self) -> Any:
+        from django.contrib.auth import get_user_model
+
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench-analyst", defaults={"is_superuser": True, "is_staff": True}
+        )
+        return user
+
+    def _twenty_year_person(self) -> Person:
+        """A person paid for every month of 2005-2024 by two employers in turn."""
+        iin = "850712300017"
+        person, created = Person.objects.get_or_create(
+            iin=iin,
+            defaults={
+                "surname": "ОМАРОВ",
+                "first_name": "ЕРЛАН",
+                "birth_date": date(1985, 7, 12),
+                "sex": "M",
+            },
+        )
+        if not created and ContributionLine.objects.filter(person=person).exists():
+            return person
+        document = self._bench_document()
+        payers = [self._bench_payer(idn) for idn in ("970740001013", "940140000385")]
+        now = timezone.now()
+        ContributionLine.objects.bulk_create(
+            ContributionLine(
+                document=document,
+                person=person,
+                payer=payers[month // 120],
+                period=add_months(date(2005, 1, 1), month),
+                amount=Decimal("12345.67"),
+                kind=ContributionLine.Kind.CONTRIBUTION,
+                value_date=add_months(date(2005, 2, 10), month),
+                line_no=month + 1,
+                created_at=now,
+                updated_at=now,
+            )
+            for month in range(240)
+        )
+        return person
+
+    @staticmethod
+    def _bench_payer(idn: str) -> Payer:
+        return Payer.objects.get_or_create(idn=idn, defaults={"name": f"BENCH {idn}"})[0]
+
+    def _bench_document(self) -> PaymentDocument:
+        existing = PaymentDocument.objects.filter(reference="BENCHFILL").first()
+        if existing:
+            return existing
+        received = ReceivedFile.objects.create(
+            filename="bench-fill",
+            content=b"",
+            size=0,
+            sha256="0" * 64,
+            source=ReceivedFile.Source.COMMAND,
+            outcome=ReceivedFile.Outcome.ACCEPTED,
+        )
+        return PaymentDocument.objects.create(
+            file=received,
+            sha256="0" * 64,
+            reference="BENCHFILL",
+            payer=self._bench_payer("970740001013"),
+            payer_idn="970740001013",
+            knp="012",
+            value_date=date(2025, 1, 10),
+            total=Decimal("1.00"),
+            lines_total=0,
+            lines_accepted=0,
+            lines_rejected=0,
+            amount_accepted=Decimal("0.00"),
+            status=PaymentDocument.Status.ACCEPTED,
+        )
+
+    def _bulk_fill(self, missing: int) -> None:
+        """``missing`` lines for 50,000 synthetic persons over 2005-2024, set-based."""
+        persons = 50_000
+        started = time.monotonic()
+        document = self._bench_document()
+        payer = self._bench_payer("940140000385")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO participants_person (iin, surname, first_name, patronymic,"
+                " birth_date, sex, created_at, updated_at)"
+                " SELECT '99' || lpad(g::text, 10, '0'), 'BENCH', 'BENCH', '', '1980-01-01',"
+                " 'M', now(), now() FROM generate_series(1, %s) g ON CONFLICT (iin) DO NOTHING",
+                [persons],
+            )
+            cursor.execute(
+                "SELECT array_agg(id ORDER BY iin) FROM participants_person"
+                " WHERE iin LIKE '99%%' AND surname = 'BENCH'"
+            )
+            ids = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT coalesce(max(line_no), 0) FROM contributions_contributionline"
+                " WHERE document_id = %s",
+                [document.pk],
+            )
+            offset = cursor.fetchone()[0]
+            chunk = 1_000_000
+            for start in range(0, missing, chunk):
+                size = min(chunk, missing - start)
+                cursor.execute(
+                    f"INSERT INTO contributions_contributionline ({_COLUMNS})"
+                    " SELECT %s, (%s::bigint[])[1 + (g %% %s)], %s,"
+                    " (date '2005-01-01' + ((g / %s) %% 240) * interval '1 month')::date,"
+                    " 1000 + (g %% 50000), 'contribution',"
+                    " (date '2005-02-10' + ((g / %s) %% 240) * interval '1 month')::date,"
+                    " g, now(), now()"
+                    " FROM generate_series(%s, %s) g",
+                    [
+                        document.pk,
+                        ids,
+                        len(ids),
+                        payer.pk,
+                        len(ids),
+                        len(ids),
+                        offset + start + 1,
+                        offset + start + size,
+                    ],
+                )
+                self.stdout.write(
+                    f"  filled {start + size:,} of {missing:,} lines "
+                    f"({time.monotonic() - started:.0f} s)"
+                )
+        self.stdout.write(
+            f"bulk-filled {missing:,} lines set-based in {time.monotonic() - started:.0f} s"
+        )
