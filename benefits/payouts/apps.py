@@ -8,3 +8,11 @@ class PayoutsConfig(AppConfig):
     name = "benefits.payouts"
     label = "payouts"
     verbose_name = _("Payments and recalculations")
+
+    def ready(self) -> None:
+        from benefits.payouts.services.events import EVENT_JOB_KIND, RecalculationEventJob
+        from benefits.payouts.services.payments import PAYMENT_JOB_KIND, PaymentRunJob
+        from gfss.jobs import registry
+
+        registry.register(PAYMENT_JOB_KIND, PaymentRunJob())
+        registry.register(EVENT_JOB_KIND, RecalculationEventJob())

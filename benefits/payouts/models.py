@@ -1,0 +1,310 @@
+"""Money out and change over time: payment runs and lines, payout files, recalculation events
+with their applications, overpayments and their recovery.
+
+Payments, event applications, overpayments and recoveries are ledgers: rows are added, never
+updated (architecture.md "Data rules"); a correction is a new row.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from benefits.models.awards import BenefitType
+from gfss.common.models import TimeStampedModel
+from gfss.common.money import money_field
+
+# MT-102 payment purpose codes of the payout files (docs/mt102.md "KNP").
+PAYOUT_KNP: dict[str, str] = {
+    BenefitType.DISABILITY: "027",
+    BenefitType.BREADWINNER: "046",
+    BenefitType.JOB_LOSS: "048",
+    BenefitType.MATERNITY: "096",
+    BenefitType.ADOPTION: "096",
+    BenefitType.CHILDCARE: "091",
+}
+
+
+class PaymentRun(TimeStampedModel):
+    """One row per month: open while its payments are made, closed explicitly, never reopened."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    period = models.DateField(_("month"), unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment run")
+        verbose_name_plural = _("payment runs")
+        ordering = ["-period"]
+        permissions = [("operate_paymentrun", _("Can start and close payment runs"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="payouts_paymentrun_period_first_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="payouts_paymentrun_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="payouts_paymentrun_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} ({self.status})"
+
+
+class Payment(TimeStampedModel):
+    """What an award pays for one month, made by the run of a (possibly later) month.
+
+    ``period`` earlier than the run's month is a catch-up; a lump sum is the line for the month
+    of its start. ``payable`` is what leaves for the State Corporation: net less the deduction
+    that recovers an overpayment.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
+    award = models.ForeignKey("benefits.Award", on_delete=models.PROTECT, related_name="payments")
+    benefit = models.CharField(max_length=16, choices=BenefitType)
+    period = models.DateField(_("month paid for"))
+    gross = money_field()
+    opv = money_field()
+    net = money_field()
+    deduction = money_field(default=0)
+    payable = money_field()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["run", "benefit"], name="payouts_payment_run_benefit")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "period"], name="payouts_payment_award_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="payouts_payment_period_first_day"
+            ),
+            models.CheckConstraint(condition=Q(gross__gt=0), name="payouts_payment_gross_gt_0"),
+            models.CheckConstraint(
+                condition=Q(gross=F("opv") + F("net")), name="payouts_payment_gross_is_opv_net"
+            ),
+            models.CheckConstraint(
+                condition=Q(deduction__gte=0) & Q(deduction__lte=F("net")),
+                name="payouts_payment_deduction_within_net",
+            ),
+            models.CheckConstraint(
+                condition=Q(payable=F("net") - F("deduction")),
+                name="payouts_payment_payable_is_net_less_deduction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.period:%Y-%m}: {self.payable}"
+
+
+class PayoutFile(TimeStampedModel):
+    """The MT-102 file of one benefit's payments in a closed run, as sent (bytes and hash)."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="files")
+    benefit = models.CharField(max_length=16, choices=BenefitType)
+    knp = models.CharField(max_length=3)
+    reference = models.CharField(max_length=16)
+    lines = models.PositiveIntegerField()
+    total = money_field()
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("payout file")
+        verbose_name_plural = _("payout files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "benefit"], name="payouts_payoutfile_run_benefit"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0), name="payouts_payoutfile_total_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.benefit}"
+
+
+class RecalculationEvent(TimeStampedModel):
+    """A dated change in the law applied to existing awards (rules.md §5), defined by an admin.
+
+    ``parameters``: coefficient change ``{"from": "0.40", "to": "0.45"}``; period extension
+    ``{"from_months": 12, "to_months": 18}``; indexation uses ``percent``.
+    """
+
+    class Kind(models.TextChoices):
+        INDEXATION = "indexation", _("Indexation")
+        COEFFICIENT_CHANGE = "coefficient_change", _("Coefficient change")
+        PERIOD_EXTENSION = "period_extension", _("Period extension")
+
+    class Selection(models.TextChoices):
+        ACTIVE_ON = "active_on", _("Awards paying on the date")
+        ASSIGNED_BEFORE = "assigned_before", _("Awards assigned before the date")
+        PAYING_FROM = "paying_from", _("Awards with a payment month on or after the date")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    effective_date = models.DateField(_("effective date"))
+    percent = models.DecimalField(
+        _("percent"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    benefit_types = models.JSONField(_("benefit types"), default=list)
+    selection = models.CharField(_("which awards"), max_length=16, choices=Selection)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    legal_ref = models.CharField(_("legal reference"), max_length=300, blank=True, default="")
+    description = models.CharField(_("description"), max_length=300, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("recalculation event")
+        verbose_name_plural = _("recalculation events")
+        ordering = ["effective_date", "id"]
+        permissions = [
+            ("apply_recalculationevent", _("Can dry-run and apply recalculation events"))
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["indexation", "coefficient_change", "period_extension"]),
+                name="payouts_event_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(selection__in=["active_on", "assigned_before", "paying_from"]),
+                name="payouts_event_selection_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="indexation") | Q(percent__isnull=False, percent__gt=-100),
+                name="payouts_event_indexation_percent_gt_minus_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_date} {','.join(self.benefit_types)}"
+
+
+class EventApplication(TimeStampedModel):
+    """An event applied to one award, once: the amounts (or end dates) before and after."""
+
+    event = models.ForeignKey(
+        RecalculationEvent, on_delete=models.PROTECT, related_name="applications"
+    )
+    award = models.ForeignKey(
+        "benefits.Award", on_delete=models.PROTECT, related_name="event_applications"
+    )
+    batch_run = models.ForeignKey(
+        "jobs.BatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    valid_from = models.DateField()
+    old_gross = money_field(null=True, blank=True)
+    new_gross = money_field(null=True, blank=True)
+    new_opv = money_field(null=True, blank=True)
+    new_net = money_field(null=True, blank=True)
+    old_end_date = models.DateField(null=True, blank=True)
+    new_end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event application")
+        verbose_name_plural = _("event applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "award"], name="payouts_eventapplication_once_per_award"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_gross__isnull=True) | Q(new_gross=F("new_opv") + F("new_net")),
+                name="payouts_eventapplication_gross_is_opv_net",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} on award {self.award_id}"
+
+
+class Overpayment(TimeStampedModel):
+    """Net paid for a month beyond the corrected entitlement (one row per detection and month)."""
+
+    award = models.ForeignKey(
+        "benefits.Award", on_delete=models.PROTECT, related_name="overpayments"
+    )
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="overpayments")
+    period = models.DateField()
+    amount = money_field()
+    paid_net = money_field()
+    entitled_net = money_field()
+    detected_from = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("overpayment")
+        verbose_name_plural = _("overpayments")
+        indexes = [models.Index(fields=["award"], name="payouts_overpayment_award")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="payouts_overpayment_amount_gt_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="payouts_overpayment_period_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.period:%Y-%m}: {self.amount}"
+
+
+class Recovery(TimeStampedModel):
+    """Money recovered on an award's overpayments: a deduction from a payment, or a repayment."""
+
+    class Kind(models.TextChoices):
+        DEDUCTION = "deduction", _("Deduction from a payment")
+        REPAYMENT = "repayment", _("Repayment")
+
+    award = models.ForeignKey("benefits.Award", on_delete=models.PROTECT, related_name="recoveries")
+    kind = models.CharField(max_length=16, choices=Kind)
+    amount = money_field()
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="recovery"
+    )
+    received_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("overpayment recovery")
+        verbose_name_plural = _("overpayment recoveries")
+        permissions = [("record_repayment", _("Can record overpayment repayments"))]
+        indexes = [models.Index(fields=["award"], name="payouts_recovery_award")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payouts_recovery_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["deduction", "repayment"]), name="payouts_recovery_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="deduction", payment__isnull=False)
+                | Q(kind="repayment", payment__isnull=True),
+                name="payouts_recovery_deduction_has_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.kind} {self.amount}"

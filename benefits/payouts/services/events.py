@@ -1,0 +1,589 @@
+"""Recalculation events (rules.md §5): defined as dated rows, applied as batch runs.
+
+Each application appends to the award's history: a new ``AwardAmount`` from the event's date
+(indexation, coefficient change) or a later ``Award.end_date`` (period extension, the old date
+kept in the ``EventApplication``). An award gets an event at most once (a unique constraint),
+and never two events of the same kind and date (a guard in the statement itself).
+
+On PostgreSQL a chunk is one statement (``INSERT … SELECT`` into the applications, then the
+amounts, or ``UPDATE … FROM``), with ``ROUND(x, 2)`` on numeric, which is half away from zero,
+the same as ``round_kzt`` for these positive amounts. SQLite has no exact decimal arithmetic
+(its ``ROUND`` works on floats), so there the same chunk is computed by ``event_proposals`` in
+Python; on PostgreSQL the tests hold the two paths to equal results.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+
+from benefits.models import Award, AwardAmount, BenefitType
+from benefits.payouts import rules
+from benefits.payouts.models import EventApplication, RecalculationEvent
+from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+from gfss.common.periods import month_start, next_period
+from gfss.jobs.models import BatchRun
+from gfss.jobs.registry import ChunkOutcome, Scope
+from gfss.jobs.services import batchrun_start
+from gfss.legal.selectors import parameter_value
+
+logger = logging.getLogger(__name__)
+
+EVENT_JOB_KIND = "recalculation_event"
+OPV_RATE_CODE = "benefit.opv_rate"
+_REASON = {
+    RecalculationEvent.Kind.INDEXATION: AwardAmount.Reason.INDEXATION,
+    RecalculationEvent.Kind.COEFFICIENT_CHANGE: AwardAmount.Reason.COEFFICIENT,
+}
+
+
+def _decimal(parameters: dict[str, Any], name: str) -> Decimal:
+    try:
+        value = Decimal(str(parameters[name]))
+    except (KeyError, ArithmeticError):
+        raise ApplicationError(
+            f"The event needs a decimal parameter {name!r}.", code="event_parameter_invalid"
+        ) from None
+    if value <= 0:
+        raise ApplicationError(
+            f"The event parameter {name!r} must be positive.", code="event_parameter_invalid"
+        )
+    return value
+
+
+def _months(parameters: dict[str, Any], name: str) -> int:
+    value = parameters.get(name)
+    if not isinstance(value, int) or value <= 0:
+        raise ApplicationError(
+            f"The event needs a whole positive number of months {name!r}.",
+            code="event_parameter_invalid",
+        )
+    return value
+
+
+@transaction.atomic
+def event_create(
+    *,
+    kind: str,
+    effective_date: date,
+    benefit_types: list[str],
+    selection: str,
+    actor: Any | None,
+    percent: Decimal | None = None,
+    parameters: dict[str, Any] | None = None,
+    legal_ref: str = "",
+    description: str = "",
+) -> RecalculationEvent:
+    """A validated event; refused when it overlaps one of the same kind, date and benefits."""
+    parameters = parameters or {}
+    if kind not in RecalculationEvent.Kind.values:
+        raise ApplicationError(f"Unknown event kind {kind!r}.", code="event_kind_unknown")
+    if selection not in RecalculationEvent.Selection.values:
+        raise ApplicationError(f"Unknown selection {selection!r}.", code="event_selection_unknown")
+    unknown = sorted(set(benefit_types) - set(BenefitType.values))
+    if not benefit_types or unknown:
+        raise ApplicationError(
+            f"The event needs benefit types among {', '.join(BenefitType.values)}.",
+            code="event_benefit_types_invalid",
+            extra={"unknown": unknown},
+        )
+    if kind == RecalculationEvent.Kind.INDEXATION:
+        if percent is None or percent <= -100:
+            raise ApplicationError(
+                "An indexation percent must be greater than -100 (a percent of -100 or less "
+                "would make amounts zero or negative).",
+                code="event_percent_invalid",
+                extra={"percent": None if percent is None else str(percent)},
+            )
+    elif kind == RecalculationEvent.Kind.COEFFICIENT_CHANGE:
+        _decimal(parameters, "from")
+        _decimal(parameters, "to")
+    elif _months(parameters, "to_months") <= _months(parameters, "from_months"):
+        raise ApplicationError(
+            "A period extension must lengthen the period.", code="event_parameter_invalid"
+        )
+    # Lock the events of that kind and date so two overlapping definitions cannot both pass.
+    same_day = list(
+        RecalculationEvent.objects.select_for_update()
+        .filter(kind=kind, effective_date=effective_date)
+        .order_by("pk")
+    )
+    for other in same_day:
+        shared = sorted(set(other.benefit_types) & set(benefit_types))
+        if shared:
+            raise ConflictError(
+                f"Event #{other.pk} already does a {other.get_kind_display()} from "
+                f"{effective_date.isoformat()} for {', '.join(shared)}; an award must not get "
+                "it twice.",
+                code="event_overlaps",
+                extra={"event": other.pk, "benefit_types": shared},
+            )
+    event = RecalculationEvent(
+        kind=kind,
+        effective_date=effective_date,
+        percent=percent,
+        benefit_types=sorted(benefit_types),
+        selection=selection,
+        parameters=parameters,
+        legal_ref=legal_ref,
+        description=description,
+        created_by=actor,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def event_get(*, event_id: int) -> RecalculationEvent:
+    event = RecalculationEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise NotFoundError("No such recalculation event.", code="event_not_found")
+    return event
+
+
+def event_awards(event: RecalculationEvent) -> QuerySet[Award]:
+    """The awards the event is for (whether applied yet or not)."""
+    day = event.effective_date
+    ended_after_day = Q(end_date__isnull=True) | Q(end_date__gt=day)
+    not_terminated = Q(terminated_on__isnull=True) | Q(terminated_on__gt=day)
+    awards = Award.objects.filter(benefit__in=event.benefit_types, lump_sum=False)
+    if event.selection == RecalculationEvent.Selection.ACTIVE_ON:
+        awards = awards.filter(ended_after_day, not_terminated, start_date__lte=day)
+    elif event.selection == RecalculationEvent.Selection.ASSIGNED_BEFORE:
+        awards = awards.filter(ended_after_day, not_terminated, assigned_on__lt=day)
+    else:
+        # Pays a month on or after the event's month (the payment calendar, rules.paid_months).
+        following = next_period(day)
+        awards = awards.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=following),
+            Q(terminated_on__isnull=True) | Q(terminated_on__gte=following),
+        )
+    if event.kind == RecalculationEvent.Kind.COEFFICIENT_CHANGE:
+        # Awards whose right arose from the date were calculated with the new coefficient.
+        awards = awards.filter(right_date__lt=day)
+    if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
+        awards = awards.filter(end_date__isnull=False)
+    return awards
+
+
+def _check_runnable(event: RecalculationEvent) -> None:
+    if not Award.objects.filter(
+        benefit__in=event.benefit_types, start_date__lte=event.effective_date
+    ).exists():
+        raise ApplicationError(
+            f"The event's date {event.effective_date.isoformat()} is before every "
+            f"{', '.join(event.benefit_types)} award: there is nothing it could apply to.",
+            code="event_before_awards",
+        )
+
+
+def event_apply_start(*, event_id: int, actor: Any | None) -> BatchRun:
+    """Apply the event to its awards as a batch run (one at a time per event)."""
+    event = event_get(event_id=event_id)
+    _check_runnable(event)
+    return batchrun_start(kind=EVENT_JOB_KIND, params={"event_id": event.pk}, actor=actor)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What applying the event would do to one award."""
+
+    award_id: int
+    benefit: str
+    valid_from: date
+    old_gross: Decimal | None = None
+    old_net: Decimal | None = None
+    new_gross: Decimal | None = None
+    new_opv: Decimal | None = None
+    new_net: Decimal | None = None
+    old_end_date: date | None = None
+    new_end_date: date | None = None
+
+
+def _applied_same_kind_and_date(event: RecalculationEvent, award_ids: list[int]) -> set[int]:
+    return set(
+        EventApplication.objects.filter(
+            award_id__in=award_ids,
+            event__kind=event.kind,
+            event__effective_date=event.effective_date,
+        ).values_list("award_id", flat=True)
+    )
+
+
+def _amounts_on(award_days: dict[int, date]) -> dict[int, AwardAmount]:
+    """Per award, the amount in force on its day (latest ``valid_from`` on or before; ties: id)."""
+    found: dict[int, AwardAmount] = {}
+    rows = AwardAmount.objects.filter(award_id__in=list(award_days)).order_by(
+        "award_id", "valid_from", "id"
+    )
+    for amount in rows:
+        if amount.valid_from <= award_days[amount.award_id]:
+            found[amount.award_id] = amount
+    return found
+
+
+def event_proposals(event: RecalculationEvent, award_ids: list[int]) -> list[Proposal]:
+    """The reference computation, in Python: used on SQLite and by the dry run."""
+    applied = _applied_same_kind_and_date(event, award_ids)
+    awards = list(
+        Award.objects.filter(pk__in=award_ids)
+        .exclude(pk__in=applied)
+        .order_by("pk")
+        .values("pk", "benefit", "start_date", "end_date", "calculation")
+    )
+    day = event.effective_date
+    if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
+        return [
+            Proposal(
+                award_id=a["pk"],
+                benefit=a["benefit"],
+                valid_from=day,
+                old_end_date=a["end_date"],
+                new_end_date=rules.extended_end(
+                    end_date=a["end_date"],
+                    child_birth_date=_birth_date(a["calculation"]),
+                    from_months=event.parameters["from_months"],
+                    to_months=event.parameters["to_months"],
+                ),
+            )
+            for a in awards
+        ]
+    opv_rate = parameter_value(OPV_RATE_CODE, on=day)
+    days = {a["pk"]: max(a["start_date"], day) for a in awards}
+    amounts = _amounts_on(days)
+    out = []
+    for a in awards:
+        amount = amounts.get(a["pk"])
+        if amount is None:
+            continue
+        if event.kind == RecalculationEvent.Kind.INDEXATION:
+            gross = rules.indexed_gross(amount.gross, percent=event.percent)
+        else:
+            gross = rules.coefficient_gross(
+                amount.gross,
+                old=Decimal(str(event.parameters["from"])),
+                new=Decimal(str(event.parameters["to"])),
+            )
+        opv, net = rules.split_gross(gross, benefit=a["benefit"], opv_rate=opv_rate)
+        out.append(
+            Proposal(
+                award_id=a["pk"],
+                benefit=a["benefit"],
+                valid_from=days[a["pk"]],
+                old_gross=amount.gross,
+                old_net=amount.net,
+                new_gross=gross,
+                new_opv=opv,
+                new_net=net,
+            )
+        )
+    return out
+
+
+def _birth_date(calculation: dict[str, Any]) -> date | None:
+    text = (calculation or {}).get("child_birth_date")
+    return date.fromisoformat(text) if text else None
+
+
+def _apply_python(
+    event: RecalculationEvent, award_ids: list[int], *, run_id: int | None, actor_id: int | None
+) -> int:
+    proposals = event_proposals(event, award_ids)
+    EventApplication.objects.bulk_create(
+        EventApplication(
+            event=event,
+            award_id=p.award_id,
+            batch_run_id=run_id,
+            valid_from=p.valid_from,
+            old_gross=p.old_gross,
+            new_gross=p.new_gross,
+            new_opv=p.new_opv,
+            new_net=p.new_net,
+            old_end_date=p.old_end_date,
+            new_end_date=p.new_end_date,
+        )
+        for p in proposals
+    )
+    if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
+        for p in proposals:
+            Award.objects.filter(pk=p.award_id).update(end_date=p.new_end_date)
+    else:
+        AwardAmount.objects.bulk_create(
+            AwardAmount(
+                award_id=p.award_id,
+                valid_from=p.valid_from,
+                gross=p.new_gross,
+                opv=p.new_opv,
+                net=p.new_net,
+                reason=_REASON[event.kind],
+                comment=_comment(event),
+                created_by_id=actor_id,
+            )
+            for p in proposals
+        )
+    return len(proposals)
+
+
+def _comment(event: RecalculationEvent) -> str:
+    return f"event #{event.pk}: {event.get_kind_display()} {event.effective_date.isoformat()}"
+
+
+_SAME_KIND_GUARD = """
+    NOT EXISTS (
+        SELECT 1 FROM payouts_eventapplication ea
+        JOIN payouts_recalculationevent e ON e.id = ea.event_id
+        WHERE ea.award_id = a.id AND e.kind = %(kind)s AND e.effective_date = %(day)s
+    )
+"""
+
+AMOUNT_SQL = f"""
+WITH a AS (
+    SELECT a.id, a.benefit, GREATEST(a.start_date, %(day)s::date) AS eff
+    FROM benefits_award a
+    WHERE a.id = ANY(%(ids)s) AND {_SAME_KIND_GUARD}
+),
+cur AS (
+    SELECT a.id AS award_id, a.benefit, a.eff, am.gross AS old_gross,
+           ROUND(am.gross * %(num)s / %(den)s, 2) AS new_gross
+    FROM a
+    JOIN LATERAL (
+        SELECT x.gross FROM benefits_awardamount x
+        WHERE x.award_id = a.id AND x.valid_from <= a.eff
+        ORDER BY x.valid_from DESC, x.id DESC LIMIT 1
+    ) am ON TRUE
+),
+fin AS (
+    SELECT cur.*, CASE WHEN cur.benefit = ANY(%(exempt)s) THEN 0
+                       ELSE ROUND(cur.new_gross * %(opv_rate)s, 2) END AS new_opv
+    FROM cur
+),
+app AS (
+    INSERT INTO payouts_eventapplication
+        (created_at, updated_at, event_id, award_id, batch_run_id, valid_from,
+         old_gross, new_gross, new_opv, new_net)
+    SELECT now(), now(), %(event)s, award_id, %(run)s, eff,
+           old_gross, new_gross, new_opv, new_gross - new_opv
+    FROM fin
+    ON CONFLICT (event_id, award_id) DO NOTHING
+    RETURNING award_id, valid_from, new_gross, new_opv, new_net
+),
+amt AS (
+    INSERT INTO benefits_awardamount
+        (created_at, updated_at, award_id, valid_from, gross, opv, net, reason, comment,
+         created_by_id)
+    SELECT now(), now(), award_id, valid_from, new_gross, new_opv, new_net,
+           %(reason)s, %(comment)s, %(actor)s
+    FROM app
+    RETURNING 1
+)
+SELECT count(*) FROM amt
+"""
+
+EXTENSION_SQL = f"""
+WITH a AS (
+    SELECT a.id, a.end_date,
+           COALESCE(
+               (a.calculation ->> 'child_birth_date')::date
+                   + make_interval(months => %(to_months)s),
+               a.end_date + make_interval(months => %(to_months)s - %(from_months)s)
+           )::date AS new_end
+    FROM benefits_award a
+    WHERE a.id = ANY(%(ids)s) AND a.end_date IS NOT NULL AND {_SAME_KIND_GUARD}
+),
+app AS (
+    INSERT INTO payouts_eventapplication
+        (created_at, updated_at, event_id, award_id, batch_run_id, valid_from,
+         old_end_date, new_end_date)
+    SELECT now(), now(), %(event)s, id, %(run)s, %(day)s, end_date, new_end FROM a
+    ON CONFLICT (event_id, award_id) DO NOTHING
+    RETURNING award_id, new_end_date
+),
+upd AS (
+    UPDATE benefits_award aw SET end_date = app.new_end_date, updated_at = now()
+    FROM app WHERE aw.id = app.award_id
+    RETURNING 1
+)
+SELECT count(*) FROM upd
+"""
+
+
+def event_sql(
+    event: RecalculationEvent, award_ids: list[int], *, run_id: int | None, actor_id: int | None
+) -> tuple[str, dict[str, Any]]:
+    """The one statement that applies ``event`` to ``award_ids`` (PostgreSQL)."""
+    day = event.effective_date
+    params: dict[str, Any] = {
+        "ids": award_ids,
+        "day": day,
+        "kind": event.kind,
+        "event": event.pk,
+        "run": run_id,
+    }
+    if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
+        params.update(
+            from_months=event.parameters["from_months"], to_months=event.parameters["to_months"]
+        )
+        return EXTENSION_SQL, params
+    if event.kind == RecalculationEvent.Kind.INDEXATION:
+        num, den = 100 + event.percent, Decimal(100)
+    else:
+        num = Decimal(str(event.parameters["to"]))
+        den = Decimal(str(event.parameters["from"]))
+    params.update(
+        num=num,
+        den=den,
+        exempt=sorted(rules.OPV_EXEMPT_BENEFITS),
+        opv_rate=parameter_value(OPV_RATE_CODE, on=day),
+        reason=_REASON[event.kind],
+        comment=_comment(event),
+        actor=actor_id,
+    )
+    return AMOUNT_SQL, params
+
+
+def event_apply_ids(
+    event: RecalculationEvent,
+    award_ids: list[int],
+    *,
+    run_id: int | None,
+    actor_id: int | None,
+    set_based: bool | None = None,
+) -> int:
+    """Apply to these awards (already selected); the number of awards changed."""
+    if not award_ids:
+        return 0
+    if set_based is None:
+        set_based = connection.vendor == "postgresql"
+    if not set_based:
+        return _apply_python(event, award_ids, run_id=run_id, actor_id=actor_id)
+    sql, params = event_sql(event, award_ids, run_id=run_id, actor_id=actor_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+class RecalculationEventJob:
+    """The batch-job kind that applies one event, chunk by chunk of award ids."""
+
+    chunk_size = 10_000
+
+    def scope(self, params: dict[str, Any]) -> Scope:
+        awards = event_awards(event_get(event_id=params["event_id"]))
+        ids = awards.order_by("-pk").values_list("pk", flat=True)
+        return Scope(total=awards.count(), upper_id=ids.first() or 0)
+
+    def run_chunk(
+        self, *, run_id: int, params: dict[str, Any], after_id: int, upper_id: int, limit: int
+    ) -> ChunkOutcome:
+        event = event_get(event_id=params["event_id"])
+        ids = list(
+            event_awards(event)
+            .filter(pk__gt=after_id, pk__lte=upper_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return ChunkOutcome(last_id=upper_id, done=0, changed=0, skipped=0)
+        actor_id = BatchRun.objects.values_list("started_by_id", flat=True).get(pk=run_id)
+        changed = event_apply_ids(event, ids, run_id=run_id, actor_id=actor_id)
+        return ChunkOutcome(
+            last_id=ids[-1], done=len(ids), changed=changed, skipped=len(ids) - changed
+        )
+
+    def finish(self, *, run_id: int, params: dict[str, Any]) -> dict[str, Any]:
+        applied = EventApplication.objects.filter(event_id=params["event_id"]).count()
+        return {"event_id": params["event_id"], "awards_with_event": applied}
+
+
+def event_dry_run(*, event_id: int, horizon: date) -> dict[str, Any]:
+    """How many awards and how much money per month the event would change; writes nothing.
+
+    Months run from the event's month to ``horizon`` (open-ended awards) or the award's last
+    month. A month's change is new − old gross and net (amount events) or the amount now paid
+    for the added months (period extension).
+    """
+    event = event_get(event_id=event_id)
+    _check_runnable(event)
+    awards = event_awards(event)
+    ids = list(awards.order_by("pk").values_list("pk", flat=True))
+    proposals: list[Proposal] = []
+    for start in range(0, len(ids), RecalculationEventJob.chunk_size):
+        proposals.extend(
+            event_proposals(event, ids[start : start + RecalculationEventJob.chunk_size])
+        )
+    months = _per_month(event, proposals, horizon=month_start(horizon))
+    return {
+        "event_id": event.pk,
+        "awards_selected": len(ids),
+        "awards_changed": len(proposals),
+        "already_applied": len(ids) - len(proposals),
+        "months": months,
+    }
+
+
+def _per_month(
+    event: RecalculationEvent, proposals: list[Proposal], *, horizon: date
+) -> list[dict[str, Any]]:
+    """Sum the monthly changes: each award adds its change from its first affected month and
+    takes it away after its last, so the work is one pass over awards, not over award-months.
+    """
+    ends = dict(
+        Award.objects.filter(pk__in=[p.award_id for p in proposals]).values_list("pk", "end_date")
+    )
+    extension = event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION
+    paid_now = (
+        _amounts_on({p.award_id: p.old_end_date for p in proposals if p.old_end_date})
+        if extension
+        else {}
+    )
+    steps: dict[date, list[Any]] = {}
+
+    def add(month: date, awards: int, gross: Decimal, net: Decimal) -> None:
+        row = steps.setdefault(month, [0, Decimal("0.00"), Decimal("0.00")])
+        row[0] += awards
+        row[1] += gross
+        row[2] += net
+
+    for p in proposals:
+        if extension:
+            amount = paid_now.get(p.award_id)
+            if amount is None:
+                continue
+            first, stop = month_start(p.old_end_date), month_start(p.new_end_date)
+            gross, net = amount.gross, amount.net
+        else:
+            first = month_start(p.valid_from)
+            end = ends[p.award_id]
+            stop = (
+                next_period(horizon) if end is None else min(month_start(end), next_period(horizon))
+            )
+            gross, net = p.new_gross - p.old_gross, p.new_net - p.old_net
+        if first < stop:
+            add(first, 1, gross, net)
+            add(stop, -1, -gross, -net)
+    months = []
+    running = [0, Decimal("0.00"), Decimal("0.00")]
+    for month in _months_from(min(steps, default=horizon), max(steps, default=horizon)):
+        running = [r + d for r, d in zip(running, steps.get(month, (0, 0, 0)), strict=True)]
+        if running[0]:
+            months.append(
+                {
+                    "period": f"{month:%Y-%m}",
+                    "awards": running[0],
+                    "gross_change": str(running[1]),
+                    "net_change": str(running[2]),
+                }
+            )
+    return months
+
+
+def _months_from(first: date, last: date) -> list[date]:
+    months = []
+    while first < last:
+        months.append(first)
+        first = next_period(first)
+    return months

@@ -1,0 +1,355 @@
+"""The monthly payment run: one line per award and month, deductions, closing and files.
+
+A run for a month is a batch run over active award ids. Each chunk inserts the lines of its
+awards in one ``INSERT … SELECT … ON CONFLICT (award_id, period) DO NOTHING`` (PostgreSQL), so
+running the month again adds nothing; a deduction recovering an overpayment is written with
+its line in the same statement. On SQLite the same chunk is computed in Python
+(``payment_lines``), which the tests hold to the statement's results on PostgreSQL.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, QuerySet, Sum
+from django.utils import timezone
+
+from benefits.models import Award, AwardAmount
+from benefits.payouts import rules
+from benefits.payouts.models import PAYOUT_KNP, Payment, PaymentRun, PayoutFile, Recovery
+from gfss.common.exceptions import ConflictError
+from gfss.common.money import ZERO
+from gfss.common.periods import add_months, month_start, next_period
+from gfss.jobs.models import BatchRun
+from gfss.jobs.registry import ChunkOutcome, Scope
+from gfss.jobs.services import batchrun_start
+
+logger = logging.getLogger(__name__)
+
+PAYMENT_JOB_KIND = "payment_run"
+# One payment run at a time, whatever the month: deductions read the overpayment balances,
+# and two runs deducting from the same balance at once could together take more than it.
+PAYMENT_JOB_KEY = "payment_run"
+
+
+def _closed_error(period: date) -> ConflictError:
+    return ConflictError(
+        f"The payments of {period:%Y-%m} are closed; a closed month is final and cannot be "
+        "run again (late changes are paid as catch-up in the next open month).",
+        code="payment_run_closed",
+        extra={"period": period.isoformat()},
+    )
+
+
+@transaction.atomic
+def payment_run_start(*, period: date, actor: Any | None) -> BatchRun:
+    """Start (or re-run: it adds only what is missing) the payments of an open month."""
+    period = month_start(period)
+    run, _ = PaymentRun.objects.get_or_create(period=period, defaults={"created_by": actor})
+    run = PaymentRun.objects.select_for_update(no_key=True).get(pk=run.pk)
+    if run.status == PaymentRun.Status.CLOSED:
+        raise _closed_error(period)
+    return batchrun_start(
+        kind=PAYMENT_JOB_KIND,
+        params={"period": period.isoformat()},
+        actor=actor,
+        key=PAYMENT_JOB_KEY,
+    )
+
+
+def _payable_awards(period: date) -> QuerySet[Award]:
+    floor = add_months(period, 1 - rules.CATCH_UP_MONTHS)
+    return Award.objects.filter(
+        status=Award.Status.ACTIVE,
+        start_date__lt=next_period(period),
+    ).exclude(end_date__lte=floor)
+
+
+@dataclass(frozen=True)
+class Line:
+    award_id: int
+    benefit: str
+    period: date
+    gross: Decimal
+    opv: Decimal
+    net: Decimal
+    deduction: Decimal
+
+
+def _balances(award_ids: list[int]) -> dict[int, Decimal]:
+    from benefits.payouts.selectors import overpayment_balances
+
+    return overpayment_balances(award_ids=award_ids)
+
+
+def payment_lines(award_ids: list[int], *, period: date) -> list[Line]:
+    """The reference computation in Python: the lines a run for ``period`` adds."""
+    awards = list(
+        Award.objects.filter(pk__in=award_ids)
+        .annotate(last_paid=Max("payments__period"))
+        .order_by("pk")
+        .values("pk", "benefit", "start_date", "end_date", "lump_sum", "last_paid")
+    )
+    amounts: dict[int, list[AwardAmount]] = {}
+    for amount in AwardAmount.objects.filter(award_id__in=award_ids).order_by(
+        "award_id", "valid_from", "id"
+    ):
+        amounts.setdefault(amount.award_id, []).append(amount)
+    balances = _balances(award_ids)
+    lines = []
+    for a in awards:
+        months = rules.months_to_pay(
+            start_date=a["start_date"],
+            end_date=a["end_date"],
+            lump_sum=a["lump_sum"],
+            last_paid=a["last_paid"],
+            period=period,
+        )
+        found = []
+        for month in months:
+            in_force = [x for x in amounts.get(a["pk"], []) if x.valid_from < next_period(month)]
+            if in_force and in_force[-1].gross > 0:
+                found.append((month, in_force[-1]))
+        caps = [
+            rules.deduction_cap(x.net, benefit=a["benefit"]) if a["pk"] in balances else ZERO
+            for _, x in found
+        ]
+        taken = rules.deductions(caps, balance=balances.get(a["pk"], ZERO))
+        lines.extend(
+            Line(a["pk"], a["benefit"], month, x.gross, x.opv, x.net, deduction)
+            for (month, x), deduction in zip(found, taken, strict=True)
+        )
+    return lines
+
+
+def _insert_python(run: PaymentRun, award_ids: list[int]) -> int:
+    lines = payment_lines(award_ids, period=run.period)
+    payments = Payment.objects.bulk_create(
+        Payment(
+            run=run,
+            award_id=line.award_id,
+            benefit=line.benefit,
+            period=line.period,
+            gross=line.gross,
+            opv=line.opv,
+            net=line.net,
+            deduction=line.deduction,
+            payable=line.net - line.deduction,
+        )
+        for line in lines
+    )
+    Recovery.objects.bulk_create(
+        Recovery(
+            award_id=p.award_id,
+            kind=Recovery.Kind.DEDUCTION,
+            amount=p.deduction,
+            payment=p,
+            received_on=run.period,
+        )
+        for p in payments
+        if p.deduction > 0
+    )
+    return len(payments)
+
+
+PAYMENT_SQL = """
+WITH a AS (
+    SELECT a.id, a.benefit, a.lump_sum,
+           date_trunc('month', a.start_date::timestamp)::date AS first,
+           (date_trunc('month', a.end_date::timestamp) - interval '1 month')::date AS last,
+           (SELECT max(p.period) FROM payouts_payment p WHERE p.award_id = a.id) AS last_paid
+    FROM benefits_award a
+    WHERE a.id = ANY(%(ids)s)
+),
+months AS (
+    SELECT a.id AS award_id, a.benefit, m::date AS period
+    FROM a
+    CROSS JOIN LATERAL generate_series(
+        CASE WHEN a.lump_sum THEN a.first
+             ELSE GREATEST(a.first, %(floor)s::date,
+                           (a.last_paid + interval '1 month')::date) END,
+        CASE WHEN a.lump_sum THEN a.first ELSE LEAST(%(period)s::date, a.last) END,
+        interval '1 month'
+    ) AS m
+    WHERE NOT a.lump_sum
+       OR (a.last_paid IS NULL AND a.first BETWEEN %(floor)s::date AND %(period)s::date)
+),
+balance AS (
+    SELECT award_id, sum(amount) AS left_to_recover FROM (
+        SELECT award_id, amount FROM payouts_overpayment WHERE award_id = ANY(%(ids)s)
+        UNION ALL
+        SELECT award_id, -amount FROM payouts_recovery WHERE award_id = ANY(%(ids)s)
+    ) moves
+    GROUP BY award_id HAVING sum(amount) > 0
+),
+priced AS (
+    SELECT m.award_id, m.benefit, m.period, am.gross, am.opv, am.net,
+           b.left_to_recover,
+           CASE WHEN b.left_to_recover IS NULL THEN 0
+                ELSE floor(am.net * (%(caps)s::jsonb ->> m.benefit)::numeric * 100) / 100
+           END AS cap
+    FROM months m
+    JOIN LATERAL (
+        SELECT x.gross, x.opv, x.net FROM benefits_awardamount x
+        WHERE x.award_id = m.award_id AND x.valid_from < m.period + interval '1 month'
+        ORDER BY x.valid_from DESC, x.id DESC LIMIT 1
+    ) am ON TRUE
+    LEFT JOIN balance b ON b.award_id = m.award_id
+    WHERE am.gross > 0
+),
+deducted AS (
+    SELECT priced.*,
+           LEAST(cap, GREATEST(0, COALESCE(left_to_recover, 0) - COALESCE(sum(cap) OVER (
+               PARTITION BY award_id ORDER BY period
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS deduction
+    FROM priced
+),
+ins AS (
+    INSERT INTO payouts_payment
+        (created_at, updated_at, uuid, run_id, award_id, benefit, period,
+         gross, opv, net, deduction, payable)
+    SELECT now(), now(), gen_random_uuid(), %(run)s, award_id, benefit, period,
+           gross, opv, net, deduction, net - deduction
+    FROM deducted
+    ON CONFLICT (award_id, period) DO NOTHING
+    RETURNING id, award_id, deduction
+),
+rec AS (
+    INSERT INTO payouts_recovery
+        (created_at, updated_at, award_id, kind, amount, payment_id, received_on, note,
+         recorded_by_id)
+    SELECT now(), now(), award_id, 'deduction', deduction, id, %(period)s::date, '', NULL
+    FROM ins WHERE deduction > 0
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM rec)
+"""
+
+
+def payment_sql(run: PaymentRun, award_ids: list[int]) -> tuple[str, dict[str, Any]]:
+    caps = {benefit: str(cap) for benefit, cap in rules.DEDUCTION_CAP.items()}
+    return PAYMENT_SQL, {
+        "ids": award_ids,
+        "run": run.pk,
+        "period": run.period,
+        "floor": add_months(run.period, 1 - rules.CATCH_UP_MONTHS),
+        "caps": json.dumps(caps),
+    }
+
+
+def payment_insert_ids(
+    run: PaymentRun, award_ids: list[int], *, set_based: bool | None = None
+) -> int:
+    """Add the missing lines of these awards to the run; the number of lines added."""
+    if not award_ids:
+        return 0
+    if set_based is None:
+        set_based = connection.vendor == "postgresql"
+    if not set_based:
+        return _insert_python(run, award_ids)
+    sql, params = payment_sql(run, award_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+class PaymentRunJob:
+    """The batch-job kind of a month's payments, chunk by chunk of award ids."""
+
+    chunk_size = 20_000
+
+    def scope(self, params: dict[str, Any]) -> Scope:
+        awards = _payable_awards(date.fromisoformat(params["period"]))
+        upper = awards.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return Scope(total=awards.count(), upper_id=upper)
+
+    def run_chunk(
+        self, *, run_id: int, params: dict[str, Any], after_id: int, upper_id: int, limit: int
+    ) -> ChunkOutcome:
+        period = date.fromisoformat(params["period"])
+        run = PaymentRun.objects.select_for_update(no_key=True).get(period=period)
+        if run.status == PaymentRun.Status.CLOSED:
+            raise _closed_error(period)
+        ids = list(
+            _payable_awards(period)
+            .filter(pk__gt=after_id, pk__lte=upper_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return ChunkOutcome(last_id=upper_id, done=0, changed=0, skipped=0)
+        added = payment_insert_ids(run, ids)
+        return ChunkOutcome(last_id=ids[-1], done=len(ids), changed=added, skipped=0)
+
+    def finish(self, *, run_id: int, params: dict[str, Any]) -> dict[str, Any]:
+        totals = Payment.objects.filter(run__period=params["period"]).aggregate(
+            payable=Sum("payable", default=ZERO), lines=Count("id")
+        )
+        return {
+            "period": params["period"],
+            "lines": totals["lines"],
+            "payable": str(totals["payable"]),
+        }
+
+
+@transaction.atomic(durable=True)
+def payment_run_close(*, period: date, actor: Any | None) -> PaymentRun:
+    """Close the month: no more lines for it; the payout file of each benefit is built."""
+    period = month_start(period)
+    run = PaymentRun.objects.select_for_update(no_key=True).filter(period=period).first()
+    if run is None:
+        raise ConflictError(f"No payments were run for {period:%Y-%m}.", code="payment_run_missing")
+    if run.status == PaymentRun.Status.CLOSED:
+        raise _closed_error(period)
+    if BatchRun.objects.filter(kind=PAYMENT_JOB_KIND, status__in=BatchRun.ACTIVE_STATUSES).exists():
+        raise ConflictError(
+            "A payment run is in progress; close the month when it has finished.",
+            code="payment_run_in_progress",
+        )
+    run.status = PaymentRun.Status.CLOSED
+    run.closed_at = timezone.now()
+    run.closed_by = actor
+    run.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+    payout_files_build(run=run)
+    return run
+
+
+def payout_files_build(*, run: PaymentRun) -> list[PayoutFile]:
+    """One MT-102 document per benefit of the run (docs/mt102.md, KNP by benefit)."""
+    from benefits.payouts.payout_file import payout_document
+
+    files = []
+    benefits = (
+        Payment.objects.filter(run=run)
+        .order_by("benefit")
+        .values_list("benefit", flat=True)
+        .distinct()
+    )
+    for benefit in benefits:
+        payments = (
+            Payment.objects.filter(run=run, benefit=benefit, payable__gt=0)
+            .select_related("award__person")
+            .order_by("pk")
+        )
+        reference = f"GFSS{run.period:%y%m}{PAYOUT_KNP[benefit]}{benefit[:3].upper()}"[:16]
+        content, lines, total = payout_document(
+            reference=reference, knp=PAYOUT_KNP[benefit], period=run.period, payments=payments
+        )
+        files.append(
+            PayoutFile.objects.create(
+                run=run,
+                benefit=benefit,
+                knp=PAYOUT_KNP[benefit],
+                reference=reference,
+                lines=lines,
+                total=total,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+        )
+    return files

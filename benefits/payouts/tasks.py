@@ -1,0 +1,23 @@
+"""Thin Celery wrappers for the schedules (the chunks run as gfss.jobs batch steps)."""
+
+from celery import shared_task
+
+
+@shared_task(
+    name="benefits.payouts.tasks.payment_run_monthly_task",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def payment_run_monthly_task() -> None:
+    """Start this month's payment run; a no-op refusal if one is running or the month is closed."""
+    from django.utils import timezone
+
+    from benefits.payouts.services.payments import payment_run_start
+    from gfss.common.exceptions import ApplicationError
+
+    try:
+        payment_run_start(period=timezone.localdate(), actor=None)
+    except ApplicationError:
+        return  # already running, or the month is closed: nothing to start

@@ -1,0 +1,157 @@
+"""Staff pages: payment runs with totals and files, events with their dry run, overpayments."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benefits.payouts.models import PayoutFile, RecalculationEvent
+from benefits.payouts.selectors import (
+    overpayment_list,
+    payment_run_get,
+    payment_run_list,
+    payment_totals,
+)
+from benefits.payouts.services.events import event_apply_start, event_dry_run
+from benefits.payouts.services.overpayments import repayment_record
+from benefits.payouts.services.payments import payment_run_close, payment_run_start
+from gfss.common.exceptions import ApplicationError
+from gfss.common.periods import parse_period
+
+LIST_SIZE = 200
+
+
+def _period(text: str) -> date:
+    try:
+        return parse_period(text)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+@permission_required("payouts.view_paymentrun", raise_exception=True)
+def run_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "payouts/run_list.html",
+        {"runs": payment_run_list(), "this_month": f"{timezone.localdate():%Y-%m}"},
+    )
+
+
+@login_required
+@permission_required("payouts.view_paymentrun", raise_exception=True)
+def run_detail(request: HttpRequest, period: str) -> HttpResponse:
+    month = _period(period)
+    try:
+        run = payment_run_get(period=month)
+    except ApplicationError as error:
+        raise Http404(error.message) from None
+    return render(
+        request,
+        "payouts/run_detail.html",
+        {
+            "run": run,
+            "totals": payment_totals(period=month),
+            "files": run.files.order_by("benefit"),
+        },
+    )
+
+
+@require_POST
+@login_required
+@permission_required("payouts.operate_paymentrun", raise_exception=True)
+def run_start(request: HttpRequest) -> HttpResponse:
+    try:
+        batch = payment_run_start(
+            period=_period(request.POST.get("period", "")), actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("payouts:run_list")
+    return redirect("jobs:run_detail", run_id=batch.pk)
+
+
+@require_POST
+@login_required
+@permission_required("payouts.operate_paymentrun", raise_exception=True)
+def run_close(request: HttpRequest, period: str) -> HttpResponse:
+    try:
+        payment_run_close(period=_period(period), actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The month is closed and its payout files are built."))
+    return redirect("payouts:run_detail", period=period)
+
+
+@login_required
+@permission_required("payouts.view_payoutfile", raise_exception=True)
+def file_download(request: HttpRequest, file_id: int) -> HttpResponse:
+    payout = get_object_or_404(PayoutFile, pk=file_id)
+    response = HttpResponse(bytes(payout.content), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{payout.reference}.txt"'
+    return response
+
+
+@login_required
+@permission_required("payouts.view_recalculationevent", raise_exception=True)
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = RecalculationEvent.objects.order_by("effective_date", "pk")
+    return render(request, "payouts/event_list.html", {"events": events})
+
+
+@login_required
+@permission_required("payouts.apply_recalculationevent", raise_exception=True)
+def event_dry_run_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = get_object_or_404(RecalculationEvent, pk=event_id)
+    try:
+        report = event_dry_run(event_id=event.pk, horizon=timezone.localdate())
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("payouts:event_list")
+    return render(request, "payouts/event_dry_run.html", {"event": event, "report": report})
+
+
+@require_POST
+@login_required
+@permission_required("payouts.apply_recalculationevent", raise_exception=True)
+def event_apply(request: HttpRequest, event_id: int) -> HttpResponse:
+    try:
+        batch = event_apply_start(event_id=event_id, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("payouts:event_list")
+    return redirect("jobs:run_detail", run_id=batch.pk)
+
+
+@login_required
+@permission_required("payouts.view_overpayment", raise_exception=True)
+def overpayments(request: HttpRequest) -> HttpResponse:
+    return render(request, "payouts/overpayments.html", {"awards": overpayment_list()[:LIST_SIZE]})
+
+
+@require_POST
+@login_required
+@permission_required("payouts.record_repayment", raise_exception=True)
+def repayment_record_view(request: HttpRequest, award_id: int) -> HttpResponse:
+    try:
+        repayment_record(
+            award_id=award_id,
+            amount=Decimal(request.POST.get("amount", "").replace(",", ".").replace(" ", "")),
+            received_on=date.fromisoformat(request.POST.get("received_on", "")),
+            note=request.POST.get("note", "")[:300],
+            actor=request.user,
+        )
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Enter an amount such as 1234.56 and a date."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The repayment is recorded."))
+    return redirect("payouts:overpayments")
