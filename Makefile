@@ -49,3 +49,10 @@ bench: bench-import bench-calc bench-ui bench-batch
 #   createdb gfss_bench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/gfss_bench make bench-import
 bench-import: install
 	$(PY) manage.py bench_import --lines 1000000 --statement-rows 10000000
+
+# A fresh PostgreSQL database of its own (PG_URL is the server, without a database name).
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+bench-calc: install
+	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_calc" -c "CREATE DATABASE gfss_bench_calc"
+	DATABASE_URL=$(PG_URL)/gfss_bench_calc $(PY) manage.py migrate -v0
+	DATABASE_URL=$(PG_URL)/gfss_bench_calc $(PY) manage.py bench_calc --persons 10000
