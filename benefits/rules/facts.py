@@ -5,12 +5,12 @@ participation length (стаж) with the functions below, so that there is one r
 §3.1-3.2.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from contributions.calculations import PayerMonth, income_by_month
 from gfss.common.periods import add_months, month_start
 from gfss.legal.params import ParameterSet
 
@@ -53,37 +53,16 @@ def income_from_contributions(
 ) -> dict[date, Decimal]:
     """Income per month implied by the contributions (rules.md §3.1), at full precision.
 
-    Per payer per month: SO ÷ rate of the month, capped at so.object_cap_mzp × MZP of the
-    month; then summed over payers. Amounts of one payer for one month are added first, since
-    the cap is on the payer's monthly object. Payers are summed in a fixed order so that the
-    result does not depend on the order of the contributions, not even in the last digit.
-    For СМД only the months of the window matter; the database path may pass just those.
+    The reading of §3.1 is the contributions app's own (``income_by_month``): per payer per
+    month SO ÷ rate, capped at so.object_cap_mzp × MZP, then summed over payers.
     """
-    per_payer: defaultdict[tuple[date, str], Decimal] = defaultdict(Decimal)
-    for contribution in contributions:
-        per_payer[(_period(contribution.period), contribution.payer)] += contribution.amount
-
-    rates: dict[date, Decimal] = {}
-    caps: dict[date, Decimal] = {}
-    incomes: dict[date, Decimal] = {}
-    for (period, _payer), amount in sorted(per_payer.items()):
-        # A month whose contributions were all reversed or refunded brings no income.
-        if amount <= 0:
-            continue
-        if period not in rates:
-            rates[period] = params.get("so.rate", on=period).decimal
-            caps[period] = (
-                params.get("so.object_cap_mzp", on=period).decimal
-                * params.get("mzp", on=period).decimal
-            )
-        income = min(amount / rates[period], caps[period])
-        incomes[period] = incomes.get(period, Decimal(0)) + income
-    return incomes
-
-
-def _period(day: date) -> date:
-    # Periods are normally stored as the 1st already; skip the copy then (batch speed).
-    return day if day.day == 1 else month_start(day)
+    return income_by_month(
+        (
+            PayerMonth(payer=c.payer, period=month_start(c.period), amount=c.amount)
+            for c in contributions
+        ),
+        params=params,
+    )
 
 
 def window(*, right_date: date, months: int) -> tuple[date, date]:
@@ -108,7 +87,7 @@ def average_income(incomes: Mapping[date, Decimal], *, right_date: date, months:
 def stazh_months(periods: Iterable[date], *, right_date: date) -> int:
     """Distinct months with a contribution, from 2005-01 up to the month of the right [D-5]."""
     end = month_start(right_date)
-    return len({period for period in map(_period, periods) if STAZH_START <= period < end})
+    return len({period for period in map(month_start, periods) if STAZH_START <= period < end})
 
 
 def has_income_in_window(incomes: Mapping[date, Decimal], *, right_date: date, months: int) -> bool:
