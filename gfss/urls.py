@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", include("benefits.urls")),
     path("contributions/", include("contributions.urls")),
     path("calculator/", include("benefits.calculator.urls")),
     path("jobs/", include("gfss.jobs.urls")),
