@@ -4,10 +4,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from benefits.models import Award, AwardAmount
+from benefits.models import Award, AwardAmount, BenefitType
 from benefits.payouts import rules
 from benefits.payouts.models import Overpayment, Payment, PaymentRun, Recovery
 from gfss.common.exceptions import NotFoundError
@@ -139,12 +139,16 @@ def payment_totals(*, period: date) -> dict[str, list[dict[str, Any]]]:
         "payable": Sum("payable", default=ZERO),
         "catch_up": Count("id", filter=Q(period__lt=month_start(period))),
     }
-    return {
-        "by_benefit": list(payments.values("benefit").annotate(**sums).order_by("benefit")),
-        "by_region": list(
-            payments.values("award__branch__region__code", "award__branch__region__name_ru")
-            .annotate(**sums)
-            .order_by("award__branch__region__code")
-        ),
-        "total": [payments.aggregate(**sums)],
-    }
+    by_benefit = list(payments.values("benefit").annotate(**sums).order_by("benefit"))
+    for row in by_benefit:
+        row["label"] = str(BenefitType(row["benefit"]).label)
+    by_region = list(
+        payments.values(
+            code=F("award__branch__region__code"), label=F("award__branch__region__name_ru")
+        )
+        .annotate(**sums)
+        .order_by("code")
+    )
+    total = payments.aggregate(**sums)
+    total["label"] = ""
+    return {"by_benefit": by_benefit, "by_region": by_region, "total": [total]}

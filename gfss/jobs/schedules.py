@@ -1,0 +1,51 @@
+"""The beat schedule, in code (style B8): ``manage.py setup_periodic_tasks`` writes it."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    task: str
+    minute: str
+    hour: str
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    day_of_week: str = "*"
+
+
+# Names start with "gfss: " so that a rebuild removes only the entries it owns.
+PREFIX = "gfss: "
+
+SCHEDULE: list[Entry] = [
+    # https://crontab.guru/#0_2_5_*_* : 02:00 on the 5th, the month's payments
+    Entry(
+        PREFIX + "monthly payment run",
+        "benefits.payouts.tasks.payment_run_monthly_task",
+        minute="0",
+        hour="2",
+        day_of_month="5",
+    ),
+    # https://crontab.guru/#30_1_*_*_* : 01:30 every night, penalties on late contributions
+    Entry(
+        PREFIX + "nightly penalty accrual",
+        "contributions.tasks.penalties_accrue_task",
+        minute="30",
+        hour="1",
+    ),
+    # https://crontab.guru/#0_4_1_*_* : 04:00 on the 1st, the payers to monitor
+    Entry(
+        PREFIX + "monthly payer monitoring",
+        "contributions.tasks.payer_monitoring_task",
+        minute="0",
+        hour="4",
+        day_of_month="1",
+    ),
+    # https://crontab.guru/#*/5_*_*_*_* : every 5 minutes, batch runs whose worker died
+    Entry(
+        PREFIX + "batch watchdog",
+        "gfss.jobs.tasks.batchrun_requeue_stale_task",
+        minute="*/5",
+        hour="*",
+    ),
+]

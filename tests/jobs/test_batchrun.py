@@ -1,0 +1,171 @@
+"""The batch-run framework: chunks, cancel, resume, stalled runs, the task and the pages."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from benefits.payouts.models import EventApplication
+from benefits.payouts.services.events import event_apply_start, event_create
+from gfss.common.exceptions import ConflictError
+from gfss.jobs.models import BatchRun
+from gfss.jobs.services import (
+    batchrun_cancel,
+    batchrun_requeue_stale,
+    batchrun_resume,
+    batchrun_step,
+)
+from gfss.org.models import Role
+from tests.payouts.conftest import run_to_end
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexation(make_award):
+    for _ in range(5):
+        make_award("disability", start=date(2021, 6, 1))
+    return event_create(
+        kind="indexation",
+        effective_date=date(2022, 1, 1),
+        percent=Decimal("5"),
+        benefit_types=["disability"],
+        selection="active_on",
+        actor=None,
+    )
+
+
+def _start(event, chunk_size: int = 2) -> BatchRun:
+    run = event_apply_start(event_id=event.pk, actor=None)
+    BatchRun.objects.filter(pk=run.pk).update(chunk_size=chunk_size)
+    return run
+
+
+def _one_chunk(run: BatchRun, monkeypatch) -> None:
+    monkeypatch.setattr("gfss.jobs.services.TIME_BOX_SECONDS", 0)
+    batchrun_step(run_id=run.pk)
+    run.refresh_from_db()
+
+
+def test_chunks_advance_the_cursor_and_counters(indexation, monkeypatch) -> None:
+    # given
+    run = _start(indexation)
+    # when
+    _one_chunk(run, monkeypatch)
+    # then
+    assert (run.status, run.done, run.changed, run.total) == ("running", 2, 2, 5)
+    assert EventApplication.objects.count() == 2
+    assert run.cursor == EventApplication.objects.order_by("-award_id").first().award_id
+    finished = run_to_end(run)
+    assert (finished.status, finished.done, finished.changed, finished.percent) == (
+        "done",
+        5,
+        5,
+        100,
+    )
+    assert finished.result == {"event_id": indexation.pk, "awards_with_event": 5}
+
+
+def test_stepping_a_finished_run_again_does_nothing(indexation) -> None:
+    run = run_to_end(_start(indexation))
+    assert batchrun_step(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert (run.status, run.changed) == ("done", 5)
+    assert EventApplication.objects.count() == 5
+
+
+def test_cancel_stops_after_the_chunk_and_resume_continues(indexation, monkeypatch) -> None:
+    # given
+    run = _start(indexation)
+    _one_chunk(run, monkeypatch)
+    # when
+    batchrun_cancel(run_id=run.pk, actor=None)
+    assert batchrun_step(run_id=run.pk) is False
+    assert EventApplication.objects.count() == 2
+    batchrun_resume(run_id=run.pk, actor=None)
+    # then
+    run = run_to_end(run)
+    assert (run.status, run.done, run.changed) == ("done", 5, 5)
+    assert EventApplication.objects.count() == 5
+    with pytest.raises(ConflictError):
+        batchrun_cancel(run_id=run.pk, actor=None)
+    with pytest.raises(ConflictError):
+        batchrun_resume(run_id=run.pk, actor=None)
+
+
+def test_a_running_run_is_resumed_only_when_stalled(indexation, monkeypatch) -> None:
+    # given: a run whose worker died after one chunk
+    run = _start(indexation)
+    _one_chunk(run, monkeypatch)
+    # when / then
+    with pytest.raises(ConflictError) as error:
+        batchrun_resume(run_id=run.pk, actor=None)
+    assert error.value.code == "batch_in_progress"
+    BatchRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    assert batchrun_requeue_stale() == [run.pk]
+    assert run_to_end(run).changed == 5
+
+
+def test_the_task_steps_the_run_on_commit(
+    indexation, eager_celery, django_capture_on_commit_callbacks
+) -> None:
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        run = event_apply_start(event_id=indexation.pk, actor=None)
+    # then
+    run.refresh_from_db()
+    assert (run.status, run.changed) == ("done", 5)
+
+
+def test_a_failing_chunk_marks_the_run_failed_and_keeps_what_was_committed(
+    indexation, monkeypatch
+) -> None:
+    # given
+    run = _start(indexation)
+    _one_chunk(run, monkeypatch)
+    from gfss.common.exceptions import ApplicationError
+
+    def broken(*args, **kwargs):
+        raise ApplicationError("The OPV rate is missing.", code="parameter_not_in_force")
+
+    monkeypatch.setattr("benefits.payouts.services.events.event_apply_ids", broken)
+    # when
+    batchrun_step(run_id=run.pk)
+    # then
+    run.refresh_from_db()
+    assert (run.status, run.errors, run.done) == ("failed", 1, 2)
+    assert "parameter_not_in_force" in run.error_report
+
+
+def test_the_pages_show_progress_and_let_administrators_cancel(indexation, make_staff) -> None:
+    # given
+    run = _start(indexation)
+    admin = make_staff(Role.ADMINISTRATOR)
+    client = Client()
+    client.force_login(admin)
+    # when
+    listing = client.get("/en/jobs/")
+    detail = client.get(f"/en/jobs/{run.pk}/")
+    progress = client.get(f"/en/jobs/{run.pk}/progress.json").json()
+    cancel = client.post(f"/en/jobs/{run.pk}/cancel/")
+    # then
+    assert listing.status_code == 200
+    assert b"data-progress-url" in listing.content
+    assert b"jobs/progress.js" in detail.content
+    assert progress["status"] == "queued"
+    assert progress["total"] == 5
+    assert progress["active"]
+    assert cancel.status_code == 302
+    run.refresh_from_db()
+    assert run.status == "cancelled"
+
+
+def test_specialists_cannot_cancel_runs(indexation, specialist) -> None:
+    run = _start(indexation)
+    client = Client()
+    client.force_login(specialist)
+    assert client.post(f"/en/jobs/{run.pk}/cancel/").status_code == 403
+    run.refresh_from_db()
+    assert run.status == "queued"

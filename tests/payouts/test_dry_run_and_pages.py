@@ -1,0 +1,97 @@
+"""The dry run writes nothing and reports per month; staff pages and the schedule."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from benefits.models import AwardAmount
+from benefits.payouts.models import EventApplication, RecalculationEvent
+from benefits.payouts.services.events import event_dry_run
+from benefits.payouts.services.payments import payment_run_close, payment_run_start
+from gfss.org.models import Role
+from tests.payouts.conftest import run_to_end
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dry_run_reports_awards_and_money_per_month_and_writes_nothing(make_award) -> None:
+    # given: one award paying to March 2022, one open-ended
+    make_award("disability", start=date(2021, 6, 1), end=date(2022, 4, 1), gross="100000.00")
+    make_award("breadwinner", start=date(2021, 6, 1), gross="50000.00")
+    call_command("events_load_2022")
+    event = RecalculationEvent.objects.get(effective_date=date(2022, 1, 1))
+    amounts = AwardAmount.objects.count()
+    # when
+    report = event_dry_run(event_id=event.pk, horizon=date(2022, 5, 20))
+    # then
+    assert AwardAmount.objects.count() == amounts
+    assert not EventApplication.objects.exists()
+    assert (report["awards_selected"], report["awards_changed"]) == (2, 2)
+    assert report["months"] == [
+        {"period": "2022-01", "awards": 2, "gross_change": "7500.00", "net_change": "7000.00"},
+        {"period": "2022-02", "awards": 2, "gross_change": "7500.00", "net_change": "7000.00"},
+        {"period": "2022-03", "awards": 2, "gross_change": "7500.00", "net_change": "7000.00"},
+        {"period": "2022-04", "awards": 1, "gross_change": "2500.00", "net_change": "2500.00"},
+        {"period": "2022-05", "awards": 1, "gross_change": "2500.00", "net_change": "2500.00"},
+    ]
+
+
+def test_dry_run_of_the_childcare_extension_counts_the_added_months(make_award) -> None:
+    make_award("childcare", start=date(2022, 5, 10), end=date(2023, 5, 10), gross="50000.00")
+    call_command("events_load_2022")
+    event = RecalculationEvent.objects.get(kind="period_extension")
+    report = event_dry_run(event_id=event.pk, horizon=date(2024, 1, 1))
+    assert [m["period"] for m in report["months"]] == [f"2023-{m:02d}" for m in range(5, 11)]
+    assert report["months"][0]["net_change"] == "45000.00"
+
+
+def test_payout_pages_for_an_administrator(make_award, make_staff) -> None:
+    # given
+    award = make_award("disability", start=date(2024, 1, 1))
+    run_to_end(payment_run_start(period=date(2024, 1, 1), actor=None))
+    payment_run_close(period=date(2024, 1, 1), actor=None)
+    make_award("disability", start=date(2021, 1, 1), end=date(2023, 1, 1))
+    call_command("events_load_2022")
+    client = Client()
+    client.force_login(make_staff(Role.ADMINISTRATOR))
+    event = RecalculationEvent.objects.first()
+    # when / then
+    for url in [
+        "/en/payouts/",
+        "/en/payouts/runs/2024-01/",
+        "/en/payouts/events/",
+        f"/en/payouts/events/{event.pk}/dry-run/",
+        "/en/payouts/overpayments/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    page = client.get("/en/payouts/runs/2024-01/").content.decode()
+    assert "027" in page
+    assert "90000.00" in page
+    refused = client.post("/en/payouts/runs/start/", {"period": "2024-01"}, follow=True)
+    assert "closed" in refused.content.decode()
+    assert award.payments.count() == 1
+
+
+def test_specialists_see_no_payout_pages(specialist) -> None:
+    client = Client()
+    client.force_login(specialist)
+    assert client.get("/en/payouts/").status_code == 403
+
+
+def test_setup_periodic_tasks_rebuilds_the_schedule() -> None:
+    # given: a stale entry of ours and one of someone else
+    every_minute = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.create(name="gfss: retired job", task="x.y", interval=every_minute)
+    # when
+    call_command("setup_periodic_tasks")
+    call_command("setup_periodic_tasks")
+    # then
+    names = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert "benefits.payouts.tasks.payment_run_monthly_task" in names
+    assert "contributions.tasks.penalties_accrue_task" in names
+    assert "gfss.jobs.tasks.batchrun_requeue_stale_task" in names
+    assert not PeriodicTask.objects.filter(name="gfss: retired job").exists()
+    assert PeriodicTask.objects.filter(name__startswith="gfss: ").count() == len(names)

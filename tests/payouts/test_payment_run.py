@@ -1,0 +1,146 @@
+"""The monthly payment run: one line per award and month, catch-up, lump sums, files."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from benefits.models import Award
+from benefits.payouts.models import Payment, PaymentRun, PayoutFile, RecalculationEvent
+from benefits.payouts.selectors import payment_totals
+from benefits.payouts.services.events import event_apply_start
+from benefits.payouts.services.payments import payment_run_close, payment_run_start
+from contributions.mt102.parse import parse_document
+from tests.payouts.conftest import run_to_end
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(period: date) -> None:
+    run = run_to_end(payment_run_start(period=period, actor=None))
+    assert run.status == "done", run.error_report
+
+
+def _lines(award: Award) -> list[tuple[date, Decimal, Decimal, Decimal]]:
+    return list(award.payments.order_by("period").values_list("period", "gross", "opv", "net"))
+
+
+def test_one_line_per_active_award_and_month_and_a_second_run_adds_nothing(make_award) -> None:
+    # given
+    disability = make_award("disability", start=date(2024, 3, 10), gross="100000.00")
+    breadwinner = make_award("breadwinner", start=date(2024, 3, 1), gross="70000.00")
+    # when
+    _run(date(2024, 3, 1))
+    _run(date(2024, 3, 1))
+    # then
+    assert _lines(disability) == [
+        (date(2024, 3, 1), Decimal("100000.00"), Decimal("10000.00"), Decimal("90000.00"))
+    ]
+    assert _lines(breadwinner) == [
+        (date(2024, 3, 1), Decimal("70000.00"), Decimal("0.00"), Decimal("70000.00"))
+    ]
+    assert Payment.objects.count() == 2
+
+
+def test_lump_sums_are_paid_once(make_award) -> None:
+    # given
+    maternity = make_award("maternity", start=date(2024, 2, 20), gross="420000.00")
+    # when: the February run, then March and April
+    for month in (2, 3, 4):
+        _run(date(2024, month, 1))
+    # then
+    assert _lines(maternity) == [
+        (date(2024, 2, 1), Decimal("420000.00"), Decimal("42000.00"), Decimal("378000.00"))
+    ]
+
+
+def test_amount_in_force_that_month_after_an_indexation(make_award) -> None:
+    # given
+    award = make_award("disability", start=date(2021, 12, 1), gross="100000.00")
+    call_command("events_load_2022")
+    # when: December 2021 and January 2022 are paid after the +5 % from 2022-01-01
+    event = RecalculationEvent.objects.get(effective_date=date(2022, 1, 1))
+    run_to_end(event_apply_start(event_id=event.pk, actor=None))
+    _run(date(2021, 12, 1))
+    _run(date(2022, 1, 1))
+    # then
+    assert [gross for _, gross, _, _ in _lines(award)] == [
+        Decimal("100000.00"),
+        Decimal("105000.00"),
+    ]
+
+
+def test_a_job_loss_award_pays_december_to_march_and_stops(make_award) -> None:
+    # given: 4 months from 2022-12-05
+    award = make_award("job_loss", start=date(2022, 12, 5), end=date(2023, 4, 5), gross="80000.00")
+    # when: the April run pays every unpaid month (no earlier run was made)
+    _run(date(2023, 4, 1))
+    # then
+    assert [period for period, *_ in _lines(award)] == [
+        date(2022, 12, 1),
+        date(2023, 1, 1),
+        date(2023, 2, 1),
+        date(2023, 3, 1),
+    ]
+
+
+def test_suspended_awards_are_skipped_and_catch_up_when_resumed(make_award) -> None:
+    # given: paid in January, suspended for February and March
+    award = make_award("disability", start=date(2024, 1, 1), gross="100000.00")
+    _run(date(2024, 1, 1))
+    # The e-case's suspend/resume decisions set the status; only its effect matters here.
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.SUSPENDED)
+    _run(date(2024, 2, 1))
+    _run(date(2024, 3, 1))
+    assert [period for period, *_ in _lines(award)] == [date(2024, 1, 1)]
+    # when
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.ACTIVE)
+    _run(date(2024, 4, 1))
+    # then: February and March are caught up in the April run
+    assert [period for period, *_ in _lines(award)] == [
+        date(2024, 1, 1),
+        date(2024, 2, 1),
+        date(2024, 3, 1),
+        date(2024, 4, 1),
+    ]
+    april = PaymentRun.objects.get(period=date(2024, 4, 1))
+    assert april.payments.filter(period__lt=date(2024, 4, 1)).count() == 2
+    assert payment_totals(period=date(2024, 4, 1))["total"][0]["catch_up"] == 2
+
+
+def test_closing_builds_one_mt102_file_per_benefit_with_its_knp(make_award) -> None:
+    # given
+    make_award("disability", start=date(2024, 5, 1), gross="100000.00")
+    make_award("disability", start=date(2024, 5, 1), gross="50000.00")
+    make_award("childcare", start=date(2024, 5, 1), end=date(2025, 11, 1), gross="60000.00")
+    _run(date(2024, 5, 1))
+    # when
+    payment_run_close(period=date(2024, 5, 1), actor=None)
+    # then
+    files = {f.benefit: f for f in PayoutFile.objects.all()}
+    assert set(files) == {"disability", "childcare"}
+    assert (files["disability"].knp, files["disability"].lines, files["disability"].total) == (
+        "027",
+        2,
+        Decimal("135000.00"),
+    )
+    assert files["childcare"].knp == "091"
+    document = parse_document(data=bytes(files["disability"].content))
+    assert document.knp == "027"
+    assert len(document.lines) == 2
+
+
+def test_totals_by_benefit_and_region(make_award) -> None:
+    # given
+    make_award("disability", start=date(2024, 5, 1), gross="100000.00")
+    make_award("breadwinner", start=date(2024, 5, 1), gross="40000.00")
+    # when
+    _run(date(2024, 5, 1))
+    totals = payment_totals(period=date(2024, 5, 1))
+    # then
+    by_benefit = {row["benefit"]: row for row in totals["by_benefit"]}
+    assert by_benefit["disability"]["net"] == Decimal("90000.00")
+    assert by_benefit["breadwinner"]["opv"] == Decimal("0.00")
+    assert [row["code"] for row in totals["by_region"]] == ["75"]
+    assert totals["by_region"][0]["payable"] == Decimal("130000.00")
