@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from gfss.common.models import TimeStampedModel
@@ -117,8 +118,11 @@ class AwardAmount(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(gross__gte=0), name="benefits_awardamount_gross_gte_0"
             ),
+            # Rounded to the tiyn: SQLite (the demo database) adds decimals as floats, where
+            # 4052.76 + 36474.83 is not 40527.59; on PostgreSQL the rounding changes nothing.
             models.CheckConstraint(
-                condition=Q(gross=F("opv") + F("net")), name="benefits_awardamount_gross_is_opv_net"
+                condition=Q(gross=Round(F("opv") + F("net"), 2)),
+                name="benefits_awardamount_gross_is_opv_net",
             ),
             models.CheckConstraint(
                 condition=Q(

@@ -59,6 +59,12 @@ class Command(BaseCommand):
                     f"in {history.seconds:.1f} s"
                 )
         users = demo_staff_create()
+        from benefits.demo import demo_cases_generate
+
+        cases = demo_cases_generate(seed=options["seed"], today=timezone.localdate())
+        self.stdout.write(
+            f"{cases.cases} e-cases, {cases.assigned} assigned, {cases.waiting} awaiting a checker"
+        )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for username, role, branch in users:
             self.stdout.write(f"  {username:<14} {role:<24} {branch}")

@@ -1,0 +1,217 @@
+"""Demo e-cases and awards for `make run`, through the real services (so each case has its
+calculation, checks, deadlines and history) in the proportions of domain.md's new awards of
+2022: childcare largest, then maternity and adoption, job loss, disability, breadwinner.
+
+Most cases go to the demo users' branch (Almaty city, B75): some assigned (with awards), some
+refusals and overrides waiting for the head, some returned, the rest open, a part of them
+overdue (received up to two weeks ago).
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from benefits.models import Application, BenefitType, Channel
+from benefits.services.applications import (
+    application_assign,
+    application_confirm,
+    application_create,
+    application_refuse,
+    application_return,
+    application_review_start,
+)
+from contributions.models import ContributionLine
+from gfss.common.exceptions import ApplicationError
+from gfss.common.identifiers import make_iin
+from participants.models import Person, Sex
+
+# domain.md "2022 figures by benefit", new awards; maternity and adoption share one figure,
+# adoption being a small part of it [D: 1 in 50].
+NEW_AWARDS_2022 = {
+    BenefitType.CHILDCARE: 323_286,
+    BenefitType.MATERNITY: 236_738,
+    BenefitType.ADOPTION: 4_831,
+    BenefitType.JOB_LOSS: 109_923,
+    BenefitType.DISABILITY: 15_622,
+    BenefitType.BREADWINNER: 5_878,
+}
+DEMO_BRANCH_REGION = "75"
+
+
+@dataclass(frozen=True)
+class DemoCases:
+    cases: int
+    assigned: int
+    waiting: int
+
+
+def _shares(total: int) -> dict[str, int]:
+    """Largest remainder, at least one case per benefit."""
+    weight = sum(NEW_AWARDS_2022.values())
+    exact = {b: total * n / weight for b, n in NEW_AWARDS_2022.items()}
+    counts = {b: max(1, int(v)) for b, v in exact.items()}
+    for benefit in sorted(exact, key=lambda b: exact[b] - int(exact[b]), reverse=True):
+        if sum(counts.values()) >= total:
+            break
+        counts[benefit] += 1
+    return counts
+
+
+def _documents(benefit: str, *, right: date, rng: random.Random, other: Person) -> dict[str, Any]:
+    child = make_iin(birth_date=right, sex=rng.choice("MF"), rng=rng)
+    if benefit == BenefitType.CHILDCARE:
+        return {
+            "birth_certificate": {
+                "number": f"BC-{rng.randrange(10**6)}",
+                "child_iin": child,
+                "birth_date": right,
+                "birth_order": rng.choice((1, 1, 2, 2, 3, 4)),
+            }
+        }
+    if benefit == BenefitType.MATERNITY:
+        days = rng.choice((126, 126, 126, 140))
+        return {
+            "sick_leave": {"number": f"SL-{rng.randrange(10**6)}", "first_day": right, "days": days}
+        }
+    if benefit == BenefitType.ADOPTION:
+        return {
+            "adoption_decision": {"number": "AD-1", "decision_date": right, "child_iin": child},
+            "sick_leave": {"number": f"SL-{rng.randrange(10**6)}", "first_day": right, "days": 56},
+        }
+    if benefit == BenefitType.JOB_LOSS:
+        return {"unemployed_registration": {"number": "UR-1", "registered_on": right}}
+    if benefit == BenefitType.DISABILITY:
+        return {
+            "medical_expertise": {
+                "number": f"ME-{rng.randrange(10**6)}",
+                "degree": rng.choice((Decimal("0.40"), Decimal("0.60"), Decimal("0.80"))),
+                "period_from": right,
+                "period_to": right + timedelta(days=365),
+            }
+        }
+    return {
+        "death_certificate": {
+            "number": "DC-1",
+            "deceased_iin": other.iin,
+            "death_date": right,
+            "dependents": [{"birth_date": right - timedelta(days=365 * 6), "relation": "child"}],
+        }
+    }
+
+
+def _applicants(*, today: date) -> tuple[list[Person], list[Person]]:
+    """Women and men of working age in the demo branch, those with contributions first."""
+    insured = set(ContributionLine.objects.values_list("person_id", flat=True).distinct()[:20_000])
+    people = list(
+        Person.objects.filter(
+            region__code=DEMO_BRANCH_REGION,
+            death_date__isnull=True,
+            birth_date__lte=today - timedelta(days=20 * 365),
+            birth_date__gte=today - timedelta(days=55 * 365),
+        ).order_by("id")[:5000]
+    )
+    people.sort(key=lambda p: p.pk not in insured)
+    women = [p for p in people if p.sex == Sex.FEMALE]
+    men = [p for p in people if p.sex == Sex.MALE]
+    return women, men
+
+
+def demo_cases_generate(*, seed: int, today: date, count: int = 160) -> DemoCases:
+    """Idempotent: nothing is generated when e-cases exist."""
+    if Application.objects.exists():
+        return DemoCases(0, 0, 0)
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["specialist", "head"])
+    }
+    specialist, head = users.get("specialist"), users.get("head")
+    rng = random.Random(seed)
+    women, men = _applicants(today=today)
+    if not women or not men or specialist is None or head is None:
+        return DemoCases(0, 0, 0)
+    made = assigned = waiting = 0
+    used: set[int] = set()
+    for benefit, n in _shares(count).items():
+        for _ in range(n):
+            pool = (
+                women
+                if benefit in (BenefitType.CHILDCARE, BenefitType.MATERNITY)
+                else rng.choice((women, men))
+            )
+            person = next((p for p in pool if p.pk not in used), None)
+            if person is None:
+                break
+            used.add(person.pk)
+            received = today - timedelta(days=rng.randrange(0, 14))
+            right = received - timedelta(days=rng.randrange(1, 20))
+            try:
+                with transaction.atomic():
+                    case = _case(benefit, person, received=received, right=right, rng=rng, men=men)
+                    outcome = _decide(case, rng=rng, specialist=specialist, head=head)
+            except ApplicationError:
+                continue  # e.g. the person already has such a case: skip, the demo goes on
+            made += 1
+            assigned += outcome == "assigned"
+            waiting += outcome == "waiting"
+    return DemoCases(made, assigned, waiting)
+
+
+def _case(
+    benefit: str,
+    person: Person,
+    *,
+    received: date,
+    right: date,
+    rng: random.Random,
+    men: list[Person],
+) -> Application:
+    return application_create(
+        actor=None,
+        iin=person.iin,
+        benefit=benefit,
+        channel=rng.choice((Channel.STATE_CORPORATION, Channel.PORTAL, Channel.PROACTIVE)),
+        received_on=received,
+        right_date=right,
+        documents=_documents(benefit, right=right, rng=rng, other=rng.choice(men)),
+        today=received,
+    )
+
+
+def _decide(case: Application, *, rng: random.Random, specialist: Any, head: Any) -> str:
+    """Old cases are mostly decided; recent ones stay open, some already overdue."""
+    roll = rng.random()
+    if roll < 0.35:
+        return "open"
+    application_review_start(actor=specialist, application_id=case.pk)
+    if roll < 0.45:
+        return "open"
+    if not case.eligible or roll < 0.55:
+        application_refuse(
+            actor=specialist,
+            application_id=case.pk,
+            reason_code=case.calculation.get("refusal_reason") or "documents_invalid",
+            reason_text="Основания отказа указаны в расчёте.",
+        )
+        if roll < 0.5:
+            application_confirm(actor=head, application_id=case.pk)
+            return "refused"
+        return "waiting"
+    if roll < 0.6:
+        application_return(actor=specialist, application_id=case.pk, comment="Нечитаемая копия.")
+        return "returned"
+    if roll < 0.65:
+        application_assign(
+            actor=specialist,
+            application_id=case.pk,
+            # Whole tens of tenge: the OPV is then whole and SQLite's float arithmetic in the
+            # gross = OPV + net check stays exact.
+            override_gross=case.calculated_gross.quantize(Decimal(10)) + Decimal(1000),
+            comment="Уточнён доход по справке работодателя.",
+        )
+        return "waiting"
+    application_assign(actor=specialist, application_id=case.pk)
+    return "assigned"
