@@ -181,11 +181,15 @@ def _check_runnable(event: RecalculationEvent) -> None:
         )
 
 
-def event_apply_start(*, event_id: int, actor: Any | None) -> BatchRun:
+def event_apply_start(
+    *, event_id: int, actor: Any | None, chunk_size: int | None = None
+) -> BatchRun:
     """Apply the event to its awards as a batch run (one at a time per event)."""
     event = event_get(event_id=event_id)
     _check_runnable(event)
-    return batchrun_start(kind=EVENT_JOB_KIND, params={"event_id": event.pk}, actor=actor)
+    return batchrun_start(
+        kind=EVENT_JOB_KIND, params={"event_id": event.pk}, actor=actor, chunk_size=chunk_size
+    )
 
 
 @dataclass(frozen=True)

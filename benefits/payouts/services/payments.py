@@ -47,7 +47,9 @@ def _closed_error(period: date) -> ConflictError:
 
 
 @transaction.atomic
-def payment_run_start(*, period: date, actor: Any | None) -> BatchRun:
+def payment_run_start(
+    *, period: date, actor: Any | None, chunk_size: int | None = None
+) -> BatchRun:
     """Start (or re-run: it adds only what is missing) the payments of an open month."""
     period = month_start(period)
     run, _ = PaymentRun.objects.get_or_create(period=period, defaults={"created_by": actor})
@@ -59,6 +61,7 @@ def payment_run_start(*, period: date, actor: Any | None) -> BatchRun:
         params={"period": period.isoformat()},
         actor=actor,
         key=PAYMENT_JOB_KEY,
+        chunk_size=chunk_size,
     )
 
 

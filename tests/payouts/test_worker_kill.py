@@ -1,0 +1,147 @@
+"""A real Celery worker, killed part-way through an indexation of 10,000 awards.
+
+Exactly once comes from the database, not from the broker: each chunk writes its event
+applications, its amounts and the run's cursor in one transaction, so a SIGKILL loses at most
+the uncommitted chunk, and ``EventApplication``'s unique (event, award) refuses a second
+application even if a chunk were ever replayed. After a hard kill Redis keeps the unacked
+message invisible for its visibility timeout (an hour by default), so the run is resumed the
+way the watchdog (``batchrun_requeue_stale_task``) or an operator would: ``batchrun_resume``
+re-enqueues a run that makes no progress; the late redelivery, if it ever comes, finds the run
+done and does nothing.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from benefits.models import AwardAmount
+from benefits.payouts.models import EventApplication
+from benefits.payouts.services.events import event_apply_start, event_create
+from benefits.payouts.synthetic import awards_generate
+from gfss.jobs.models import BatchRun
+from gfss.jobs.services import batchrun_resume
+
+AWARDS = 10_000
+CHUNK = 50
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL"
+    ),
+]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+def _start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),  # the test database, test_<name>
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "CONN_MAX_AGE": "0",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "gfss",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency=1",
+            "--prefetch-multiplier=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,  # its own process group: the kill reaches the pool child too
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab"),  # a file, not a pipe: a full pipe would block the worker
+    )
+
+
+def _kill(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+def _wait(run_id: int, until, timeout: float) -> BatchRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = BatchRun.objects.get(pk=run_id)
+        if until(run):
+            return run
+        time.sleep(0.01)
+    raise AssertionError(f"timed out: {BatchRun.objects.filter(pk=run_id).values().first()}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexation_survives_a_killed_worker_exactly_once(settings, tmp_path: Path) -> None:
+    # given: 10,000 disability awards and a +5 % event; a queue of this test's own
+    queue = f"gfss-test-{uuid.uuid4().hex[:12]}"
+    settings.JOBS_QUEUE = queue
+    assert not django_settings.CELERY_TASK_ALWAYS_EAGER
+    first, last = awards_generate(
+        n=AWARDS, benefit="disability", start=date(2021, 6, 1), tag="9901"
+    )
+    assert last - first + 1 == AWARDS
+    event = event_create(
+        kind="indexation",
+        effective_date=date(2022, 1, 1),
+        percent=Decimal("5"),
+        benefit_types=["disability"],
+        selection="active_on",
+        actor=None,
+    )
+    worker = _start_worker(queue, tmp_path / "worker.log")
+    try:
+        run = event_apply_start(event_id=event.pk, actor=None, chunk_size=CHUNK)
+        # when: killed part-way, then started again
+        part = _wait(run.pk, lambda r: r.done >= AWARDS // 5, timeout=60)
+        _kill(worker)
+        killed_at = BatchRun.objects.get(pk=run.pk)
+        assert 0 < killed_at.done < AWARDS, "the kill must land part-way"
+        assert killed_at.status == "running"
+        time.sleep(0.5)
+        assert BatchRun.objects.get(pk=run.pk).done == killed_at.done  # nobody is working on it
+        worker = _start_worker(queue, tmp_path / "worker.log")
+        batchrun_resume(run_id=run.pk, actor=None, stale_after=timedelta(0))
+        done = _wait(run.pk, lambda r: r.status != "running" and r.status != "queued", timeout=60)
+    finally:
+        _kill(worker)
+    # then: every award indexed exactly once
+    assert part.done < AWARDS
+    assert (done.status, done.done, done.changed, done.skipped) == ("done", AWARDS, AWARDS, 0)
+    assert EventApplication.objects.filter(event=event).count() == AWARDS
+    indexed = AwardAmount.objects.filter(reason="indexation", valid_from=date(2022, 1, 1))
+    assert indexed.count() == AWARDS
+    assert indexed.values("award_id").distinct().count() == AWARDS
