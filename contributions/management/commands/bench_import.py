@@ -67,6 +67,15 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError(BenchNeedsPostgres().message)
         call_command("migrate", verbosity=0)
+        with connection.cursor() as cursor:
+            # The planner's default assumes spinning disks and turns 1,000 IIN look-ups into a
+            # sequential scan of the registry; 1.1 is the usual setting on SSD storage, set for
+            # the benchmark database as a deployment would set it (README: deployment).
+            cursor.execute(
+                f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
+                " SET random_page_cost = 1.1"
+            )
+            cursor.execute("SET random_page_cost = 1.1")
         run = secrets.token_hex(2).upper()
         if not options["skip_import"]:
             with tempfile.TemporaryDirectory(prefix="gfss-bench-") as folder:
@@ -201,7 +210,7 @@ class Command(BaseCommand):
             {
                 **people[i % len(people)][0],
                 "amount": people[i % len(people)][1],
-                "period": add_months(date(2010, 1, 1), i // len(people)),
+                "period": add_months(date(2010, 1, 1), (i // len(people)) % 174),
             }
             for i in range(count)
         ]
