@@ -56,3 +56,9 @@ bench-calc: install
 	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_calc" -c "CREATE DATABASE gfss_bench_calc"
 	DATABASE_URL=$(PG_URL)/gfss_bench_calc $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_calc $(PY) manage.py bench_calc --persons 10000
+
+# The e-case pages on 50,000 open cases and 2M contribution lines, on a database of its own.
+bench-ui: install
+	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_ui" -c "CREATE DATABASE gfss_bench_ui"
+	DATABASE_URL=$(PG_URL)/gfss_bench_ui $(PY) manage.py migrate -v0
+	DATABASE_URL=$(PG_URL)/gfss_bench_ui $(PY) manage.py bench_ui

@@ -68,6 +68,22 @@ def application_get_by_uuid(*, uuid: UUID | str) -> Application:
     return application
 
 
+QUEUE_COLUMNS = (
+    "uuid",
+    "benefit",
+    "channel",
+    "status",
+    "received_on",
+    "decision_due",
+    "calculated_gross",
+    "person__iin",
+    "person__surname",
+    "person__first_name",
+    "person__patronymic",
+    "branch__code",
+)
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     benefit: str = ""
@@ -89,7 +105,8 @@ def application_queue(*, user: Any, filters: QueueFilters, today: date) -> Query
         queryset = queryset.filter(channel=filters.channel)
     if filters.overdue:
         queryset = queryset.filter(decision_due__lt=today)
-    return queryset.order_by("decision_due", "id")
+    # The list shows a few columns; the JSON of the calculation stays unread (TOAST).
+    return queryset.only(*QUEUE_COLUMNS).order_by("decision_due", "id")
 
 
 def application_counters(*, user: Any, today: date) -> dict[str, int]:

@@ -134,6 +134,12 @@ class Application(TimeStampedModel):
                 fields=["branch", "status", "decision_due", "id"],
                 name="benefits_app_queue",
             ),
+            # The default queue (every open status) in deadline order, read as an index range.
+            models.Index(
+                fields=["branch", "decision_due", "id"],
+                condition=Q(status__in=["received", "in_review", "awaiting_confirmation"]),
+                name="benefits_app_open_queue",
+            ),
             models.Index(fields=["person", "benefit"], name="benefits_app_person_benefit"),
         ]
         constraints = [
