@@ -136,3 +136,12 @@ CASE_QUERIES = 13
 def test_dates_in_the_queue_are_deadlines(specialist):
     case = case_received(insured_person(), received_on=timezone.localdate() - timedelta(days=1))
     assert case.decision_due > timezone.localdate() - timedelta(days=1)
+
+
+def test_the_dashboard_counts_the_specialists_cases(specialist):
+    case_received(insured_person())
+    client = Client()
+    client.force_login(specialist)
+    page = client.get("/en/").content.decode()
+    assert "Open e-cases" in page
+    assert "Waiting for confirmation" in page
