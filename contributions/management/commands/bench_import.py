@@ -195,7 +195,7 @@ class Command(BaseCommand):
 
     def _big_file(self, folder: Path, *, run: str, megabytes: int) -> None:
         rng = random.Random(7)
-        people = [self._person(rng) for _ in range(2_000)]
+        people = [self._person(rng) for _ in range(5_000)]
         probe = build_document(
             reference="PROBE",
             payer_idn="150540012348",
