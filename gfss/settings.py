@@ -155,6 +155,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "channel": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "benefits.models.applications.Application.Status",
+        "ApplicationChannelEnum": "benefits.models.applications.Channel",
+        "RefusalCodeEnum": "benefits.models.applications.RefusalCode",
+        "PaymentDocumentStatusEnum": "contributions.models.PaymentDocument.Status",
+        "AwardStatusEnum": "benefits.models.awards.Award.Status",
+    },
 }
 
 # Behind a TLS-terminating proxy in production; DEBUG turns all of this off for local use.

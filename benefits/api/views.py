@@ -4,6 +4,7 @@ decide. One view per write operation; each validates, calls one service, shapes 
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import BasePermission
@@ -40,6 +41,7 @@ from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
 from benefits.services.offers import offer_accept, offer_create
 from gfss.api.permissions import Scope, requires_scope
+from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
 from gfss.org.selectors import user_is_fund_staff
 
@@ -70,6 +72,10 @@ class ApplicationCreateApi(APIView):
 
     permission_classes = [requires_scope(Scope.APPLICATIONS)]
 
+    @extend_schema(
+        request=ApplicationCreateInputSerializer,
+        responses={201: ApplicationOutputSerializer, **ERRORS},
+    )
     def post(self, request: Request) -> Response:
         data = _validated(ApplicationCreateInputSerializer, request)
         application = cases.application_create(actor=request.user, **data)
@@ -81,6 +87,7 @@ class ApplicationStatusApi(APIView):
 
     permission_classes = [requires_scope(Scope.APPLICATIONS)]
 
+    @extend_schema(request=None, responses={200: ApplicationStatusOutputSerializer, **ERRORS})
     def get(self, request: Request, uuid: str) -> Response:
         if user_is_fund_staff(user=request.user):
             application = application_get_for_user(user=request.user, uuid=uuid)
@@ -119,6 +126,10 @@ class ApplicationDetailApi(RetrieveAPIView):
 class ApplicationAssignApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=ApplicationAssignInputSerializer,
+        responses={200: ApplicationOutputSerializer, **ERRORS},
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(ApplicationAssignInputSerializer, request)
         application = cases.application_assign(
@@ -130,6 +141,10 @@ class ApplicationAssignApi(APIView):
 class ApplicationRefuseApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=ApplicationRefuseInputSerializer,
+        responses={200: ApplicationOutputSerializer, **ERRORS},
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(ApplicationRefuseInputSerializer, request)
         application = cases.application_refuse(
@@ -141,6 +156,9 @@ class ApplicationRefuseApi(APIView):
 class ApplicationReturnApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=CommentInputSerializer, responses={200: ApplicationOutputSerializer, **ERRORS}
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(CommentInputSerializer, request)
         application = cases.application_return(
@@ -152,6 +170,7 @@ class ApplicationReturnApi(APIView):
 class ApplicationConfirmApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(request=None, responses={200: ApplicationOutputSerializer, **ERRORS})
     def post(self, request: Request, uuid: str) -> Response:
         application = cases.application_confirm(
             actor=request.user, application_id=_application(request, uuid).pk
@@ -162,6 +181,9 @@ class ApplicationConfirmApi(APIView):
 class ApplicationDeclineApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=CommentInputSerializer, responses={200: ApplicationOutputSerializer, **ERRORS}
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(CommentInputSerializer, request)
         application = cases.application_decline(
@@ -193,6 +215,10 @@ def _decision(decision: AwardDecision, *, created: bool = True) -> Response:
 class AwardRecalculateApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=AwardRecalculateInputSerializer,
+        responses={201: AwardDecisionOutputSerializer, **ERRORS},
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(AwardRecalculateInputSerializer, request)
         award = award_get_for_user(user=request.user, uuid=uuid)
@@ -202,6 +228,9 @@ class AwardRecalculateApi(APIView):
 class AwardSuspendApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=AwardChangeInputSerializer, responses={201: AwardDecisionOutputSerializer, **ERRORS}
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(AwardChangeInputSerializer, request)
         award = award_get_for_user(user=request.user, uuid=uuid)
@@ -211,6 +240,9 @@ class AwardSuspendApi(APIView):
 class AwardResumeApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=AwardChangeInputSerializer, responses={201: AwardDecisionOutputSerializer, **ERRORS}
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(AwardChangeInputSerializer, request)
         award = award_get_for_user(user=request.user, uuid=uuid)
@@ -220,6 +252,9 @@ class AwardResumeApi(APIView):
 class AwardTerminateApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(
+        request=AwardChangeInputSerializer, responses={201: AwardDecisionOutputSerializer, **ERRORS}
+    )
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(AwardChangeInputSerializer, request)
         award = award_get_for_user(user=request.user, uuid=uuid)
@@ -238,6 +273,7 @@ def _award_decision(request: Request, uuid: str) -> AwardDecision:
 class AwardDecisionConfirmApi(APIView):
     permission_classes = [IsFundStaff]
 
+    @extend_schema(request=None, responses={200: AwardDecisionOutputSerializer, **ERRORS})
     def post(self, request: Request, uuid: str) -> Response:
         decision = _award_decision(request, uuid)
         confirmed = decisions.award_decision_confirm(actor=request.user, decision_id=decision.pk)
@@ -249,6 +285,9 @@ class OfferCreateApi(APIView):
 
     permission_classes = [requires_scope(Scope.APPLICATIONS)]
 
+    @extend_schema(
+        request=OfferCreateInputSerializer, responses={201: OfferOutputSerializer, **ERRORS}
+    )
     def post(self, request: Request) -> Response:
         data = _validated(OfferCreateInputSerializer, request)
         offer = offer_create(actor=request.user, **data)
@@ -260,6 +299,7 @@ class OfferAcceptApi(APIView):
 
     permission_classes = [requires_scope(Scope.APPLICATIONS)]
 
+    @extend_schema(request=None, responses={201: ApplicationOutputSerializer, **ERRORS})
     def post(self, request: Request, uuid: str) -> Response:
         offer = ProactiveOffer.objects.filter(uuid=uuid).values_list("pk", flat=True).first()
         if offer is None:
