@@ -11,10 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-import holidays
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -29,7 +27,7 @@ from contributions.models import (
 )
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
-from gfss.legal.models import CalendarException
+from gfss.legal.calendar import working_day_checker
 from gfss.legal.params import ParameterSet
 from gfss.legal.selectors import parameter_set
 from gfss.org.models import PartnerClient, Region
@@ -113,32 +111,15 @@ def document_lines_summary(*, document: PaymentDocument) -> dict[str, Any]:
 # --- due dates ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _national_calendar(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("KZ", years=year)
-
-
 def due_dates(periods: Iterable[date], *, params: ParameterSet | None = None) -> dict[date, date]:
     """The due date of each period (rules.md §2, D-2) with one query for the calendar's
-    exceptions; the same working-day rule as ``gfss.legal.calendar``, read in bulk (a test
-    holds the two together)."""
+    exceptions (``gfss.legal.calendar``)."""
     wanted = {month_start(p) for p in periods}
     if not wanted:
         return {}
     params = params or parameter_set()
     first, last = add_months(min(wanted), 1), add_months(max(wanted), 2)
-    exceptions = dict(
-        CalendarException.objects.filter(day__range=(first, last)).values_list("day", "kind")
-    )
-
-    def is_working_day(day: date) -> bool:
-        kind = exceptions.get(day)
-        if kind is not None:
-            return kind == CalendarException.Kind.WORKING_DAY
-        calendar = _national_calendar(day.year)
-        if day in calendar:
-            return False
-        return day.weekday() < 5 or day in calendar.weekend_workdays
+    is_working_day = working_day_checker(first, last)
 
     return {
         period: due_date(

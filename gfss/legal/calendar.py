@@ -1,6 +1,7 @@
 """Working days of Kazakhstan: the ``holidays`` calendar (holidays, moved days off, working
 Saturdays) with the administrator's table of exceptions on top."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -21,17 +22,23 @@ def _national_working_day(day: date) -> bool:
     return day.weekday() < 5 or day in calendar.weekend_workdays
 
 
-def _exceptions(first: date, last: date) -> dict[date, str]:
-    return dict(
+def working_day_checker(first: date, last: date) -> Callable[[date], bool]:
+    """``is_working_day`` for days in ``[first, last]`` with one query for the exceptions."""
+    exceptions = dict(
         CalendarException.objects.filter(day__range=(first, last)).values_list("day", "kind")
     )
 
+    def is_working(day: date) -> bool:
+        kind = exceptions.get(day)
+        if kind is not None:
+            return kind == CalendarException.Kind.WORKING_DAY
+        return _national_working_day(day)
+
+    return is_working
+
 
 def is_working_day(day: date) -> bool:
-    kind = _exceptions(day, day).get(day)
-    if kind is not None:
-        return kind == CalendarException.Kind.WORKING_DAY
-    return _national_working_day(day)
+    return working_day_checker(day, day)(day)
 
 
 def add_working_days(start: date, n: int) -> date:
@@ -39,13 +46,11 @@ def add_working_days(start: date, n: int) -> date:
     if n < 0:
         raise ValueError("n must not be negative")
     # A generous window so that one query fetches every exception that can matter.
-    exceptions = _exceptions(start, start + timedelta(days=n * 3 + 30))
+    is_working = working_day_checker(start, start + timedelta(days=n * 3 + 30))
     day, left = start, n
     while left:
         day += timedelta(days=1)
-        kind = exceptions.get(day)
-        working = kind == CalendarException.Kind.WORKING_DAY if kind else _national_working_day(day)
-        if working:
+        if is_working(day):
             left -= 1
     return day
 

@@ -12,6 +12,13 @@ BENEFITS_READ = [
     "benefits.view_awardamount",
 ]
 BENEFITS_CASE_WORK = [*BENEFITS_READ, "benefits.decide_application"]
+# The contribution ledger and what came in: read-only for everyone but the loaders.
+CONTRIBUTIONS_READ = [
+    "contributions.view_receivedfile",
+    "contributions.view_paymentdocument",
+    "contributions.view_contributionline",
+    "contributions.view_quarantinedline",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SPECIALIST: [
@@ -19,6 +26,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.view_payer",
         "participants.view_familylink",
         *BENEFITS_CASE_WORK,
+        *CONTRIBUTIONS_READ,
     ],
     Role.HEAD: [
         "participants.view_person",
@@ -26,14 +34,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.view_familylink",
         *BENEFITS_CASE_WORK,
         "benefits.confirm_application",
+        *CONTRIBUTIONS_READ,
     ],
-    Role.REFUND_OFFICER: ["participants.view_person", "participants.view_payer"],
+    Role.REFUND_OFFICER: [
+        "participants.view_person",
+        "participants.view_payer",
+        *CONTRIBUTIONS_READ,
+    ],
     Role.ANALYST: [
         "participants.view_person",
         "participants.view_payer",
         "legal.view_parameter",
         "legal.view_parametervalue",
         *BENEFITS_READ,
+        *CONTRIBUTIONS_READ,
     ],
     Role.ADMINISTRATOR: [
         "legal.view_parameter",
