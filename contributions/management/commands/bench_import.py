@@ -16,6 +16,7 @@ Use a database of its own: ``createdb gfss_bench`` and
 """
 
 import io
+import json
 import random
 import resource
 import secrets
@@ -39,7 +40,6 @@ from contributions.exceptions import BenchNeedsPostgres
 from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
 from contributions.mt102.build import build_document
 from contributions.selectors import statement_get
-from contributions.services import mt102_import
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.common.periods import add_months
 from participants.models import Payer, Person
@@ -61,6 +61,7 @@ class Command(BaseCommand):
         parser.add_argument("--statement-rows", type=int, default=10_000_000)
         parser.add_argument("--big-file-mb", type=int, default=100, help="0 to skip")
         parser.add_argument("--skip-import", action="store_true")
+        parser.add_argument("--jobs", type=int, default=2, help="import processes (2 cores here)")
         parser.add_argument("--seed", type=int, default=2024)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         if not options["skip_import"]:
             with tempfile.TemporaryDirectory(prefix="gfss-bench-") as folder:
                 files = self._generate(Path(folder), run=run, **options)
-                self._import(files)
+                self._import(files, jobs=options["jobs"])
                 self._plain_copy()
                 if options["big_file_mb"]:
                     self._big_file(Path(folder), run=run, megabytes=options["big_file_mb"])
@@ -131,27 +132,22 @@ class Command(BaseCommand):
         }
         return person, Decimal(rng.randint(300_000, 2_000_000)) / 100
 
-    def _import(self, files: list[Path]) -> None:
-        lines = 0
-        outcomes: dict[str, int] = {}
-        today = timezone.localdate()
+    def _import(self, files: list[Path], *, jobs: int) -> None:
+        """The import command itself, ``--jobs`` files at a time."""
+        output = io.StringIO()
         started = time.monotonic()
-        for path in files:
-            report = mt102_import(
-                data=path.read_bytes(),
-                filename=path.name,
-                actor=None,
-                source=ReceivedFile.Source.COMMAND,
-                today=today,
-            )
-            lines += report.lines_accepted
-            outcomes[report.status] = outcomes.get(report.status, 0) + 1
+        call_command("import_mt102", *map(str, files), json=True, jobs=jobs, stdout=output)
         elapsed = time.monotonic() - started
+        reports = [json.loads(row) for row in output.getvalue().splitlines()]
+        lines = sum(report["lines_accepted"] for report in reports)
+        outcomes: dict[str, int] = {}
+        for report in reports:
+            outcomes[report["status"]] = outcomes.get(report["status"], 0) + 1
         self.import_rate = lines / elapsed
         self.imported_documents = [path.name for path in files]
         self.stdout.write(
             f"IMPORT: {lines:,} lines in {len(files)} documents in {elapsed:.1f} s = "
-            f"{self.import_rate:,.0f} lines/s end to end {outcomes}"
+            f"{self.import_rate:,.0f} lines/s end to end with --jobs {jobs} {outcomes}"
         )
 
     # --- 2. plain COPY of the same rows ----------------------------------------------------
