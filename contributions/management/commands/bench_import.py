@@ -17,6 +17,7 @@ Use a database of its own: ``createdb gfss_bench`` and
 
 import io
 import json
+import logging
 import random
 import resource
 import secrets
@@ -68,6 +69,8 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError(BenchNeedsPostgres().message)
         call_command("migrate", verbosity=0)
+        # One log line per document would drown the figures.
+        logging.getLogger("contributions.services.imports").setLevel(logging.WARNING)
         with connection.cursor() as cursor:
             # The planner's default assumes spinning disks and turns 1,000 IIN look-ups into a
             # sequential scan of the registry; 1.1 is the usual setting on SSD storage, set for
