@@ -20,7 +20,7 @@ migrate: install
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_parameters
-	DEBUG=1 $(PY) manage.py seed_demo --participants 3000 --seed 1 --if-empty
+	DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py seed_demo --participants 3000 --seed 1 --if-empty
 
 run: demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

@@ -5,7 +5,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
 from participants.demo import population_generate
@@ -34,37 +34,39 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["participants"] > 10_000_000:
             raise CommandError("--participants must be at most 10,000,000.")
-        if options["if_empty"] and Person.objects.exists():
-            self.stdout.write("Demo data already present; nothing generated.")
-        else:
-            started = time.monotonic()
-            population = population_generate(
-                participants=options["participants"],
-                seed=options["seed"],
-                today=timezone.localdate(),
+        with translation.override("en"):
+            users = demo_staff_create()
+            if options["if_empty"] and Person.objects.exists():
+                self.stdout.write("Demo data already present; nothing generated.")
+            else:
+                self._generate(**options)
+            self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+            for username, role, branch in users:
+                self.stdout.write(f"  {username:<14} {role:<24} {branch}")
+
+    def _generate(self, **options: Any) -> None:
+        from benefits.demo import demo_cases_generate
+        from contributions.demo import demo_contributions_generate
+
+        today = timezone.localdate()
+        started = time.monotonic()
+        population = population_generate(
+            participants=options["participants"], seed=options["seed"], today=today
+        )
+        self.stdout.write(
+            f"{population.persons} persons, {population.payers} payers, "
+            f"{population.family_links} family links in {time.monotonic() - started:.1f} s"
+        )
+        if options["months"] > 0:
+            history = demo_contributions_generate(
+                seed=options["seed"], today=today, months=options["months"]
             )
             self.stdout.write(
-                f"{population.persons} persons, {population.payers} payers, "
-                f"{population.family_links} family links in {time.monotonic() - started:.1f} s"
+                f"{history.documents} MT-102 documents imported: {history.lines_accepted} "
+                f"lines, {history.lines_rejected} quarantined, {history.penalties} penalties "
+                f"in {history.seconds:.1f} s"
             )
-            if options["months"] > 0:
-                from contributions.demo import demo_contributions_generate
-
-                history = demo_contributions_generate(
-                    seed=options["seed"], today=timezone.localdate(), months=options["months"]
-                )
-                self.stdout.write(
-                    f"{history.documents} MT-102 documents imported: {history.lines_accepted} "
-                    f"lines, {history.lines_rejected} quarantined, {history.penalties} penalties "
-                    f"in {history.seconds:.1f} s"
-                )
-        users = demo_staff_create()
-        from benefits.demo import demo_cases_generate
-
-        cases = demo_cases_generate(seed=options["seed"], today=timezone.localdate())
+        cases = demo_cases_generate(seed=options["seed"], today=today)
         self.stdout.write(
             f"{cases.cases} e-cases, {cases.assigned} assigned, {cases.waiting} awaiting a checker"
         )
-        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
-        for username, role, branch in users:
-            self.stdout.write(f"  {username:<14} {role:<24} {branch}")

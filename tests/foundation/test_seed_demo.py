@@ -1,0 +1,66 @@
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from participants.demo import population_generate
+from participants.models import FamilyLink, Payer, Person
+from participants.validators import validate_bin_or_iin, validate_iin
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_small_population_with_valid_identifiers_and_demo_logins() -> None:
+    # when
+    output = _seed("--participants", "300", "--seed", "5", "--months", "3")
+    # then
+    persons = list(Person.objects.values_list("iin", flat=True))
+    assert len(persons) >= 300
+    for iin in persons:
+        validate_iin(iin)
+    for idn in Payer.objects.values_list("idn", flat=True):
+        validate_bin_or_iin(idn)
+    assert FamilyLink.objects.exists()
+    assert {Payer.Kind.EMPLOYER, Payer.Kind.ENTREPRENEUR} <= set(
+        Payer.objects.values_list("kind", flat=True)
+    )
+    assert "specialist" in output
+    assert "demo-gfss-2022" in output
+    assert "e-cases" in output
+
+
+def test_the_same_seed_gives_the_same_people() -> None:
+    def generate() -> list[tuple]:
+        with transaction.atomic():
+            population_generate(participants=40, seed=9, today=date(2025, 1, 1))
+            people = sorted(Person.objects.values_list("iin", "surname", "birth_date", "region"))
+            transaction.set_rollback(True)
+        return people
+
+    first, second = generate(), generate()
+    assert len(first) >= 40
+    assert first == second
+
+
+def test_if_empty_does_not_generate_twice() -> None:
+    _seed("--participants", "30", "--seed", "1", "--months", "0")
+    count = Person.objects.count()
+    output = _seed("--participants", "30", "--seed", "1", "--if-empty")
+    assert "already present" in output
+    assert Person.objects.count() == count
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "abc"])
+def test_nonsense_arguments_exit_with_a_usage_message(value: str) -> None:
+    with pytest.raises(CommandError, match="participants"):
+        call_command("seed_demo", "--participants", value)
+    assert not Person.objects.exists()
