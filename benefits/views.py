@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +36,7 @@ from benefits.selectors import (
 )
 from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
+from benefits.trace_display import trace_rows
 from gfss.common.exceptions import ApplicationError
 from gfss.legal.selectors import parameter_set
 from gfss.org.selectors import user_branch
@@ -120,24 +120,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _trace_rows(calculation: dict[str, Any]) -> list[dict[str, Any]]:
-    """The calculator's steps with the label in the active language (kk/ru/en)."""
-    language = (get_language() or "ru")[:2]
-    rows = []
-    for step in calculation.get("trace", []):
-        label = step["label"].get(language) or step["label"].get("en", step["key"])
-        rows.append(
-            {
-                "label": label,
-                "formula": step["formula"],
-                "values": step["values"],
-                "parameters": step["parameters"],
-                "result": step["result"],
-            }
-        )
-    return rows
-
-
 def _contribution_months(application: Application) -> tuple[Any, list[dict[str, Any]]]:
     table = application_contribution_table(application=application, params=parameter_set())
     by_month: defaultdict[date, list[Any]] = defaultdict(list)
@@ -167,7 +149,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "case": application,
             "today": timezone.localdate(),
-            "trace": _trace_rows(application.calculation),
+            "trace": trace_rows(application.calculation),
             "checks": [
                 {**check, "label": CHECK_LABELS.get(check["code"], check["code"])}
                 for check in application.checks

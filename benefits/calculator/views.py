@@ -5,15 +5,8 @@ from django.utils.translation import get_language
 
 from benefits.calculator.forms import CalculatorForm
 from benefits.calculator.services import benefit_calculator_run
+from benefits.trace_display import trace_rows
 from gfss.common.exceptions import ApplicationError
-
-
-def trace_rows(result_dict: dict, language: str) -> list[dict]:
-    """The trace with each step's label in the page's language."""
-    return [
-        {**step, "label_text": step["label"].get(language) or step["label"]["en"]}
-        for step in result_dict["trace"]
-    ]
 
 
 @login_required
@@ -36,7 +29,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         else:
             language = (get_language() or "ru")[:2]
             context["result"] = result
-            context["trace"] = trace_rows(result, language)
+            context["trace"] = trace_rows(result)
             if result["refusal_message"]:
                 context["refusal_text"] = result["refusal_message"].get(language)
     return render(request, "benefits/calculator.html", context)

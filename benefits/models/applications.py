@@ -231,8 +231,10 @@ class ApplicationEvent(TimeStampedModel):
         related_name="+",
         verbose_name=_("who"),
     )
-    from_status = models.CharField(_("from"), max_length=24, blank=True, default="")
-    to_status = models.CharField(_("to"), max_length=24)
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=Application.Status, blank=True, default=""
+    )
+    to_status = models.CharField(_("to"), max_length=24, choices=Application.Status)
     comment = models.TextField(_("comment"), blank=True, default="")
     data = models.JSONField(_("data"), default=dict, blank=True)
 
