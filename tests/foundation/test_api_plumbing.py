@@ -40,11 +40,15 @@ def test_a_bad_token_is_refused() -> None:
 def test_invalid_iin_filter_is_a_400_naming_the_check(
     partner_api: Callable[..., APIClient],
 ) -> None:
-    response = partner_api(Scope.REGISTRY_READ).get("/api/v1/persons/", {"iin": "850712300018"})
+    client = partner_api(Scope.REGISTRY_READ)
+    response = client.get("/api/v1/persons/", {"iin": "850712300018"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "validation_error"
     assert "check digit" in str(body["extra"])
+    # the partner's language is honoured
+    russian = client.get("/api/v1/persons/", {"iin": "850712300018"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert "контрольного разряда" in str(russian.json()["extra"])
 
 
 def test_staff_of_another_branch_does_not_see_the_person(make_staff: Callable[..., Any]) -> None:
