@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -51,3 +53,33 @@ def test_bin_with_bad_check_digit_is_refused() -> None:
     with pytest.raises(ValidationError) as error:
         validate_bin("160440007162")
     assert error.value.code == "check_digit"
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_invalid_iin_and_writes_nothing(admin_client) -> None:
+    from participants.models import Person
+
+    response = admin_client.post(
+        "/en/admin/participants/person/add/",
+        {
+            "iin": "850712300018",
+            "surname": "Test",
+            "birth_date": "1985-07-12",
+            "sex": "M",
+            "family_links-TOTAL_FORMS": "0",
+            "family_links-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "fails its check digit" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_person_whose_birth_date_disagrees_with_the_iin_is_refused() -> None:
+    from participants.models import Person
+
+    person = Person(iin="850712300017", birth_date=date(1985, 7, 13), sex="M")
+    with pytest.raises(ValidationError) as error:
+        person.full_clean()
+    assert "birth_date" in error.value.message_dict
