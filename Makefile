@@ -62,3 +62,10 @@ bench-ui: install
 	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_ui" -c "CREATE DATABASE gfss_bench_ui"
 	DATABASE_URL=$(PG_URL)/gfss_bench_ui $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_ui $(PY) manage.py bench_ui
+
+# Batch jobs on PostgreSQL with one Celery worker when REDIS_URL is set (else in-process, said so):
+# indexation of 150,000 awards and a payment run for 1,200,000, each against one SQL statement.
+bench-batch: install
+	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_batch" -c "CREATE DATABASE gfss_bench_batch"
+	DATABASE_URL=$(PG_URL)/gfss_bench_batch $(PY) manage.py migrate -v0
+	DATABASE_URL=$(PG_URL)/gfss_bench_batch $(PY) manage.py bench_batch

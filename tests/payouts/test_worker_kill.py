@@ -60,7 +60,7 @@ def _start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
         "REDIS_URL": os.environ["REDIS_URL"],
         "CONN_MAX_AGE": "0",
     }
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
             sys.executable,
             "-m",
@@ -135,7 +135,7 @@ def test_indexation_survives_a_killed_worker_exactly_once(settings, tmp_path: Pa
         assert BatchRun.objects.get(pk=run.pk).done == killed_at.done  # nobody is working on it
         worker = _start_worker(queue, tmp_path / "worker.log")
         batchrun_resume(run_id=run.pk, actor=None, stale_after=timedelta(0))
-        done = _wait(run.pk, lambda r: r.status != "running" and r.status != "queued", timeout=60)
+        done = _wait(run.pk, lambda r: r.status not in {"running", "queued"}, timeout=60)
     finally:
         _kill(worker)
     # then: every award indexed exactly once

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from benefits.models import Award, AwardAmount, BenefitType
 from benefits.payouts import rules
 from benefits.payouts.models import EventApplication, RecalculationEvent
+from benefits.payouts.services.payments import NO_JIT_SQL
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 from gfss.common.periods import month_start, next_period
 from gfss.jobs.models import BatchRun
@@ -344,11 +345,15 @@ _SAME_KIND_GUARD = """
     )
 """
 
+# The ids join as a set (unnest), not as ``= ANY(array)``, which a sequential scan would test
+# element by element: quadratic on a large set.
 AMOUNT_SQL = f"""
-WITH a AS (
+WITH chunk AS (SELECT unnest(%(ids)s::bigint[]) AS id),
+a AS (
     SELECT a.id, a.benefit, GREATEST(a.start_date, %(day)s::date) AS eff
     FROM benefits_award a
-    WHERE a.id = ANY(%(ids)s) AND {_SAME_KIND_GUARD}
+    JOIN chunk ON chunk.id = a.id
+    WHERE {_SAME_KIND_GUARD}
 ),
 cur AS (
     SELECT a.id AS award_id, a.benefit, a.eff, am.gross AS old_gross,
@@ -388,7 +393,8 @@ SELECT count(*) FROM amt
 """
 
 EXTENSION_SQL = f"""
-WITH a AS (
+WITH chunk AS (SELECT unnest(%(ids)s::bigint[]) AS id),
+a AS (
     SELECT a.id, a.end_date,
            COALESCE(
                (a.calculation ->> 'child_birth_date')::date
@@ -396,7 +402,8 @@ WITH a AS (
                a.end_date + make_interval(months => %(to_months)s - %(from_months)s)
            )::date AS new_end
     FROM benefits_award a
-    WHERE a.id = ANY(%(ids)s) AND a.end_date IS NOT NULL AND {_SAME_KIND_GUARD}
+    JOIN chunk ON chunk.id = a.id
+    WHERE a.end_date IS NOT NULL AND {_SAME_KIND_GUARD}
 ),
 app AS (
     INSERT INTO payouts_eventapplication
@@ -466,6 +473,7 @@ def event_apply_ids(
         return _apply_python(event, award_ids, run_id=run_id, actor_id=actor_id)
     sql, params = event_sql(event, award_ids, run_id=run_id, actor_id=actor_id)
     with connection.cursor() as cursor:
+        cursor.execute(NO_JIT_SQL)
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0])
 

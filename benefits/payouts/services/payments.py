@@ -65,7 +65,7 @@ def payment_run_start(
     )
 
 
-def _payable_awards(period: date) -> QuerySet[Award]:
+def payable_awards(period: date) -> QuerySet[Award]:
     floor = add_months(period, 1 - rules.CATCH_UP_MONTHS)
     return Award.objects.filter(
         status=Award.Status.ACTIVE,
@@ -160,14 +160,28 @@ def _insert_python(run: PaymentRun, award_ids: list[int]) -> int:
     return len(payments)
 
 
+# A chunk's statement is estimated far above its real size (generate_series counts as 1000
+# rows), so PostgreSQL would JIT-compile it: half a second per chunk spent compiling a
+# statement that runs in a third of that. Off for the chunk's transaction only.
+NO_JIT_SQL = "SET LOCAL jit = off"
+
 PAYMENT_SQL = """
-WITH a AS (
+WITH chunk AS (SELECT unnest(%(ids)s::bigint[]) AS id),
+paid AS MATERIALIZED (
+    -- Read once, before this statement's own inserts: a per-award subquery here may be
+    -- planned as a scan of the table the statement is growing, quadratic in the chunk.
+    SELECT p.award_id, max(p.period) AS last_paid
+    FROM payouts_payment p JOIN chunk ON chunk.id = p.award_id
+    GROUP BY p.award_id
+),
+a AS (
     SELECT a.id, a.benefit, a.lump_sum,
            date_trunc('month', a.start_date::timestamp)::date AS first,
            (date_trunc('month', a.end_date::timestamp) - interval '1 month')::date AS last,
-           (SELECT max(p.period) FROM payouts_payment p WHERE p.award_id = a.id) AS last_paid
+           paid.last_paid
     FROM benefits_award a
-    WHERE a.id = ANY(%(ids)s)
+    JOIN chunk ON chunk.id = a.id
+    LEFT JOIN paid ON paid.award_id = a.id
 ),
 months AS (
     SELECT a.id AS award_id, a.benefit, m::date AS period
@@ -184,9 +198,9 @@ months AS (
 ),
 balance AS (
     SELECT award_id, sum(amount) AS left_to_recover FROM (
-        SELECT award_id, amount FROM payouts_overpayment WHERE award_id = ANY(%(ids)s)
+        SELECT award_id, amount FROM payouts_overpayment WHERE award_id IN (SELECT id FROM chunk)
         UNION ALL
-        SELECT award_id, -amount FROM payouts_recovery WHERE award_id = ANY(%(ids)s)
+        SELECT award_id, -amount FROM payouts_recovery WHERE award_id IN (SELECT id FROM chunk)
     ) moves
     GROUP BY award_id HAVING sum(amount) > 0
 ),
@@ -257,6 +271,7 @@ def payment_insert_ids(
         return _insert_python(run, award_ids)
     sql, params = payment_sql(run, award_ids)
     with connection.cursor() as cursor:
+        cursor.execute(NO_JIT_SQL)
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0])
 
@@ -267,7 +282,7 @@ class PaymentRunJob:
     chunk_size = 20_000
 
     def scope(self, params: dict[str, Any]) -> Scope:
-        awards = _payable_awards(date.fromisoformat(params["period"]))
+        awards = payable_awards(date.fromisoformat(params["period"]))
         upper = awards.order_by("-pk").values_list("pk", flat=True).first() or 0
         return Scope(total=awards.count(), upper_id=upper)
 
@@ -279,7 +294,7 @@ class PaymentRunJob:
         if run.status == PaymentRun.Status.CLOSED:
             raise _closed_error(period)
         ids = list(
-            _payable_awards(period)
+            payable_awards(period)
             .filter(pk__gt=after_id, pk__lte=upper_id)
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]

@@ -1,0 +1,244 @@
+"""Benchmark of the batch jobs on PostgreSQL (``make bench-batch``).
+
+1. An indexation (+5 %) of 150,000 awards as a batch run (target: under 10 s).
+2. A payment run for 1,200,000 active awards (target: under 60 s).
+
+Each is compared with one SQL statement doing the same arithmetic on the same rows, run first
+in a transaction that is rolled back; the ratio batch ÷ statement is the price of chunking,
+resumability and progress (aim: below 10). With REDIS_URL set, the chunks run in a real Celery
+worker started for the benchmark (one process, its own queue); without it they run in this
+process through the same step function the task calls, and the output says so.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from benefits.payouts.models import PaymentRun
+from benefits.payouts.services.events import (
+    event_apply_start,
+    event_awards,
+    event_create,
+    event_sql,
+)
+from benefits.payouts.services.payments import (
+    NO_JIT_SQL,
+    payable_awards,
+    payment_run_start,
+    payment_sql,
+)
+from benefits.payouts.synthetic import awards_generate
+from gfss.celery import app as celery_app
+from gfss.jobs.models import BatchRun
+from gfss.jobs.services import batchrun_step
+
+INDEX_TARGET_SECONDS = 10
+PAYMENT_TARGET_SECONDS = 60
+RATIO_AIM = 10
+PERIOD = date(2024, 6, 1)
+# The payment run's awards, by benefit: (share of the total, months to the end or None).
+PAYMENT_MIX = [
+    ("disability", 4, None),
+    ("breadwinner", 3, None),
+    ("job_loss", 2, 6),
+    ("childcare", 3, 18),
+]
+CLEAN_SQL = """
+TRUNCATE payouts_recovery, payouts_overpayment, payouts_payoutfile, payouts_payment,
+         payouts_paymentrun, payouts_eventapplication, payouts_recalculationevent,
+         jobs_batchrun, benefits_awardamount, benefits_award, participants_person CASCADE
+"""
+
+
+class Command(BaseCommand):
+    help = "Benchmark the indexation and payment batch runs against single SQL statements."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--index-awards", type=int, default=150_000)
+        parser.add_argument("--payment-awards", type=int, default=1_200_000)
+        parser.add_argument("--in-process", action="store_true", help="no worker, even with Redis")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "bench_batch measures the PostgreSQL set-based path: set DATABASE_URL to a "
+                "PostgreSQL database of its own (make bench-batch uses gfss_bench_batch)."
+            )
+        name = connection.settings_dict["NAME"]
+        if "bench" not in name:
+            raise CommandError(
+                f"bench_batch empties the awards and payments of its database; {name!r} does "
+                "not look like a benchmark database (its name must contain 'bench')."
+            )
+        worker = None
+        mode = "in-process (no REDIS_URL: the chunks run here through batchrun_step)"
+        if os.environ.get("REDIS_URL") and not options["in_process"]:
+            queue = f"bench-batch-{os.getpid()}"
+            settings.JOBS_QUEUE = queue
+            worker = _start_worker(queue)
+            mode = f"one Celery worker (concurrency 1, queue {queue})"
+        self.stdout.write(f"mode: {mode}")
+        try:
+            index = self._indexation(options["index_awards"], in_process=worker is None)
+            pay = self._payment_run(options["payment_awards"], in_process=worker is None)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
+        self.stdout.write("")
+        for label, (batch, single, target) in (("indexation", index), ("payment run", pay)):
+            ratio = batch / single
+            verdict = "ok" if batch < target and ratio < RATIO_AIM else "SLOW"
+            self.stdout.write(
+                f"{label:12} batch {batch:6.2f} s (target < {target} s) · one statement "
+                f"{single:6.2f} s · ratio {ratio:4.1f} (aim < {RATIO_AIM}) · {verdict}"
+            )
+
+    def _fresh(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(CLEAN_SQL)
+        call_command("load_parameters", verbosity=0)
+
+    def _analyze(self) -> None:
+        # Not the payment table: analysed while empty it would be planned as empty for the
+        # whole run (seq scans of a table the run is filling); left unanalysed, the planner
+        # sizes it from its pages as it grows, as a production table with history is.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE benefits_award, benefits_awardamount")
+
+    def _indexation(self, n: int, *, in_process: bool) -> tuple[float, float, int]:
+        self._fresh()
+        started = time.monotonic()
+        awards_generate(n=n, benefit="disability", start=date(2021, 6, 1), tag="9800")
+        self._analyze()
+        self.stdout.write(
+            f"indexation: {n:,} awards generated in {time.monotonic() - started:.1f} s"
+        )
+        event = event_create(
+            kind="indexation",
+            effective_date=date(2022, 1, 1),
+            percent=Decimal("5"),
+            benefit_types=["disability"],
+            selection="active_on",
+            actor=None,
+        )
+        ids = list(event_awards(event).order_by("pk").values_list("pk", flat=True))
+        sql, params = event_sql(event, ids, run_id=None, actor_id=None)
+        single, changed = _rolled_back(sql, params)
+        self.stdout.write(
+            f"indexation: one statement {single:.2f} s ({changed:,} awards, rolled back)"
+        )
+        batch, run = _timed_run(
+            lambda: event_apply_start(event_id=event.pk, actor=None), in_process=in_process
+        )
+        self.stdout.write(
+            f"indexation: batch run #{run.pk} {run.status} in {batch:.2f} s, "
+            f"{run.changed:,} changed in chunks of {run.chunk_size:,}"
+        )
+        if run.status != BatchRun.Status.DONE or run.changed != n:
+            raise CommandError(f"the indexation did not finish cleanly: {run.error_report}")
+        return batch, single, INDEX_TARGET_SECONDS
+
+    def _payment_run(self, n: int, *, in_process: bool) -> tuple[float, float, int]:
+        self._fresh()
+        started = time.monotonic()
+        shares = sum(share for _, share, _ in PAYMENT_MIX)
+        made = 0
+        for index, (benefit, share, months) in enumerate(PAYMENT_MIX):
+            count = n - made if index == len(PAYMENT_MIX) - 1 else n * share // shares
+            start = date(2024, 6, 5)
+            end = date(2024 + (6 + months) // 12, (6 + months) % 12 or 12, 5) if months else None
+            awards_generate(n=count, benefit=benefit, start=start, end=end, tag=f"97{index:02d}")
+            made += count
+        self._analyze()
+        self.stdout.write(
+            f"payment run: {n:,} awards generated in {time.monotonic() - started:.1f} s"
+        )
+        run_row = PaymentRun.objects.create(period=PERIOD)
+        ids = list(payable_awards(PERIOD).order_by("pk").values_list("pk", flat=True))
+        sql, params = payment_sql(run_row, ids)
+        single, lines = _rolled_back(sql, params)
+        self.stdout.write(
+            f"payment run: one statement {single:.2f} s ({lines:,} lines, rolled back)"
+        )
+        batch, run = _timed_run(
+            lambda: payment_run_start(period=PERIOD, actor=None), in_process=in_process
+        )
+        self.stdout.write(
+            f"payment run: batch run #{run.pk} {run.status} in {batch:.2f} s, "
+            f"{run.changed:,} lines in chunks of {run.chunk_size:,}"
+        )
+        if run.status != BatchRun.Status.DONE or run.changed != n:
+            raise CommandError(f"the payment run did not finish cleanly: {run.error_report}")
+        return batch, single, PAYMENT_TARGET_SECONDS
+
+
+def _rolled_back(sql: str, params: dict[str, Any]) -> tuple[float, int]:
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(NO_JIT_SQL)  # as the chunks run: the ratio measures chunking only
+            started = time.monotonic()
+            cursor.execute(sql, params)
+            rows = int(cursor.fetchone()[0])
+        elapsed = time.monotonic() - started
+        transaction.set_rollback(True)
+    return elapsed, rows
+
+
+def _timed_run(start: Callable[[], BatchRun], *, in_process: bool) -> tuple[float, BatchRun]:
+    """From the start of the run to its last chunk committed."""
+    started = time.monotonic()
+    run = start()
+    if in_process:
+        while batchrun_step(run_id=run.pk):
+            pass
+    while True:
+        run.refresh_from_db()
+        if run.status not in BatchRun.ACTIVE_STATUSES:
+            break
+        time.sleep(0.02)
+    return time.monotonic() - started, run
+
+
+def _start_worker(queue: str) -> subprocess.Popen[bytes]:
+    root = Path(settings.BASE_DIR)
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "gfss",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency=1",
+            "--prefetch-multiplier=1",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=root,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if celery_app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
+            return worker
+    worker.terminate()
+    raise CommandError("the Celery worker did not answer within 60 s")
