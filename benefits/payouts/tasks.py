@@ -1,6 +1,9 @@
 """Thin Celery wrappers for the schedules (the chunks run as gfss.jobs batch steps)."""
 
 from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
 
 
 @shared_task(
@@ -19,5 +22,6 @@ def payment_run_monthly_task() -> None:
 
     try:
         payment_run_start(period=timezone.localdate(), actor=None)
-    except ApplicationError:
-        return  # already running, or the month is closed: nothing to start
+    except ApplicationError as error:
+        # A run in progress or a closed month is an expected answer on a schedule, not a fault.
+        logger.warning("monthly payment run not started: %s", error.code)

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 
 from benefits.models import Award, AwardAmount
 from benefits.payouts.models import Overpayment, Recovery
@@ -119,3 +120,18 @@ def test_repayment_recorded_by_staff_reduces_the_balance(make_award) -> None:
         )
     assert error.value.code == "repayment_exceeds_balance"
     assert Overpayment.objects.count() == 1
+
+
+def test_the_award_balance_include_shows_what_is_left(make_award) -> None:
+    # given
+    award = make_award("disability", start=date(2024, 1, 1), gross="100000.00")
+    _run(date(2024, 1, 1))
+    Award.objects.filter(pk=award.pk).update(
+        status=Award.Status.TERMINATED, terminated_on=date(2024, 1, 1)
+    )
+    overpayment_detect(award_id=award.pk, from_date=date(2024, 1, 1))
+    # when
+    html = render_to_string("payouts/_award_balance.html", {"award": award, "perms": {}})
+    # then
+    assert "90000.00" in html
+    assert "2024-01" in html

@@ -144,3 +144,17 @@ def test_totals_by_benefit_and_region(make_award) -> None:
     assert by_benefit["breadwinner"]["opv"] == Decimal("0.00")
     assert [row["code"] for row in totals["by_region"]] == ["75"]
     assert totals["by_region"][0]["payable"] == Decimal("130000.00")
+
+
+def test_the_monthly_task_starts_this_months_run_once(make_award, eager_celery) -> None:
+    # given
+    from django.utils import timezone
+
+    from benefits.payouts.tasks import payment_run_monthly_task
+
+    make_award("disability", start=timezone.localdate().replace(day=1))
+    # when: the schedule fires twice (the second finds the first queued)
+    payment_run_monthly_task.delay()
+    payment_run_monthly_task.delay()
+    # then
+    assert PaymentRun.objects.count() == 1
