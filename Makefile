@@ -41,7 +41,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 worker: install
-	$(BIN)/celery -A gfss worker -l info
+	$(BIN)/celery -A gfss worker -Q celery,batch -l info
 
 bench: bench-import bench-calc bench-ui bench-batch
 

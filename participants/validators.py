@@ -1,6 +1,7 @@
 """IIN and BIN checks (rules.md §7). Each failure names the check that failed."""
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ def check_digit(digits: str) -> int | None:
     return None if second == 10 else second
 
 
-def _validate_format_and_check_digit(value: str, *, kind: str) -> None:
+def _validate_format_and_check_digit(value: str, *, kind: Any) -> None:
     if len(value) != ID_LENGTH or not value.isdigit():
         raise ValidationError(
             _("%(kind)s must be exactly 12 digits."), code="format", params={"kind": kind}
@@ -50,7 +51,7 @@ def iin_sex(value: str) -> str:
 
 
 def validate_iin(value: str) -> None:
-    _validate_format_and_check_digit(value, kind="IIN")
+    _validate_format_and_check_digit(value, kind=_("IIN"))
     if int(value[6]) not in _CENTURY_BY_DIGIT:
         raise ValidationError(
             _("IIN %(value)s has century digit %(digit)s; only 1-6 are issued."),
@@ -68,7 +69,7 @@ def validate_iin(value: str) -> None:
 
 
 def validate_bin(value: str) -> None:
-    _validate_format_and_check_digit(value, kind="BIN")
+    _validate_format_and_check_digit(value, kind=_("BIN"))
     month = int(value[2:4])
     if not 1 <= month <= 12:
         raise ValidationError(
