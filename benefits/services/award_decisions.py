@@ -25,7 +25,9 @@ from benefits.exceptions import (
 )
 from benefits.locks import award_decision_qs_select_for_update, award_qs_select_for_update
 from benefits.models import Application, ApplicationEvent, Award, AwardAmount, AwardDecision
+from benefits.payouts.rules import indexed_gross, split_gross
 from gfss.common.exceptions import ApplicationError
+from gfss.legal.selectors import parameter_value
 
 
 def _locked_award(*, actor: Any, award_id: int, permission: str, action: str) -> Award:
@@ -158,12 +160,17 @@ def award_recalculate(
             code="recalculation_not_eligible",
             extra={"refusal_reason": result.refusal_reason},
         )
+    gross, opv, net, indexations = _with_indexations(
+        award=award, base_gross=result.gross, effective_date=effective_date
+    )
+    if indexations:
+        changed["indexations"] = indexations
     AwardAmount.objects.create(
         award=award,
         valid_from=effective_date,
-        gross=result.gross,
-        opv=result.opv,
-        net=result.net,
+        gross=gross,
+        opv=opv,
+        net=net,
         reason=AwardAmount.Reason.RECALCULATION,
         comment=reason[:300],
         created_by=actor,
@@ -177,8 +184,30 @@ def award_recalculate(
         reason=reason,
         facts=changed,
         calculation=result.as_dict(),
-        gross=result.gross,
+        gross=gross,
     )
+
+
+def _with_indexations(
+    *, award: Award, base_gross: Decimal, effective_date: date
+) -> tuple[Decimal, Decimal, Decimal, list[str]]:
+    """The recalculated amount with the indexations the award has received since assignment.
+
+    A recalculation starts again from the formula on the right date, which knows nothing of
+    the indexations applied since (rules.md §5); they are applied again, in their order and
+    with the same rounding, so that a new degree does not take an indexation away.
+    """
+    percents = list(
+        award.event_applications.filter(event__kind="indexation", valid_from__lte=effective_date)
+        .order_by("valid_from", "id")
+        .values_list("event__percent", flat=True)
+    )
+    gross = base_gross
+    for percent in percents:
+        gross = indexed_gross(gross, percent=percent)
+    opv_rate = parameter_value("benefit.opv_rate", on=effective_date)
+    opv, net = split_gross(gross, benefit=award.benefit, opv_rate=opv_rate)
+    return gross, opv, net, [f"{percent.normalize():f}" for percent in percents]
 
 
 @transaction.atomic

@@ -187,3 +187,36 @@ def test_amounts_stay_append_only_through_decisions(specialist):
         degree=Decimal("0.40"),
     )
     assert AwardAmount.objects.filter(award=award).count() == 2
+
+
+def test_a_recalculation_keeps_the_indexations_received_since_assignment(specialist):
+    from benefits.payouts.rules import indexed_gross
+    from benefits.payouts.services.events import event_apply_start, event_create
+    from tests.payouts.conftest import run_to_end
+
+    # given a disability award from March 2025, indexed by 10 % from June 2025
+    award = _disability_award(specialist)
+    event = event_create(
+        kind="indexation",
+        effective_date=date(2025, 6, 1),
+        benefit_types=["disability"],
+        selection="active_on",
+        actor=None,
+        percent=Decimal("10"),
+    )
+    assert run_to_end(event_apply_start(event_id=event.pk, actor=None)).status == "done"
+    # when the degree changes from September
+    decision = award_recalculate(
+        actor=specialist,
+        award_id=award.pk,
+        effective_date=date(2025, 9, 1),
+        degree=Decimal("0.80"),
+        reason="Re-examination",
+    )
+    # then the new amount is the formula's, indexed by the same 10 %
+    formula_gross = Decimal(decision.calculation["gross"])
+    amount = award.amounts.get(reason="recalculation")
+    assert amount.gross == indexed_gross(formula_gross, percent=Decimal("10"))
+    assert amount.gross > formula_gross
+    assert amount.opv == (amount.gross * Decimal("0.10")).quantize(Decimal("0.01"))
+    assert decision.facts["indexations"] == ["10"]
