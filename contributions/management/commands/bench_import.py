@@ -1,4 +1,4 @@
-"""``manage.py bench_import``: the import and statement figures of issue 3, on PostgreSQL.
+"""``manage.py bench_import``: the import and statement figures, on PostgreSQL.
 
 1. Generates MT-102 documents totalling ``--lines`` lines (employers paying monthly for their
    staff) into a temporary directory, then imports them with the import command's code path
