@@ -20,6 +20,8 @@ migrate: install
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_parameters
+	DEBUG=1 $(PY) manage.py events_load_2022
+	DEBUG=1 $(PY) manage.py setup_periodic_tasks
 	DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py seed_demo --participants 3000 --seed 1 --if-empty
 
 run: demo
