@@ -41,6 +41,13 @@ SCHEDULE: list[Entry] = [
         hour="4",
         day_of_month="1",
     ),
+    # https://crontab.guru/#15_*_*_*_* : every hour at :15, proactive offers past 3 days lapse
+    Entry(
+        PREFIX + "proactive offers lapse",
+        "benefits.tasks.offers_lapse_task",
+        minute="15",
+        hour="*",
+    ),
     # https://crontab.guru/#*/5_*_*_*_* : every 5 minutes, batch runs whose worker died
     Entry(
         PREFIX + "batch watchdog",
