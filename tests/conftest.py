@@ -1,7 +1,8 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from gfss.org.models import Role
@@ -17,6 +18,13 @@ def _fast_passwords(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_language_leaks() -> Iterator[None]:
+    # A test that activates a language must not decide the language of the next one.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

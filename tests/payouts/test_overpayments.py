@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from benefits.models import Award, AwardAmount
 from benefits.payouts.models import Overpayment, Recovery
@@ -131,7 +132,8 @@ def test_the_award_balance_include_shows_what_is_left(make_award) -> None:
     )
     overpayment_detect(award_id=award.pk, from_date=date(2024, 1, 1))
     # when
-    html = render_to_string("payouts/_award_balance.html", {"award": award, "perms": {}})
+    with translation.override("en"):
+        html = render_to_string("payouts/_award_balance.html", {"award": award, "perms": {}})
     # then
     assert "90000.00" in html
     assert "2024-01" in html
