@@ -28,7 +28,7 @@ run: demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/pytest -n 2 -q
+	CONN_MAX_AGE=0 $(BIN)/pytest -n 2 -q
 
 lint: install
 	$(BIN)/ruff check .
