@@ -23,7 +23,6 @@ from contributions.models import (
     PaymentDocument,
     PenaltyAccrual,
     QuarantinedLine,
-    ReceivedFile,
 )
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
@@ -86,10 +85,6 @@ def quarantined_line_list_for_user(*, user: Any) -> QuerySet[QuarantinedLine]:
     ).order_by("-document__value_date", "document_id", "line_no")
     region = _region_limit(user=user)
     return queryset if region is None else queryset.filter(document__payer__region_id=region)
-
-
-def received_file_list() -> QuerySet[ReceivedFile]:
-    return ReceivedFile.objects.defer("content").select_related("received_by")
 
 
 def document_lines_summary(*, document: PaymentDocument) -> dict[str, Any]:

@@ -36,7 +36,3 @@ def payer_list_for_user(*, user: Any) -> QuerySet[Payer]:
     if branch is None or branch.is_central:
         return queryset
     return queryset.filter(region_id=branch.region_id)
-
-
-def person_get_by_iin(*, iin: str) -> Person | None:
-    return Person.objects.filter(iin=iin).first()

@@ -25,8 +25,3 @@ def money_field(**kwargs: object) -> models.DecimalField:
     return models.DecimalField(
         max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
     )
-
-
-def rate_field(**kwargs: object) -> models.DecimalField:
-    """A rate or coefficient column."""
-    return models.DecimalField(max_digits=9, decimal_places=6, **kwargs)

@@ -62,7 +62,3 @@ def get(kind: str) -> JobKind:
         raise ApplicationError(
             f"No batch job of kind {kind!r} exists.", code="batch_kind_unknown"
         ) from None
-
-
-def kinds() -> list[str]:
-    return sorted(_KINDS)

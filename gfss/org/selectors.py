@@ -1,7 +1,5 @@
 from typing import Any
 
-from django.db.models import QuerySet
-
 from gfss.org.models import Branch, PartnerClient, Role, StaffProfile
 
 
@@ -37,7 +35,3 @@ def user_reads_all_branches(*, user: Any) -> bool:
 def user_branch(*, user: Any) -> Branch | None:
     profile = staff_profile_get(user=user)
     return profile.branch if profile else None
-
-
-def branch_list() -> QuerySet[Branch]:
-    return Branch.objects.select_related("region").order_by("code")
