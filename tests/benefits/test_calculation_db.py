@@ -29,9 +29,8 @@ def pay(person: Any, *, payer: str, first: date, last: date, amount: str, value_
     assert report.status == "accepted", report.as_json()
 
 
-def test_golden_job_loss_from_contributions_through_the_ledger() -> None:
-    # given the golden case job-loss-from-contributions, paid in by MT-102
-    person = PersonFactory()
+def pay_golden_job_loss_history(person: Any) -> None:
+    """The contributions of the golden case job-loss-from-contributions: 24 × 17,500.00."""
     pay(
         person,
         payer=EMPLOYER,
@@ -40,6 +39,12 @@ def test_golden_job_loss_from_contributions_through_the_ledger() -> None:
         amount="17500.00",
         value_date=date(2025, 1, 10),
     )
+
+
+def test_golden_job_loss_from_contributions_through_the_ledger() -> None:
+    # given the golden case job-loss-from-contributions, paid in by MT-102
+    person = PersonFactory()
+    pay_golden_job_loss_history(person)
     # when
     result = benefit_calculate(benefit="job_loss", right_date=date(2025, 1, 15), person=person)
     # then
@@ -174,14 +179,7 @@ def test_many_calculations_take_a_constant_number_of_queries(
 ) -> None:
     persons = PersonFactory.create_batch(5)
     for person in persons:
-        pay(
-            person,
-            payer=EMPLOYER,
-            first=date(2023, 1, 1),
-            last=date(2024, 12, 1),
-            amount="17500.00",
-            value_date=date(2025, 1, 10),
-        )
+        pay_golden_job_loss_history(person)
     requests = [
         Request(person_id=p.pk, benefit="job_loss", right_date=date(2025, 1, 15)) for p in persons
     ]
@@ -192,14 +190,7 @@ def test_many_calculations_take_a_constant_number_of_queries(
 
 def test_the_api_calculates_from_an_iin(partner_api: Callable[..., APIClient]) -> None:
     person = PersonFactory()
-    pay(
-        person,
-        payer=EMPLOYER,
-        first=date(2023, 1, 1),
-        last=date(2024, 12, 1),
-        amount="17500.00",
-        value_date=date(2025, 1, 10),
-    )
+    pay_golden_job_loss_history(person)
     body = (
         partner_api(Scope.CALCULATE)
         .post(
