@@ -1,10 +1,11 @@
 """Bad input: each refused with a clear message and code, nothing applied twice."""
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from benefits.models import BenefitType
@@ -155,3 +156,41 @@ def test_the_database_refuses_two_active_runs_of_the_same_key() -> None:
     )
     with pytest.raises(IntegrityError):
         BatchRun.objects.create(kind="payment_run", key="payment_run", status="queued")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_starts_of_the_same_event_at_the_same_moment_make_one_run(make_award) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL: SQLite serialises writers")
+    # given an indexation and two administrators pressing "apply" at once
+    make_award("disability", start=date(2021, 6, 1))
+    event = event_create(
+        kind="indexation",
+        effective_date=date(2022, 1, 1),
+        percent=Decimal("5"),
+        benefit_types=["disability"],
+        selection="active_on",
+        actor=None,
+    )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            event_apply_start(event_id=event.pk, actor=None)
+            outcomes.append("started")
+        except ConflictError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then the database let exactly one through
+    assert sorted(outcomes) == ["batch_already_running", "started"]
+    assert BatchRun.objects.filter(params__event_id=event.pk).count() == 1
