@@ -194,3 +194,26 @@ def test_two_starts_of_the_same_event_at_the_same_moment_make_one_run(make_award
     # then the database let exactly one through
     assert sorted(outcomes) == ["batch_already_running", "started"]
     assert BatchRun.objects.filter(params__event_id=event.pk).count() == 1
+
+
+def test_events_are_applied_in_date_order(make_award) -> None:
+    # given a disability award and the 2022 indexations, the April one applied first
+    make_award("disability", start=date(2021, 6, 1))
+    january, april = (
+        event_create(
+            kind="indexation",
+            effective_date=day,
+            percent=percent,
+            benefit_types=["disability", "breadwinner"],
+            selection="active_on",
+            actor=None,
+        )
+        for day, percent in ((date(2022, 1, 1), Decimal("5")), (date(2022, 4, 1), Decimal("4")))
+    )
+    run_to_end(event_apply_start(event_id=april.pk, actor=None))
+    # when January comes after April
+    with pytest.raises(ConflictError) as error:
+        event_apply_start(event_id=january.pk, actor=None)
+    # then it is refused and nothing of it is applied
+    assert error.value.code == "event_out_of_order"
+    assert not EventApplication.objects.filter(event=january).exists()

@@ -180,6 +180,35 @@ def _check_runnable(event: RecalculationEvent) -> None:
             f"{', '.join(event.benefit_types)} award: there is nothing it could apply to.",
             code="event_before_awards",
         )
+    _check_date_order(event)
+
+
+# Events that change amounts build on the amount in force on their date: one applied after a
+# later-dated one would leave that later amount without it.
+AMOUNT_EVENTS = (RecalculationEvent.Kind.INDEXATION, RecalculationEvent.Kind.COEFFICIENT_CHANGE)
+
+
+def _check_date_order(event: RecalculationEvent) -> None:
+    """Refuse an amount event where a later-dated one already changed awards it has not."""
+    if event.kind not in AMOUNT_EVENTS:
+        return
+    later = [
+        other
+        for other in RecalculationEvent.objects.filter(
+            kind__in=AMOUNT_EVENTS, effective_date__gt=event.effective_date
+        ).order_by("effective_date")
+        if set(other.benefit_types) & set(event.benefit_types)
+    ]
+    done = EventApplication.objects.filter(event=event).values("award_id")
+    for other in later:
+        if EventApplication.objects.filter(event=other).exclude(award_id__in=done).exists():
+            raise ConflictError(
+                f"Events are applied in date order: {other} was already applied to awards "
+                f"this event has not reached, so the event from "
+                f"{event.effective_date.isoformat()} can no longer be applied after it.",
+                code="event_out_of_order",
+                extra={"later_event": other.pk},
+            )
 
 
 def event_apply_start(
