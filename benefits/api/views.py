@@ -1,6 +1,7 @@
 """The e-case API: partners send applications and offers and follow their status; staff
 decide. One view per write operation; each validates, calls one service, shapes the answer."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -225,8 +226,11 @@ class AwardRecalculateApi(APIView):
         return _decision(decisions.award_recalculate(actor=request.user, award_id=award.pk, **data))
 
 
-class AwardSuspendApi(APIView):
+class _AwardChangeApi(APIView):
+    """Suspend, resume, terminate: the same input, one service each."""
+
     permission_classes = [IsFundStaff]
+    service: Callable[..., AwardDecision]
 
     @extend_schema(
         request=AwardChangeInputSerializer, responses={201: AwardDecisionOutputSerializer, **ERRORS}
@@ -234,31 +238,19 @@ class AwardSuspendApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(AwardChangeInputSerializer, request)
         award = award_get_for_user(user=request.user, uuid=uuid)
-        return _decision(decisions.award_suspend(actor=request.user, award_id=award.pk, **data))
+        return _decision(type(self).service(actor=request.user, award_id=award.pk, **data))
 
 
-class AwardResumeApi(APIView):
-    permission_classes = [IsFundStaff]
-
-    @extend_schema(
-        request=AwardChangeInputSerializer, responses={201: AwardDecisionOutputSerializer, **ERRORS}
-    )
-    def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(AwardChangeInputSerializer, request)
-        award = award_get_for_user(user=request.user, uuid=uuid)
-        return _decision(decisions.award_resume(actor=request.user, award_id=award.pk, **data))
+class AwardSuspendApi(_AwardChangeApi):
+    service = decisions.award_suspend
 
 
-class AwardTerminateApi(APIView):
-    permission_classes = [IsFundStaff]
+class AwardResumeApi(_AwardChangeApi):
+    service = decisions.award_resume
 
-    @extend_schema(
-        request=AwardChangeInputSerializer, responses={201: AwardDecisionOutputSerializer, **ERRORS}
-    )
-    def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(AwardChangeInputSerializer, request)
-        award = award_get_for_user(user=request.user, uuid=uuid)
-        return _decision(decisions.award_terminate(actor=request.user, award_id=award.pk, **data))
+
+class AwardTerminateApi(_AwardChangeApi):
+    service = decisions.award_terminate
 
 
 def _award_decision(request: Request, uuid: str) -> AwardDecision:
