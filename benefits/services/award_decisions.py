@@ -210,41 +210,59 @@ def _with_indexations(
     return gross, opv, net, [f"{percent.normalize():f}" for percent in percents]
 
 
-@transaction.atomic
-def award_suspend(*, actor: Any, award_id: int, effective_date: date, reason: str) -> AwardDecision:
+def _status_change(
+    *,
+    actor: Any,
+    award_id: int,
+    effective_date: date,
+    reason: str,
+    before: str,
+    after: str,
+    kind: str,
+    action: str,
+) -> AwardDecision:
     award = _locked_award(
         actor=actor, award_id=award_id, permission=DECIDE, action="decide on awards"
     )
-    if award.status != Award.Status.ACTIVE:
-        raise AwardStateError(status=award.status, action="suspended")
+    if award.status != before:
+        raise AwardStateError(status=award.status, action=action)
     _check_effective(award, effective_date)
-    _award_status_set(award, Award.Status.SUSPENDED)
+    _award_status_set(award, after)
     return _record(
         award=award,
         actor=actor,
-        kind=AwardDecision.Kind.SUSPEND,
+        kind=kind,
         status=AwardDecision.Status.APPLIED,
         effective_date=effective_date,
         reason=reason,
+    )
+
+
+@transaction.atomic
+def award_suspend(*, actor: Any, award_id: int, effective_date: date, reason: str) -> AwardDecision:
+    return _status_change(
+        actor=actor,
+        award_id=award_id,
+        effective_date=effective_date,
+        reason=reason,
+        before=Award.Status.ACTIVE,
+        after=Award.Status.SUSPENDED,
+        kind=AwardDecision.Kind.SUSPEND,
+        action="suspended",
     )
 
 
 @transaction.atomic
 def award_resume(*, actor: Any, award_id: int, effective_date: date, reason: str) -> AwardDecision:
-    award = _locked_award(
-        actor=actor, award_id=award_id, permission=DECIDE, action="decide on awards"
-    )
-    if award.status != Award.Status.SUSPENDED:
-        raise AwardStateError(status=award.status, action="resumed")
-    _check_effective(award, effective_date)
-    _award_status_set(award, Award.Status.ACTIVE)
-    return _record(
-        award=award,
+    return _status_change(
         actor=actor,
-        kind=AwardDecision.Kind.RESUME,
-        status=AwardDecision.Status.APPLIED,
+        award_id=award_id,
         effective_date=effective_date,
         reason=reason,
+        before=Award.Status.SUSPENDED,
+        after=Award.Status.ACTIVE,
+        kind=AwardDecision.Kind.RESUME,
+        action="resumed",
     )
 
 
