@@ -1,4 +1,4 @@
-"""Every API error has the body ``{"code", "message", "extra"}``."""
+"""Every API error has the body ``{"code", "message", "extra"}``; a refused write is kept."""
 
 from typing import Any
 
@@ -16,7 +16,31 @@ def _error(code: str, message: str, extra: dict[str, Any], http_status: int) -> 
     return Response({"code": code, "message": message, "extra": extra}, status=http_status)
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+KEPT_STATUSES = frozenset({400, 409, 422})
+
+
 def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = _response(exc, context)
+    request = context.get("request")
+    if (
+        response is not None
+        and request is not None
+        and request.method in WRITE_METHODS
+        and response.status_code in KEPT_STATUSES
+    ):
+        from gfss.common.services import rejected_input_record
+
+        rejected_input_record(
+            request=request._request,
+            status_code=response.status_code,
+            code=str(response.data.get("code", "")),
+            message=str(response.data.get("message", "")),
+        )
+    return response
+
+
+def _response(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return _error(exc.code, exc.message, exc.extra, exc.status_code)
     if isinstance(exc, DjangoValidationError):

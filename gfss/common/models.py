@@ -11,19 +11,28 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class IdempotentRequest(TimeStampedModel):
-    """A POST that moves money, remembered by its Idempotency-Key with the answer it got."""
+class RejectedInput(TimeStampedModel):
+    """A write the system refused, kept as received for audit.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    key = models.CharField(max_length=128)
+    The refused request itself wrote nothing (its service rolled back); this row is written
+    afterwards, in a transaction of its own.
+    """
+
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
+    code = models.CharField(max_length=64)
+    message = models.TextField(blank=True, default="")
+    body = models.TextField(blank=True, default="")
 
     class Meta:
-        verbose_name = _("idempotent request")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="common_idempotentrequest_unique")
-        ]
+        verbose_name = _("rejected input")
+        verbose_name_plural = _("rejected inputs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["code", "created_at"], name="common_rejected_code_created")]
 
     def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"
+        return f"{self.method} {self.path}: {self.code}"

@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_partnerclient",
         "org.add_partnerclient",
         "org.change_partnerclient",
+        "common.view_rejectedinput",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -1,5 +1,6 @@
 """The e-case API: partners send applications and follow the status; staff decide; access."""
 
+import json
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ from rest_framework.test import APIClient
 
 from benefits.models import Application, Award, BenefitType
 from gfss.api.permissions import Scope
+from gfss.common.models import RejectedInput
 from gfss.org.models import Role
 from tests.benefits.cases import (
     RECEIVED_ON,
@@ -89,10 +91,13 @@ def test_bad_applications_get_a_specific_error(partner_api, payload, status, cod
     response = partner_api(Scope.APPLICATIONS).post(
         "/api/v1/applications/", {**_payload(mother.iin), **payload}, format="json"
     )
-    # then a specific code, and nothing written
+    # then a specific code, nothing written, and the input kept for audit
     assert response.status_code == status
     assert response.json()["code"] == code
     assert not Application.objects.exists()
+    kept = RejectedInput.objects.get()
+    assert (kept.path, kept.status_code, kept.code) == ("/api/v1/applications/", status, code)
+    assert json.loads(kept.body)["iin"] == {**_payload(mother.iin), **payload}["iin"]
 
 
 def test_pension_age_over_the_api(partner_api):

@@ -1,0 +1,36 @@
+"""Writes every app shares."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.request import RawPostDataException
+
+from gfss.common.models import RejectedInput
+
+# Enough for any JSON document a partner sends; a larger body is cut, and says so.
+BODY_LIMIT = 1_000_000
+
+
+def _body_text(request: HttpRequest) -> str:
+    try:
+        raw = request.body
+    except RawPostDataException:
+        # A multipart upload was streamed to the parser (MT-102 files keep their own bytes).
+        return f"<{request.content_type}, {request.headers.get('Content-Length', '?')} bytes>"
+    text = raw[:BODY_LIMIT].decode("utf-8", errors="replace")
+    return text if len(raw) <= BODY_LIMIT else f"{text}\n<cut at {BODY_LIMIT} of {len(raw)} bytes>"
+
+
+def rejected_input_record(
+    *, request: HttpRequest, status_code: int, code: str, message: str
+) -> RejectedInput:
+    user: Any = getattr(request, "user", None)
+    return RejectedInput.objects.create(
+        method=request.method or "",
+        path=request.get_full_path()[:500],
+        user=user if getattr(user, "is_authenticated", False) else None,
+        status_code=status_code,
+        code=code[:64],
+        message=message,
+        body=_body_text(request),
+    )
