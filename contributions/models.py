@@ -311,6 +311,15 @@ class QuarantinedLine(TimeStampedModel):
         verbose_name=_("resolved by"),
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # The ledger line a correction produced: the money then counts for the corrected person.
+    corrected_line = models.OneToOneField(
+        ContributionLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction_of",
+        verbose_name=_("corrected line"),
+    )
 
     class Meta:
         verbose_name = _("quarantined line")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("documents/", views.document_list, name="document-list"),
     path("documents/<uuid:uuid>/", views.document_detail, name="document-detail"),
     path("quarantine/", views.quarantine_list, name="quarantine-list"),
+    path("quarantine/<int:line_id>/correct", views.quarantine_correct, name="quarantine-correct"),
     path("statement/", views.statement_search, name="statement-search"),
     path("statement/<str:iin>/", views.statement, name="statement"),
     path("arrears/", views.arrears_list, name="arrears-list"),

@@ -4,13 +4,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from contributions.exceptions import PeriodInvalid
 from contributions.exports import falling_payers_xlsx, statement_pdf, statement_xlsx
@@ -25,7 +29,8 @@ from contributions.selectors import (
     quarantined_line_list_for_user,
     statement_get,
 )
-from gfss.common.exceptions import NotFoundError
+from contributions.services import quarantined_line_correct
+from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import add_months, month_start
 from gfss.org.models import Region
 from gfss.org.selectors import user_is_fund_staff
@@ -132,6 +137,39 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
             "query": _query_without_page(request),
         },
     )
+
+
+@require_POST
+@fund_staff_required
+def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
+    """A specialist puts a quarantined line's money on the ledger with the IIN and period fixed."""
+    if not request.user.has_perm("contributions.change_quarantinedline"):
+        raise PermissionDenied
+    try:
+        period = period_from_text(request.POST.get("period", "").strip(), field="period")
+        ledger_line = quarantined_line_correct(
+            actor=request.user,
+            line_id=line_id,
+            lines=quarantined_line_list_for_user(user=request.user),
+            iin=request.POST.get("iin", ""),
+            period=period,
+        )
+    except ApplicationError as error:
+        messages.error(request, f"{error.code}: {error.message}")
+    else:
+        messages.success(
+            request,
+            _("Line corrected: %(amount)s for %(period)s now counts for IIN %(iin)s.")
+            % {
+                "amount": ledger_line.amount,
+                "period": f"{ledger_line.period:%m.%Y}",
+                "iin": ledger_line.person.iin,
+            },
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("contributions:quarantine-list")
+    return redirect(back)
 
 
 @fund_staff_required

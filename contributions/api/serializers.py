@@ -62,6 +62,7 @@ class QuarantinedLineOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuarantinedLine
         fields = [
+            "id",
             "line",
             "code",
             "message",
@@ -74,7 +75,13 @@ class QuarantinedLineOutputSerializer(serializers.ModelSerializer):
             "amount",
             "amount_text",
             "status",
+            "resolved_at",
         ]
+
+
+class QuarantinedLineCorrectInputSerializer(serializers.Serializer):
+    iin = serializers.CharField(max_length=12, help_text="The participant's IIN, corrected.")
+    period = serializers.CharField(help_text="The month the contribution is for, YYYY-MM.")
 
 
 class PeriodSummarySerializer(serializers.Serializer):

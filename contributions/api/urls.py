@@ -7,6 +7,7 @@ from contributions.api.views import (
     PaymentDocumentDetailApi,
     PaymentDocumentListApi,
     PersonStatementApi,
+    QuarantinedLineCorrectApi,
     QuarantinedLineListApi,
 )
 
@@ -19,6 +20,11 @@ urlpatterns = [
         name="payment-document-detail",
     ),
     path("payments/quarantine/", QuarantinedLineListApi.as_view(), name="quarantine-list"),
+    path(
+        "payments/quarantine/<int:line_id>/correct",
+        QuarantinedLineCorrectApi.as_view(),
+        name="quarantine-correct",
+    ),
     path("payments/arrears/", PayerArrearsListApi.as_view(), name="payer-arrears-list"),
     path("payments/monitoring/", FallingPayerListApi.as_view(), name="payer-monitoring"),
     path("persons/<str:iin>/statement", PersonStatementApi.as_view(), name="person-statement"),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.permissions import BasePermission
@@ -22,6 +23,7 @@ from contributions.api.serializers import (
     PayerArrearsOutputSerializer,
     PaymentDocumentDetailOutputSerializer,
     PaymentDocumentOutputSerializer,
+    QuarantinedLineCorrectInputSerializer,
     QuarantinedLineOutputSerializer,
     StatementOutputSerializer,
 )
@@ -36,8 +38,9 @@ from contributions.selectors import (
     quarantined_line_list_for_user,
     statement_get,
 )
-from contributions.services import mt102_import
+from contributions.services import mt102_import, quarantined_line_correct
 from gfss.api.permissions import Scope, requires_scope
+from gfss.api.schema import ERRORS
 from gfss.common.periods import add_months, month_start
 from gfss.org.selectors import user_is_fund_staff
 from participants.models import Payer
@@ -191,6 +194,32 @@ class QuarantinedLineListApi(ListAPIView):
 
     def get_queryset(self) -> QuerySet[QuarantinedLine]:
         return quarantined_line_list_for_user(user=self.request.user)
+
+
+class QuarantinedLineCorrectApi(APIView):
+    """A branch specialist fixes a quarantined line's IIN and period; its money joins the
+    ledger for that person (the line keeps who corrected it and when)."""
+
+    permission_classes = [IsFundStaff]
+
+    @extend_schema(
+        request=QuarantinedLineCorrectInputSerializer,
+        responses={200: QuarantinedLineOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, line_id: int) -> Response:
+        if not request.user.has_perm("contributions.change_quarantinedline"):
+            raise PermissionDenied("Your role cannot correct quarantined lines.")
+        serializer = QuarantinedLineCorrectInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lines = quarantined_line_list_for_user(user=request.user)
+        quarantined_line_correct(
+            actor=request.user,
+            line_id=line_id,
+            lines=lines,
+            iin=serializer.validated_data["iin"],
+            period=period_from_text(serializer.validated_data["period"], field="period"),
+        )
+        return Response(QuarantinedLineOutputSerializer(lines.get(pk=line_id)).data)
 
 
 class PersonStatementApi(APIView):

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.view_familylink",
         *BENEFITS_CASE_WORK,
         *CONTRIBUTIONS_READ,
+        "contributions.change_quarantinedline",
     ],
     Role.HEAD: [
         "participants.view_person",
@@ -35,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *BENEFITS_CASE_WORK,
         "benefits.confirm_application",
         *CONTRIBUTIONS_READ,
+        "contributions.change_quarantinedline",
     ],
     Role.REFUND_OFFICER: [
         "participants.view_person",

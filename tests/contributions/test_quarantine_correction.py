@@ -1,0 +1,132 @@
+"""A quarantined line corrected by a specialist: its money joins the ledger, once."""
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from contributions.models import ContributionLine, QuarantinedLine
+from gfss.org.models import Role
+from participants.models import Person
+from tests.contributions.documents import load, sample
+from tests.factories import PayerFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD_IIN = "850712300017"
+PAYER = "150540012348"  # the samples' payer
+
+
+@pytest.fixture
+def bad_iin_line() -> QuarantinedLine:
+    # the golden bad-lines sample from an Almaty-city payer: line 1's IIN fails its check digit
+    PayerFactory(idn=PAYER)
+    load(sample("bad-lines.txt"), filename="bad-lines.txt")
+    return QuarantinedLine.objects.get(code="iin_invalid", line_no=1)
+
+
+def _api(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_a_specialist_corrects_the_iin_and_the_money_counts_for_that_person(
+    bad_iin_line: QuarantinedLine, make_staff: Callable[..., Any]
+) -> None:
+    # given a specialist of the payer's branch
+    specialist = make_staff(Role.SPECIALIST, region="75")
+    # when
+    response = _api(specialist).post(
+        f"/api/v1/payments/quarantine/{bad_iin_line.pk}/correct",
+        {"iin": GOOD_IIN, "period": "2024-05"},
+        format="json",
+    )
+    # then the line is corrected and a ledger line carries its money
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "corrected"
+    bad_iin_line.refresh_from_db()
+    ledger = bad_iin_line.corrected_line
+    assert ledger.person.iin == GOOD_IIN
+    assert (ledger.period, ledger.amount) == (date(2024, 5, 1), bad_iin_line.amount)
+    assert ledger.document_id == bad_iin_line.document_id
+    assert bad_iin_line.resolved_by == specialist
+    assert Person.objects.filter(iin=GOOD_IIN).exists()
+
+
+def test_a_line_is_corrected_once(bad_iin_line: QuarantinedLine, specialist: Any) -> None:
+    url = f"/api/v1/payments/quarantine/{bad_iin_line.pk}/correct"
+    _api(specialist).post(url, {"iin": GOOD_IIN, "period": "2024-05"}, format="json")
+    again = _api(specialist).post(url, {"iin": GOOD_IIN, "period": "2024-05"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "quarantine_already_resolved"
+    assert ContributionLine.objects.filter(person__iin=GOOD_IIN).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ({"iin": "850712300018", "period": "2024-05"}, 400, "iin_invalid"),
+        ({"iin": GOOD_IIN, "period": "2024-13"}, 400, "period_invalid"),
+        ({"iin": GOOD_IIN, "period": "2024-07"}, 400, "period_invalid"),  # after the payment
+        ({"iin": GOOD_IIN, "period": "2004-12"}, 400, "period_invalid"),
+    ],
+)
+def test_a_bad_correction_is_refused_and_writes_nothing(
+    bad_iin_line: QuarantinedLine, specialist: Any, payload: dict, status: int, code: str
+) -> None:
+    lines_before = ContributionLine.objects.count()
+    response = _api(specialist).post(
+        f"/api/v1/payments/quarantine/{bad_iin_line.pk}/correct", payload, format="json"
+    )
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert ContributionLine.objects.count() == lines_before
+    bad_iin_line.refresh_from_db()
+    assert bad_iin_line.status == "open"
+
+
+def test_a_zero_amount_cannot_be_corrected_onto_the_ledger(specialist: Any) -> None:
+    PayerFactory(idn=PAYER)
+    load(sample("bad-lines.txt"), filename="bad-lines.txt")
+    zero = QuarantinedLine.objects.get(code="amount_invalid")
+    response = _api(specialist).post(
+        f"/api/v1/payments/quarantine/{zero.pk}/correct",
+        {"iin": GOOD_IIN, "period": "2024-05"},
+        format="json",
+    )
+    assert response.json()["code"] == "quarantine_amount_not_correctable"
+
+
+def test_other_branches_and_analysts_cannot_correct(
+    bad_iin_line: QuarantinedLine, make_staff: Callable[..., Any]
+) -> None:
+    url = f"/api/v1/payments/quarantine/{bad_iin_line.pk}/correct"
+    payload = {"iin": GOOD_IIN, "period": "2024-05"}
+    other_branch = _api(make_staff(Role.SPECIALIST, region="71")).post(url, payload, format="json")
+    analyst = _api(make_staff(Role.ANALYST)).post(url, payload, format="json")
+    assert other_branch.status_code == 404
+    assert analyst.status_code == 403
+    assert not ContributionLine.objects.filter(person__iin=GOOD_IIN).exists()
+
+
+def test_the_quarantine_page_corrects_a_line(
+    bad_iin_line: QuarantinedLine, specialist: Any
+) -> None:
+    client = Client()
+    client.force_login(specialist)
+    page = client.get("/en/contributions/quarantine/").content.decode()
+    assert f"/contributions/quarantine/{bad_iin_line.pk}/correct" in page
+    response = client.post(
+        f"/en/contributions/quarantine/{bad_iin_line.pk}/correct",
+        {"iin": GOOD_IIN, "period": "2024-05", "next": "https://evil.example/"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/en/contributions/quarantine/"
+    assert "Line corrected" in response.content.decode()
+    assert ContributionLine.objects.get(person__iin=GOOD_IIN).amount == Decimal(
+        str(bad_iin_line.amount)
+    )
