@@ -11,6 +11,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from benefits.api.serializers import (
@@ -124,73 +125,54 @@ class ApplicationDetailApi(RetrieveAPIView):
         return _application(self.request, self.kwargs["uuid"])
 
 
-class ApplicationAssignApi(APIView):
+# A decision on an e-case: validate the input (if any), call its service, show the case.
+# (Comments, not docstrings: a docstring here would become every subclass's API description.)
+class _CaseDecisionApi(APIView):
     permission_classes = [IsFundStaff]
+    input_serializer: type[Serializer] | None = None
+    service: Callable[..., Application]
 
-    @extend_schema(
-        request=ApplicationAssignInputSerializer,
-        responses={200: ApplicationOutputSerializer, **ERRORS},
-    )
     def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(ApplicationAssignInputSerializer, request)
-        application = cases.application_assign(
+        data = _validated(self.input_serializer, request) if self.input_serializer else {}
+        application = type(self).service(
             actor=request.user, application_id=_application(request, uuid).pk, **data
         )
         return _case(application)
 
 
-class ApplicationRefuseApi(APIView):
-    permission_classes = [IsFundStaff]
-
-    @extend_schema(
-        request=ApplicationRefuseInputSerializer,
-        responses={200: ApplicationOutputSerializer, **ERRORS},
+def _decision_schema(input_serializer: type[Serializer] | None) -> Any:
+    return extend_schema(
+        request=input_serializer, responses={200: ApplicationOutputSerializer, **ERRORS}
     )
-    def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(ApplicationRefuseInputSerializer, request)
-        application = cases.application_refuse(
-            actor=request.user, application_id=_application(request, uuid).pk, **data
-        )
-        return _case(application)
 
 
-class ApplicationReturnApi(APIView):
-    permission_classes = [IsFundStaff]
-
-    @extend_schema(
-        request=CommentInputSerializer, responses={200: ApplicationOutputSerializer, **ERRORS}
-    )
-    def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(CommentInputSerializer, request)
-        application = cases.application_return(
-            actor=request.user, application_id=_application(request, uuid).pk, **data
-        )
-        return _case(application)
+@_decision_schema(ApplicationAssignInputSerializer)
+class ApplicationAssignApi(_CaseDecisionApi):
+    input_serializer = ApplicationAssignInputSerializer
+    service = cases.application_assign
 
 
-class ApplicationConfirmApi(APIView):
-    permission_classes = [IsFundStaff]
-
-    @extend_schema(request=None, responses={200: ApplicationOutputSerializer, **ERRORS})
-    def post(self, request: Request, uuid: str) -> Response:
-        application = cases.application_confirm(
-            actor=request.user, application_id=_application(request, uuid).pk
-        )
-        return _case(application)
+@_decision_schema(ApplicationRefuseInputSerializer)
+class ApplicationRefuseApi(_CaseDecisionApi):
+    input_serializer = ApplicationRefuseInputSerializer
+    service = cases.application_refuse
 
 
-class ApplicationDeclineApi(APIView):
-    permission_classes = [IsFundStaff]
+@_decision_schema(CommentInputSerializer)
+class ApplicationReturnApi(_CaseDecisionApi):
+    input_serializer = CommentInputSerializer
+    service = cases.application_return
 
-    @extend_schema(
-        request=CommentInputSerializer, responses={200: ApplicationOutputSerializer, **ERRORS}
-    )
-    def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(CommentInputSerializer, request)
-        application = cases.application_decline(
-            actor=request.user, application_id=_application(request, uuid).pk, **data
-        )
-        return _case(application)
+
+@_decision_schema(None)
+class ApplicationConfirmApi(_CaseDecisionApi):
+    service = cases.application_confirm
+
+
+@_decision_schema(CommentInputSerializer)
+class ApplicationDeclineApi(_CaseDecisionApi):
+    input_serializer = CommentInputSerializer
+    service = cases.application_decline
 
 
 class AwardListApi(ListAPIView):
@@ -226,9 +208,8 @@ class AwardRecalculateApi(APIView):
         return _decision(decisions.award_recalculate(actor=request.user, award_id=award.pk, **data))
 
 
+# Suspend, resume, terminate: the same input, one service each.
 class _AwardChangeApi(APIView):
-    """Suspend, resume, terminate: the same input, one service each."""
-
     permission_classes = [IsFundStaff]
     service: Callable[..., AwardDecision]
 
