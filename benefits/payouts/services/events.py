@@ -343,8 +343,9 @@ def _apply_python(
         for p in proposals
     )
     if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
-        for p in proposals:
-            Award.objects.filter(pk=p.award_id).update(end_date=p.new_end_date)
+        Award.objects.bulk_update(
+            [Award(pk=p.award_id, end_date=p.new_end_date) for p in proposals], ["end_date"]
+        )
     else:
         AwardAmount.objects.bulk_create(
             AwardAmount(
