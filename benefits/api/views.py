@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -42,17 +41,10 @@ from benefits.selectors import (
 from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
 from benefits.services.offers import offer_accept, offer_create
-from gfss.api.permissions import Scope, requires_scope
+from gfss.api.permissions import IsFundStaff, Scope, requires_scope
 from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
 from gfss.org.selectors import user_is_fund_staff
-
-
-class IsFundStaff(BasePermission):
-    message = "Only the fund's staff may do this."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return user_is_fund_staff(user=request.user)
 
 
 def _validated(serializer_class: type, request: Request) -> dict[str, Any]:

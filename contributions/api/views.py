@@ -10,7 +10,6 @@ from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.parsers import BaseParser, MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,10 +38,9 @@ from contributions.selectors import (
     statement_get,
 )
 from contributions.services import mt102_import, quarantined_line_correct
-from gfss.api.permissions import Scope, requires_scope
+from gfss.api.permissions import IsFundStaff, Scope, requires_scope
 from gfss.api.schema import ERRORS
 from gfss.common.periods import add_months, month_start
-from gfss.org.selectors import user_is_fund_staff
 from participants.models import Payer
 from participants.selectors import person_get_for_user
 
@@ -99,15 +97,6 @@ class RawBodyParser(BaseParser):
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         return stream.read() if stream is not None else b""
-
-
-class IsFundStaff(BasePermission):
-    """Fund-internal lists (arrears, monitoring): staff sessions only, never partner tokens."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        from gfss.org.models import PartnerClient
-
-        return not isinstance(request.auth, PartnerClient) and user_is_fund_staff(user=request.user)
 
 
 class Mt102ImportApi(APIView):

@@ -37,3 +37,15 @@ def requires_scope(scope: str) -> type[BasePermission]:
 
     _HasScope.__name__ = f"HasScope_{scope.replace('.', '_')}"
     return _HasScope
+
+
+class IsFundStaff(BasePermission):
+    """Fund-internal endpoints: staff sessions only, never partner tokens."""
+
+    message = "Only the fund's staff may do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        from gfss.org.models import PartnerClient
+        from gfss.org.selectors import user_is_fund_staff
+
+        return not isinstance(request.auth, PartnerClient) and user_is_fund_staff(user=request.user)
