@@ -16,6 +16,10 @@ from typing import NamedTuple
 from gfss.common.money import round_kzt
 from gfss.legal.params import ParameterSet
 
+# Compulsory social insurance began in 2005-01: the first month a contribution can be for, and
+# where participation is counted from (rules.md §2 and §3.2, D-5).
+FIRST_PERIOD = date(2005, 1, 1)
+
 
 class PayerMonth(NamedTuple):
     """What one payer paid for one person for one month, reversals netted.

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from contributions.calculations import PayerMonth, due_date, income_by_month
+from contributions.calculations import FIRST_PERIOD, PayerMonth, due_date, income_by_month
 from contributions.models import (
     KNP_PENALTY,
     ContributionLine,
@@ -33,8 +33,6 @@ from gfss.org.models import PartnerClient, Region
 from gfss.org.selectors import user_branch, user_reads_all_branches
 from participants.models import Payer, Person
 
-# Participation is counted from the first month of compulsory social insurance (rules.md D-5).
-STAZH_START = date(2005, 1, 1)
 _IDS_PER_QUERY = 30_000
 MONITORING_MIN_PARTICIPANTS = 50
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -189,7 +187,7 @@ def contribution_periods(
         queryset = ContributionLine.objects.filter(
             person_id__in=chunk,
             kind=ContributionLine.Kind.CONTRIBUTION,
-            period__gte=STAZH_START,
+            period__gte=FIRST_PERIOD,
             period__lt=month_start(before),
         )
         if received_before is not None:

@@ -10,12 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from contributions.calculations import PayerMonth, income_by_month
+from contributions.calculations import FIRST_PERIOD, PayerMonth, income_by_month
 from gfss.common.periods import add_months, month_start
 from gfss.legal.params import ParameterSet
-
-# Participation is counted from the first month of compulsory social insurance [D-5].
-STAZH_START = date(2005, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,7 @@ def average_income(incomes: Mapping[date, Decimal], *, right_date: date, months:
 def stazh_months(periods: Iterable[date], *, right_date: date) -> int:
     """Distinct months with a contribution, from 2005-01 up to the month of the right [D-5]."""
     end = month_start(right_date)
-    return len({period for period in map(month_start, periods) if STAZH_START <= period < end})
+    return len({period for period in map(month_start, periods) if FIRST_PERIOD <= period < end})
 
 
 def has_income_in_window(incomes: Mapping[date, Decimal], *, right_date: date, months: int) -> bool:

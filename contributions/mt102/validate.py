@@ -14,14 +14,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from contributions.calculations import FIRST_PERIOD
 from contributions.mt102.decode import FormatInvalidError
 from contributions.mt102.parse import Document, Line, gc_paused, parse_document
 from participants.validators import ID_LENGTH, iin_birth_date, validate_bin_or_iin, validate_iin
 
 CURRENCY = "KZT"
 ACCEPTED_KNP = frozenset({"012", "017"})
-# Social contributions exist from 2005 (rules.md §2, the first rate); an earlier period is a typo.
-FIRST_PERIOD = date(2005, 1, 1)
 # Named in the rejection message so that the payer sees where the money should have gone.
 _OTHER_KNP = {
     "010": "compulsory pension contributions",

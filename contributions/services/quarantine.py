@@ -11,13 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from contributions.calculations import FIRST_PERIOD
 from contributions.models import KNP_PENALTY, ContributionLine, QuarantinedLine
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 from participants.models import Person
 from participants.validators import iin_birth_date, iin_sex, validate_iin
-
-# Contributions are counted from the first month of compulsory social insurance.
-FIRST_PERIOD = date(2005, 1, 1)
 
 
 def _locked_open_line(*, line_id: int, lines: Any) -> QuarantinedLine:
