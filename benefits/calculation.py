@@ -60,16 +60,19 @@ def stated_facts(right_date: date, stated: Mapping[str, Any]) -> Facts:
     return Facts(right_date=right_date, **values)
 
 
-def _window_contributions(requests: list[Request]) -> dict[int, list[PayerMonth]]:
-    """Each person's contributions per payer and month of the window before the right.
-
-    Requests that share a window and a receipt cut-off are fetched together, in one query.
-    """
+def _by_window(requests: list[Request]) -> dict[tuple[date, date | None], list[int]]:
+    """Persons grouped by the month of their right and their receipt cut-off: each group is
+    fetched in one query."""
     groups: dict[tuple[date, date | None], list[int]] = defaultdict(list)
     for r in requests:
         groups[(month_start(r.right_date), r.received_before)].append(r.person_id)  # type: ignore[arg-type]
+    return groups
+
+
+def _window_contributions(requests: list[Request]) -> dict[int, list[PayerMonth]]:
+    """Each person's contributions per payer and month of the window before the right."""
     result: dict[int, list[PayerMonth]] = {}
-    for (end, received_before), person_ids in groups.items():
+    for (end, received_before), person_ids in _by_window(requests).items():
         result.update(
             contribution_payer_months(
                 person_ids=person_ids,
@@ -83,11 +86,8 @@ def _window_contributions(requests: list[Request]) -> dict[int, list[PayerMonth]
 
 def _stazh(requests: list[Request]) -> dict[int, int]:
     """Months with contributions from 2005-01 to the month of the right, per person."""
-    groups: dict[tuple[date, date | None], list[int]] = defaultdict(list)
-    for r in requests:
-        groups[(month_start(r.right_date), r.received_before)].append(r.person_id)  # type: ignore[arg-type]
     result: dict[int, int] = {}
-    for (end, received_before), person_ids in groups.items():
+    for (end, received_before), person_ids in _by_window(requests).items():
         periods = contribution_periods(
             person_ids=person_ids, before=end, received_before=received_before
         )
