@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "participants",
     "contributions",
     "benefits",
-    "benefits.payouts",
+    "payouts",
     "refunds",
     "reporting",
 ]

@@ -31,7 +31,7 @@ urlpatterns += i18n_patterns(
     path("contributions/", include("contributions.urls")),
     path("calculator/", include("benefits.calculator.urls")),
     path("jobs/", include("gfss.jobs.urls")),
-    path("payouts/", include("benefits.payouts.urls")),
+    path("payouts/", include("payouts.urls")),
     path("", org_views.dashboard, name="dashboard"),
     prefix_default_language=True,
 )

@@ -25,9 +25,9 @@ from benefits.exceptions import (
 )
 from benefits.locks import award_decision_qs_select_for_update, award_qs_select_for_update
 from benefits.models import Application, ApplicationEvent, Award, AwardAmount, AwardDecision
-from benefits.payouts.rules import indexed_gross, split_gross
 from gfss.common.exceptions import ApplicationError
 from gfss.legal.selectors import parameter_value
+from payouts.rules import indexed_gross, split_gross
 
 
 def _locked_award(*, actor: Any, award_id: int, permission: str, action: str) -> Award:

@@ -21,7 +21,7 @@ SCHEDULE: list[Entry] = [
     # https://crontab.guru/#0_2_5_*_* : 02:00 on the 5th, the month's payments
     Entry(
         PREFIX + "monthly payment run",
-        "benefits.payouts.tasks.payment_run_monthly_task",
+        "payouts.tasks.payment_run_monthly_task",
         minute="0",
         hour="2",
         day_of_month="5",

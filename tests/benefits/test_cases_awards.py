@@ -190,8 +190,8 @@ def test_amounts_stay_append_only_through_decisions(specialist):
 
 
 def test_a_recalculation_keeps_the_indexations_received_since_assignment(specialist):
-    from benefits.payouts.rules import indexed_gross
-    from benefits.payouts.services.events import event_apply_start, event_create
+    from payouts.rules import indexed_gross
+    from payouts.services.events import event_apply_start, event_create
     from tests.payouts.conftest import run_to_end
 
     # given a disability award from March 2025, indexed by 10 % from June 2025

@@ -7,8 +7,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from benefits.payouts.models import EventApplication
-from benefits.payouts.services.events import event_apply_start, event_create
 from gfss.common.exceptions import ConflictError
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import (
@@ -18,6 +16,8 @@ from gfss.jobs.services import (
     batchrun_step,
 )
 from gfss.org.models import Role
+from payouts.models import EventApplication
+from payouts.services.events import event_apply_start, event_create
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_a_failing_chunk_marks_the_run_failed_and_keeps_what_was_committed(
     def broken(*args, **kwargs):
         raise ApplicationError("The OPV rate is missing.", code="parameter_not_in_force")
 
-    monkeypatch.setattr("benefits.payouts.services.events.event_apply_ids", broken)
+    monkeypatch.setattr("payouts.services.events.event_apply_ids", broken)
     # when
     batchrun_step(run_id=run.pk)
     # then

@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 
 from benefits.models import Award
-from benefits.payouts import rules
 from benefits.services.awards import award_create
 from gfss.celery import app as celery_app
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import batchrun_step
 from gfss.legal.selectors import parameter_value
+from payouts import rules
 from tests.factories import PersonFactory, branch
 
 

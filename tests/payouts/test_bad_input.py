@@ -9,11 +9,11 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from benefits.models import BenefitType
-from benefits.payouts.models import EventApplication, RecalculationEvent
-from benefits.payouts.services.events import event_apply_start, event_create, event_dry_run
-from benefits.payouts.services.payments import payment_run_close, payment_run_start
 from gfss.common.exceptions import ApplicationError, ConflictError
 from gfss.jobs.models import BatchRun
+from payouts.models import EventApplication, RecalculationEvent
+from payouts.services.events import event_apply_start, event_create, event_dry_run
+from payouts.services.payments import payment_run_close, payment_run_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from django.test import Client
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from benefits.models import AwardAmount
-from benefits.payouts.models import EventApplication, RecalculationEvent
-from benefits.payouts.services.events import event_dry_run
-from benefits.payouts.services.payments import payment_run_close, payment_run_start
 from gfss.org.models import Role
+from payouts.models import EventApplication, RecalculationEvent
+from payouts.services.events import event_dry_run
+from payouts.services.payments import payment_run_close, payment_run_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_setup_periodic_tasks_rebuilds_the_schedule() -> None:
     call_command("setup_periodic_tasks")
     # then
     names = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert "benefits.payouts.tasks.payment_run_monthly_task" in names
+    assert "payouts.tasks.payment_run_monthly_task" in names
     assert "contributions.tasks.penalties_accrue_task" in names
     assert "gfss.jobs.tasks.batchrun_requeue_stale_task" in names
     assert "contributions.tasks.payer_monitoring_task" in names

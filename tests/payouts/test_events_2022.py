@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from benefits.models import AwardAmount
-from benefits.payouts.models import EventApplication, RecalculationEvent
-from benefits.payouts.selectors import amount_for_period
-from benefits.payouts.services.events import event_apply_start
+from payouts.models import EventApplication, RecalculationEvent
+from payouts.selectors import amount_for_period
+from payouts.services.events import event_apply_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from benefits.models import Award, AwardAmount
-from benefits.payouts.models import Overpayment, Recovery
-from benefits.payouts.selectors import award_balance, overpayment_balance, overpayment_list
-from benefits.payouts.services.overpayments import overpayment_detect, repayment_record
-from benefits.payouts.services.payments import payment_run_start
 from gfss.common.exceptions import ApplicationError
+from payouts.models import Overpayment, Recovery
+from payouts.selectors import award_balance, overpayment_balance, overpayment_list
+from payouts.services.overpayments import overpayment_detect, repayment_record
+from payouts.services.payments import payment_run_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db

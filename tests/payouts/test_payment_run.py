@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from benefits.models import Award
-from benefits.payouts.models import Payment, PaymentRun, PayoutFile, RecalculationEvent
-from benefits.payouts.selectors import payment_totals
-from benefits.payouts.services.events import event_apply_start
-from benefits.payouts.services.payments import payment_run_close, payment_run_start
 from contributions.mt102.parse import parse_document
+from payouts.models import Payment, PaymentRun, PayoutFile, RecalculationEvent
+from payouts.selectors import payment_totals
+from payouts.services.events import event_apply_start
+from payouts.services.payments import payment_run_close, payment_run_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_the_monthly_task_starts_this_months_run_once(make_award, eager_celery) 
     # given
     from django.utils import timezone
 
-    from benefits.payouts.tasks import payment_run_monthly_task
+    from payouts.tasks import payment_run_monthly_task
 
     make_award("disability", start=timezone.localdate().replace(day=1))
     # when: the schedule fires twice (the second finds the first queued)

@@ -8,10 +8,10 @@ import pytest
 from django.db import connection
 
 from benefits.models import Award, AwardAmount
-from benefits.payouts.models import EventApplication, Payment, PaymentRun
-from benefits.payouts.services.events import event_apply_ids, event_awards, event_create
-from benefits.payouts.services.overpayments import overpayment_detect
-from benefits.payouts.services.payments import payment_insert_ids
+from payouts.models import EventApplication, Payment, PaymentRun
+from payouts.services.events import event_apply_ids, event_awards, event_create
+from payouts.services.overpayments import overpayment_detect
+from payouts.services.payments import payment_insert_ids
 
 pytestmark = [
     pytest.mark.django_db,
@@ -50,7 +50,7 @@ def test_indexation_sql_equals_python(make_award, benefit) -> None:
     event_apply_ids(event, ids[::2], run_id=None, actor_id=None, set_based=True)
     event_apply_ids(event, ids[1::2], run_id=None, actor_id=None, set_based=False)
     # then: every new amount is the Python formula applied to the old one
-    from benefits.payouts import rules
+    from payouts import rules
 
     rate = Decimal("0.10")
     for application in EventApplication.objects.all():
@@ -78,7 +78,7 @@ def test_coefficient_sql_equals_python(make_award) -> None:
     assert len(ids) == len(awards)
     event_apply_ids(event, ids[::2], run_id=None, actor_id=None, set_based=True)
     event_apply_ids(event, ids[1::2], run_id=None, actor_id=None, set_based=False)
-    from benefits.payouts import rules
+    from payouts import rules
 
     for application in EventApplication.objects.all():
         gross = rules.coefficient_gross(

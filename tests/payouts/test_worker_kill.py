@@ -25,11 +25,11 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from benefits.models import AwardAmount
-from benefits.payouts.models import EventApplication
-from benefits.payouts.services.events import event_apply_start, event_create
-from benefits.payouts.synthetic import awards_generate
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import batchrun_resume
+from payouts.models import EventApplication
+from payouts.services.events import event_apply_start, event_create
+from payouts.synthetic import awards_generate
 
 AWARDS = 10_000
 CHUNK = 50

@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from benefits.payouts.models import (
+from gfss.common.exceptions import ApplicationError
+from payouts.models import (
     EventApplication,
     Overpayment,
     Payment,
@@ -21,8 +22,7 @@ from benefits.payouts.models import (
     RecalculationEvent,
     Recovery,
 )
-from benefits.payouts.services.events import event_apply_start, event_create
-from gfss.common.exceptions import ApplicationError
+from payouts.services.events import event_apply_start, event_create
 
 
 class ReadOnlyLedgerAdmin(admin.ModelAdmin):

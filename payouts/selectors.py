@@ -8,11 +8,11 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from benefits.models import Award, AwardAmount, BenefitType
-from benefits.payouts import rules
-from benefits.payouts.models import Overpayment, Payment, PaymentRun, Recovery
 from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start, next_period
+from payouts import rules
+from payouts.models import Overpayment, Payment, PaymentRun, Recovery
 
 
 def amount_for_period(*, award_id: int, period: date) -> AwardAmount | None:

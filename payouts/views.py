@@ -11,18 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benefits.payouts.models import PayoutFile, RecalculationEvent
-from benefits.payouts.selectors import (
+from gfss.common.exceptions import ApplicationError
+from gfss.common.periods import parse_period
+from payouts.models import PayoutFile, RecalculationEvent
+from payouts.selectors import (
     overpayment_list,
     payment_run_get,
     payment_run_list,
     payment_totals,
 )
-from benefits.payouts.services.events import event_apply_start, event_dry_run
-from benefits.payouts.services.overpayments import repayment_record
-from benefits.payouts.services.payments import payment_run_close, payment_run_start
-from gfss.common.exceptions import ApplicationError
-from gfss.common.periods import parse_period
+from payouts.services.events import event_apply_start, event_dry_run
+from payouts.services.overpayments import repayment_record
+from payouts.services.payments import payment_run_close, payment_run_start
 
 LIST_SIZE = 200
 

@@ -25,23 +25,23 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from benefits.payouts.models import PaymentRun
-from benefits.payouts.services.events import (
+from gfss.celery import app as celery_app
+from gfss.jobs.models import BatchRun
+from gfss.jobs.services import batchrun_step
+from payouts.models import PaymentRun
+from payouts.services.events import (
     event_apply_start,
     event_awards,
     event_create,
     event_sql,
 )
-from benefits.payouts.services.payments import (
+from payouts.services.payments import (
     NO_JIT_SQL,
     payable_awards,
     payment_run_start,
     payment_sql,
 )
-from benefits.payouts.synthetic import awards_generate
-from gfss.celery import app as celery_app
-from gfss.jobs.models import BatchRun
-from gfss.jobs.services import batchrun_step
+from payouts.synthetic import awards_generate
 
 INDEX_TARGET_SECONDS = 10
 PAYMENT_TARGET_SECONDS = 60

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from benefits.payouts.models import Payment
 from contributions.mt102.build import build_document
+from payouts.models import Payment
 
 # [D] The fund's own account details are not in the spec: they come from settings in a real
 # installation (GFSS_PAYOUT_ACCOUNT); these defaults only make demo files well-formed.

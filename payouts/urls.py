@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benefits.payouts import views
+from payouts import views
 
 app_name = "payouts"
 

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import Sum
 
 from benefits.models import Award
-from benefits.payouts.models import Overpayment, Payment, Recovery
-from benefits.payouts.selectors import entitled_net, overpayment_balance
 from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start
+from payouts.models import Overpayment, Payment, Recovery
+from payouts.selectors import entitled_net, overpayment_balance
 
 logger = logging.getLogger(__name__)
 

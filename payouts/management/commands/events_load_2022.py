@@ -11,9 +11,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from benefits.models import BenefitType
-from benefits.payouts.models import RecalculationEvent
-from benefits.payouts.services.events import event_create
 from gfss.common.exceptions import ConflictError
+from payouts.models import RecalculationEvent
+from payouts.services.events import event_create
 
 Kind = RecalculationEvent.Kind
 Selection = RecalculationEvent.Selection

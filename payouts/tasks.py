@@ -7,7 +7,7 @@ logger = get_task_logger(__name__)
 
 
 @shared_task(
-    name="benefits.payouts.tasks.payment_run_monthly_task",
+    name="payouts.tasks.payment_run_monthly_task",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=60,
@@ -17,8 +17,8 @@ def payment_run_monthly_task() -> None:
     """Start this month's payment run; a no-op refusal if one is running or the month is closed."""
     from django.utils import timezone
 
-    from benefits.payouts.services.payments import payment_run_start
     from gfss.common.exceptions import ApplicationError
+    from payouts.services.payments import payment_run_start
 
     try:
         payment_run_start(period=timezone.localdate(), actor=None)

@@ -22,15 +22,15 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from benefits.models import Award, AwardAmount, BenefitType
-from benefits.payouts import rules
-from benefits.payouts.models import EventApplication, RecalculationEvent
-from benefits.payouts.services.payments import NO_JIT_SQL
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 from gfss.common.periods import month_start, next_period
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
 from gfss.legal.selectors import parameter_value
+from payouts import rules
+from payouts.models import EventApplication, RecalculationEvent
+from payouts.services.payments import NO_JIT_SQL
 
 logger = logging.getLogger(__name__)
 

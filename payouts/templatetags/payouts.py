@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from benefits.payouts.selectors import award_balance
+from payouts.selectors import award_balance
 
 register = template.Library()
 

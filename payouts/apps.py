@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PayoutsConfig(AppConfig):
     """Money out and change over time: payment runs, recalculation events, overpayments."""
 
-    name = "benefits.payouts"
+    name = "payouts"
     label = "payouts"
     verbose_name = _("Payments and recalculations")
 
     def ready(self) -> None:
-        from benefits.payouts.services.events import EVENT_JOB_KIND, RecalculationEventJob
-        from benefits.payouts.services.payments import PAYMENT_JOB_KIND, PaymentRunJob
         from gfss.jobs import registry
+        from payouts.services.events import EVENT_JOB_KIND, RecalculationEventJob
+        from payouts.services.payments import PAYMENT_JOB_KIND, PaymentRunJob
 
         registry.register(PAYMENT_JOB_KIND, PaymentRunJob())
         registry.register(EVENT_JOB_KIND, RecalculationEventJob())

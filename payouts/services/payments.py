@@ -20,14 +20,14 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from benefits.models import Award, AwardAmount
-from benefits.payouts import rules
-from benefits.payouts.models import PAYOUT_KNP, Payment, PaymentRun, PayoutFile, Recovery
 from gfss.common.exceptions import ConflictError
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start, next_period
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
+from payouts import rules
+from payouts.models import PAYOUT_KNP, Payment, PaymentRun, PayoutFile, Recovery
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class Line:
 
 
 def _balances(award_ids: list[int]) -> dict[int, Decimal]:
-    from benefits.payouts.selectors import overpayment_balances
+    from payouts.selectors import overpayment_balances
 
     return overpayment_balances(award_ids=award_ids)
 
@@ -339,7 +339,7 @@ def payment_run_close(*, period: date, actor: Any | None) -> PaymentRun:
 
 def payout_files_build(*, run: PaymentRun) -> list[PayoutFile]:
     """One MT-102 document per benefit of the run (docs/mt102.md, KNP by benefit)."""
-    from benefits.payouts.payout_file import payout_document
+    from payouts.payout_file import payout_document
 
     files = []
     benefits = (
