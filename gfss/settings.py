@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "payouts",
     "refunds",
     "reporting",
+    # The composition root: its demo command calls every app's own generator.
+    "gfss",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +106,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "gfss" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,4 +1,4 @@
-"""Generate a deterministic demo population and the demo staff logins."""
+"""The demo: each app generates its own part, called here in the order of their dependencies."""
 
 import argparse
 import time
@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
+from benefits.demo import demo_cases_generate
+from contributions.demo import demo_contributions_generate
 from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
 from participants.demo import population_generate
 from participants.models import Person
@@ -45,9 +47,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<14} {role:<24} {branch}")
 
     def _generate(self, **options: Any) -> None:
-        from benefits.demo import demo_cases_generate
-        from contributions.demo import demo_contributions_generate
-
         today = timezone.localdate()
         started = time.monotonic()
         population = population_generate(
