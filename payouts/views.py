@@ -20,9 +20,10 @@ from payouts.selectors import (
     payment_run_list,
     payment_totals,
 )
+from payouts.services.closing import payment_run_close
 from payouts.services.events import event_apply_start, event_dry_run
 from payouts.services.overpayments import repayment_record
-from payouts.services.payments import payment_run_close, payment_run_start
+from payouts.services.payments import payment_run_start
 
 LIST_SIZE = 200
 

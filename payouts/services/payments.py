@@ -7,7 +7,6 @@ its line in the same statement. On SQLite the same chunk is computed in Python
 (``payment_lines``), which the tests hold to the statement's results on PostgreSQL.
 """
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
-from django.utils import timezone
 
 from benefits.models import Award, AwardAmount
 from gfss.common.exceptions import ConflictError
@@ -27,7 +25,7 @@ from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
 from payouts import rules
-from payouts.models import PAYOUT_KNP, Payment, PaymentRun, PayoutFile, Recovery
+from payouts.models import Payment, PaymentRun, Recovery
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +35,7 @@ PAYMENT_JOB_KIND = "payment_run"
 PAYMENT_JOB_KEY = "payment_run"
 
 
-def _closed_error(period: date) -> ConflictError:
+def closed_error(period: date) -> ConflictError:
     return ConflictError(
         f"The payments of {period:%Y-%m} are closed; a closed month is final and cannot be "
         "run again (late changes are paid as catch-up in the next open month).",
@@ -55,7 +53,7 @@ def payment_run_start(
     run, _ = PaymentRun.objects.get_or_create(period=period, defaults={"created_by": actor})
     run = PaymentRun.objects.select_for_update(no_key=True).get(pk=run.pk)
     if run.status == PaymentRun.Status.CLOSED:
-        raise _closed_error(period)
+        raise closed_error(period)
     return batchrun_start(
         kind=PAYMENT_JOB_KIND,
         params={"period": period.isoformat()},
@@ -292,7 +290,7 @@ class PaymentRunJob:
         period = date.fromisoformat(params["period"])
         run = PaymentRun.objects.select_for_update(no_key=True).get(period=period)
         if run.status == PaymentRun.Status.CLOSED:
-            raise _closed_error(period)
+            raise closed_error(period)
         ids = list(
             payable_awards(period)
             .filter(pk__gt=after_id, pk__lte=upper_id)
@@ -313,61 +311,3 @@ class PaymentRunJob:
             "lines": totals["lines"],
             "payable": str(totals["payable"]),
         }
-
-
-@transaction.atomic(durable=True)
-def payment_run_close(*, period: date, actor: Any | None) -> PaymentRun:
-    """Close the month: no more lines for it; the payout file of each benefit is built."""
-    period = month_start(period)
-    run = PaymentRun.objects.select_for_update(no_key=True).filter(period=period).first()
-    if run is None:
-        raise ConflictError(f"No payments were run for {period:%Y-%m}.", code="payment_run_missing")
-    if run.status == PaymentRun.Status.CLOSED:
-        raise _closed_error(period)
-    if BatchRun.objects.filter(kind=PAYMENT_JOB_KIND, status__in=BatchRun.ACTIVE_STATUSES).exists():
-        raise ConflictError(
-            "A payment run is in progress; close the month when it has finished.",
-            code="payment_run_in_progress",
-        )
-    run.status = PaymentRun.Status.CLOSED
-    run.closed_at = timezone.now()
-    run.closed_by = actor
-    run.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
-    payout_files_build(run=run)
-    return run
-
-
-def payout_files_build(*, run: PaymentRun) -> list[PayoutFile]:
-    """One MT-102 document per benefit of the run (docs/mt102.md, KNP by benefit)."""
-    from payouts.payout_file import payout_document
-
-    files = []
-    benefits = (
-        Payment.objects.filter(run=run)
-        .order_by("benefit")
-        .values_list("benefit", flat=True)
-        .distinct()
-    )
-    for benefit in benefits:
-        payments = (
-            Payment.objects.filter(run=run, benefit=benefit, payable__gt=0)
-            .select_related("award__person")
-            .order_by("pk")
-        )
-        reference = f"GFSS{run.period:%y%m}{PAYOUT_KNP[benefit]}{benefit[:3].upper()}"[:16]
-        content, lines, total = payout_document(
-            reference=reference, knp=PAYOUT_KNP[benefit], period=run.period, payments=payments
-        )
-        files.append(
-            PayoutFile.objects.create(
-                run=run,
-                benefit=benefit,
-                knp=PAYOUT_KNP[benefit],
-                reference=reference,
-                lines=lines,
-                total=total,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
-            )
-        )
-    return files

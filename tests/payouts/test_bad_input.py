@@ -12,8 +12,9 @@ from benefits.models import BenefitType
 from gfss.common.exceptions import ApplicationError, ConflictError
 from gfss.jobs.models import BatchRun
 from payouts.models import EventApplication, RecalculationEvent
+from payouts.services.closing import payment_run_close
 from payouts.services.events import event_apply_start, event_create, event_dry_run
-from payouts.services.payments import payment_run_close, payment_run_start
+from payouts.services.payments import payment_run_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from benefits.models import AwardAmount
 from gfss.org.models import Role
 from payouts.models import EventApplication, RecalculationEvent
+from payouts.services.closing import payment_run_close
 from payouts.services.events import event_dry_run
-from payouts.services.payments import payment_run_close, payment_run_start
+from payouts.services.payments import payment_run_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from benefits.models import Award
 from contributions.mt102.parse import parse_document
 from payouts.models import Payment, PaymentRun, PayoutFile, RecalculationEvent
 from payouts.selectors import payment_totals
+from payouts.services.closing import payment_run_close
 from payouts.services.events import event_apply_start
-from payouts.services.payments import payment_run_close, payment_run_start
+from payouts.services.payments import payment_run_start
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db
