@@ -5,7 +5,8 @@ The fund works in tenge only (KZT), so no model carries a currency column. Every
 (rules.md §3.4): the final gross, OPV, net, penalty and refund amounts.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from django.db import models
 
@@ -15,9 +16,32 @@ MONEY_MAX_DIGITS = 18
 MONEY_DECIMAL_PLACES = 2
 
 
-def round_kzt(value: Decimal, *, places: Decimal = TIYN) -> Decimal:
-    """Round a final amount half-up, to the tiyn unless told otherwise."""
-    return value.quantize(places, rounding=ROUND_HALF_UP)
+def round_kzt(value: Decimal | Fraction | int, *, places: Decimal = TIYN) -> Decimal:
+    """Round a final amount half-up, to the tiyn unless told otherwise.
+
+    The value may be an exact rational (the calculators work in ``Fraction``, rules.md D-11),
+    a ``Decimal`` or an ``int``; the rounding is done in integers, so no decimal context (its
+    28 digits) and no float touches the value before the one rounding. A tie goes away from
+    zero, as ``ROUND_HALF_UP`` does: 0.005 → 0.01 and −0.005 → −0.01, so a negative amount
+    rounds to the mirror of its positive. A result of zero is returned unsigned (0.00).
+    """
+    if isinstance(value, float | bool) or not isinstance(value, Decimal | Fraction | int):
+        raise TypeError(f"round_kzt takes a Decimal, Fraction or int, not {type(value).__name__}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"round_kzt cannot round {value}")
+    shape = places.as_tuple()
+    if not isinstance(shape.exponent, int) or shape.sign or not any(shape.digits):
+        raise ValueError(f"round_kzt cannot round to {places}")
+    quantum = Fraction(places)
+    steps = abs(Fraction(value)) / quantum
+    whole, rest = divmod(steps.numerator, steps.denominator)
+    if 2 * rest >= steps.denominator:
+        whole += 1
+    # ``places`` may be any positive quantum (0.01, 1, 0.5); the digits of the result are the
+    # rounded number of quanta times the quantum's own digits, at the quantum's exponent.
+    coefficient = whole * int("".join(map(str, shape.digits)))
+    sign = 1 if value < 0 and coefficient else 0
+    return Decimal((sign, tuple(map(int, str(coefficient))), shape.exponent))
 
 
 def money_field(**kwargs: object) -> models.DecimalField:
