@@ -15,7 +15,7 @@ from benefits.models import (
     AwardDecision,
     ProactiveOffer,
 )
-from gfss.org.selectors import user_branch, user_reads_all_branches
+from gfss.org.access import Subject, reach
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,13 +33,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     branch_path = "branch"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        if user_reads_all_branches(user=request.user):
-            return queryset
-        branch = user_branch(user=request.user)
-        if branch is None:
-            return queryset.none()
-        return queryset.filter(**{f"{self.branch_path}_id": branch.pk})
+        return reach(request.user, Subject.CASE).apply(
+            super().get_queryset(request), branch=f"{self.branch_path}_id"
+        )
 
 
 class ApplicationEventInline(admin.TabularInline):

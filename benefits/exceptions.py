@@ -94,6 +94,15 @@ class AwardNotFoundError(NotFoundError):
         )
 
 
+class OfferNotFoundError(NotFoundError):
+    def __init__(self, offer: object) -> None:
+        super().__init__(
+            f"No offer {offer} is visible to you.",
+            code="offer_not_found",
+            extra={"offer": str(offer)},
+        )
+
+
 class ApplicationStateError(ConflictError):
     """Someone else decided first, or the case is not in a state for this action."""
 

@@ -8,9 +8,15 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
-from benefits.access import CONFIRM
-from benefits.exceptions import ApplicationNotFoundError, AwardNotFoundError
-from benefits.models import Application, ApplicationEvent, Award, AwardAmount, AwardDecision
+from benefits.exceptions import ApplicationNotFoundError, AwardNotFoundError, OfferNotFoundError
+from benefits.models import (
+    Application,
+    ApplicationEvent,
+    Award,
+    AwardAmount,
+    AwardDecision,
+    ProactiveOffer,
+)
 from benefits.models.awards import LUMP_SUM_BENEFITS
 from benefits.rules.common import LONG_TERM_AVERAGE_MONTHS
 from benefits.rules.facts import window
@@ -18,7 +24,7 @@ from contributions.calculations import income_by_month
 from contributions.selectors import contribution_payer_months
 from gfss.common.periods import add_months
 from gfss.legal.params import ParameterSet
-from gfss.org.selectors import user_branch, user_reads_all_branches
+from gfss.org.access import Action, Subject, may, reach
 from participants.models import Payer
 
 # Maternity and adoption average the 12 months before the right (rules.md §3.1).
@@ -28,32 +34,25 @@ MATERNITY_AVERAGE_MONTHS = 12
 # --- e-cases --------------------------------------------------------------------------------
 
 
-def application_list_for_user(*, user: Any) -> QuerySet[Application]:
-    """The e-cases the user may see: the own branch's; every branch for central readers."""
+def application_list_for_user(
+    *, user: Any, subject: Subject = Subject.CASE
+) -> QuerySet[Application]:
+    """The e-cases the user may see (gfss.org.access): the own branch's, every branch's for
+    central readers; a partner follows the status (``CASE_STATUS``) of those it sent."""
     queryset = Application.objects.select_related("person", "branch")
-    if user_reads_all_branches(user=user):
-        return queryset
-    branch = user_branch(user=user)
-    if branch is None:
-        return queryset.none()
-    return queryset.filter(branch_id=branch.pk)
+    # A partner acts on an e-case once, when it sends it (or accepts the offer behind it).
+    return reach(user, subject).apply(queryset, branch="branch_id", owner="events__actor_id")
 
 
-def application_get_for_user(*, user: Any, uuid: UUID | str) -> Application:
+def application_get_for_user(
+    *, user: Any, uuid: UUID | str, subject: Subject = Subject.CASE
+) -> Application:
     application = (
-        application_list_for_user(user=user)
+        application_list_for_user(user=user, subject=subject)
         .select_related("insured_person", "decided_by", "confirmed_by", "award")
         .filter(uuid=uuid)
         .first()
     )
-    if application is None:
-        raise ApplicationNotFoundError(uuid)
-    return application
-
-
-def application_get_by_uuid(*, uuid: UUID | str) -> Application:
-    """For partner systems, which follow the applications they sent by id (no branch)."""
-    application = Application.objects.filter(uuid=uuid).first()
     if application is None:
         raise ApplicationNotFoundError(uuid)
     return application
@@ -116,7 +115,7 @@ def application_next_for_user(*, user: Any, after: Application | None = None) ->
     queryset = application_list_for_user(user=user).order_by("decision_due", "id")
     if after is not None:
         queryset = queryset.exclude(pk=after.pk)
-    if user.has_perm(CONFIRM):
+    if may(user, Action.CONFIRM_CASE):
         waiting = (
             queryset.filter(status=Application.Status.AWAITING_CONFIRMATION)
             .exclude(decided_by=user)
@@ -125,6 +124,19 @@ def application_next_for_user(*, user: Any, after: Application | None = None) ->
         if waiting is not None:
             return waiting
     return queryset.filter(status__in=Application.DECIDABLE_STATUSES).first()
+
+
+def offer_get_for_user(*, user: Any, uuid: UUID | str) -> ProactiveOffer:
+    """An offer the user may act on: a partner's own offers; staff by the person's region."""
+    queryset = ProactiveOffer.objects.filter(uuid=uuid)
+    offer = (
+        reach(user, Subject.OFFER)
+        .apply(queryset, region="person__region_id", owner="created_by_id")
+        .first()
+    )
+    if offer is None:
+        raise OfferNotFoundError(uuid)
+    return offer
 
 
 def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
@@ -219,12 +231,7 @@ def application_contribution_table(
 
 def award_list_for_user(*, user: Any) -> QuerySet[Award]:
     queryset = Award.objects.select_related("person", "branch", "application")
-    if user_reads_all_branches(user=user):
-        return queryset
-    branch = user_branch(user=user)
-    if branch is None:
-        return queryset.none()
-    return queryset.filter(branch_id=branch.pk)
+    return reach(user, Subject.CASE).apply(queryset, branch="branch_id")
 
 
 def award_get_for_user(*, user: Any, uuid: UUID | str) -> Award:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from benefits.access import CONFIRM, DECIDE
 from benefits.models import Application, Award, AwardDecision, BenefitType, Channel, RefusalCode
 from benefits.selectors import (
     QueueFilters,
@@ -39,6 +37,8 @@ from benefits.services import award_decisions as decisions
 from benefits.trace_display import trace_rows
 from gfss.common.exceptions import ApplicationError
 from gfss.legal.selectors import parameter_set
+from gfss.org.access import Action, Subject, may
+from gfss.org.decorators import reads_required
 from gfss.org.selectors import user_branch
 
 QUEUE_PAGE_SIZE = 50
@@ -95,7 +95,7 @@ def _filters(request: HttpRequest) -> QueueFilters:
     )
 
 
-@login_required
+@reads_required(Subject.CASE)
 def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = _filters(request)
@@ -132,11 +132,12 @@ def _contribution_months(application: Application) -> tuple[Any, list[dict[str, 
     return table, months
 
 
-@login_required
+@reads_required(Subject.CASE)
 def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     application = _get(request, uuid)
     user = request.user
-    can_decide = user.has_perm(DECIDE) and user_branch(user=user) == application.branch
+    can_decide = may(user, Action.DECIDE_CASE, branch_id=application.branch_id)
+    can_confirm = may(user, Action.CONFIRM_CASE, branch_id=application.branch_id)
     if can_decide and application.status == Application.Status.RECEIVED:
         # Opening the case starts the review: the applicant's status shows the day it began.
         application = cases.application_review_start(actor=user, application_id=application.pk)
@@ -162,14 +163,12 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "award_decisions": application_award_decisions(application=application),
             "can_decide": can_decide and application.status in Application.DECIDABLE_STATUSES,
             "can_confirm": (
-                user.has_perm(CONFIRM)
-                and user_branch(user=user) == application.branch
+                can_confirm
                 and application.status == Application.Status.AWAITING_CONFIRMATION
                 and application.decided_by_id != user.pk
             ),
             "can_decide_award": can_decide and award is not None,
-            "can_confirm_award": user.has_perm(CONFIRM)
-            and user_branch(user=user) == application.branch,
+            "can_confirm_award": can_confirm,
             "assign_form": AssignForm(),
             "refuse_form": RefuseForm(
                 initial={"reason_code": application.calculation.get("refusal_reason") or ""}
@@ -225,7 +224,7 @@ def _act(
 
 
 @require_POST
-@login_required
+@reads_required(Subject.CASE)
 def case_assign(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
         request,
@@ -242,7 +241,7 @@ def case_assign(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@reads_required(Subject.CASE)
 def case_refuse(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
         request,
@@ -254,7 +253,7 @@ def case_refuse(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@reads_required(Subject.CASE)
 def case_return(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
         request,
@@ -266,7 +265,7 @@ def case_return(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@reads_required(Subject.CASE)
 def case_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
         request,
@@ -278,7 +277,7 @@ def case_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@reads_required(Subject.CASE)
 def case_decline(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
         request,
@@ -290,7 +289,7 @@ def case_decline(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@reads_required(Subject.CASE)
 def award_decide(request: HttpRequest, uuid: str) -> HttpResponse:
     def decide(application: Application, data: dict[str, Any]) -> AwardDecision:
         award = getattr(application, "award", None)
@@ -325,7 +324,7 @@ def award_decide(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@reads_required(Subject.CASE)
 def award_decision_confirm(request: HttpRequest, uuid: str, decision: str) -> HttpResponse:
     def confirm(application: Application, data: dict[str, Any]) -> AwardDecision:
         found = application.award_decisions.filter(uuid=decision).values_list("pk", flat=True)
@@ -336,7 +335,7 @@ def award_decision_confirm(request: HttpRequest, uuid: str, decision: str) -> Ht
     return _act(request, uuid, None, confirm, _("Decision confirmed."), go_next=False)
 
 
-@login_required
+@reads_required(Subject.CASE)
 def case_next(request: HttpRequest) -> HttpResponse:
     following = application_next_for_user(user=request.user)
     if following is None:

@@ -29,8 +29,8 @@ from gfss.common.periods import add_months, month_start
 from gfss.legal.calendar import working_day_checker
 from gfss.legal.params import ParameterSet
 from gfss.legal.selectors import parameter_set
-from gfss.org.models import PartnerClient, Region
-from gfss.org.selectors import user_branch, user_reads_all_branches
+from gfss.org.access import Subject, reach
+from gfss.org.models import Region
 from participants.models import Payer, Person
 
 _IDS_PER_QUERY = 30_000
@@ -38,20 +38,7 @@ MONITORING_MIN_PARTICIPANTS = 50
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
-# --- visibility -----------------------------------------------------------------------------
-
-
-def _region_limit(*, user: Any) -> int | None:
-    """The region a branch user is limited to; ``None`` for central staff and partner systems
-    (partners are limited by their token's scopes, not by a branch)."""
-    if user_reads_all_branches(user=user) or not hasattr(user, "staff_profile"):
-        return None
-    branch = user_branch(user=user)
-    return None if branch is None else branch.region_id
-
-
-def _is_partner(user: Any) -> bool:
-    return PartnerClient.objects.filter(user_id=getattr(user, "pk", None)).exists()
+# --- visibility (gfss.org.access) ----------------------------------------------------------
 
 
 def payment_document_list_for_user(*, user: Any) -> QuerySet[PaymentDocument]:
@@ -60,10 +47,9 @@ def payment_document_list_for_user(*, user: Any) -> QuerySet[PaymentDocument]:
     queryset = PaymentDocument.objects.select_related("payer", "payer__region", "file").order_by(
         "-value_date", "-id"
     )
-    if _is_partner(user):
-        return queryset.filter(file__received_by=user)
-    region = _region_limit(user=user)
-    return queryset if region is None else queryset.filter(payer__region_id=region)
+    return reach(user, Subject.DOCUMENT).apply(
+        queryset, region="payer__region_id", owner="file__received_by_id"
+    )
 
 
 def payment_document_get_for_user(*, user: Any, uuid: str) -> PaymentDocument:
@@ -81,8 +67,9 @@ def quarantined_line_list_for_user(*, user: Any) -> QuerySet[QuarantinedLine]:
     queryset = QuarantinedLine.objects.select_related(
         "document", "document__payer", "document__payer__region"
     ).order_by("-document__value_date", "document_id", "line_no")
-    region = _region_limit(user=user)
-    return queryset if region is None else queryset.filter(document__payer__region_id=region)
+    return reach(user, Subject.QUARANTINED_LINE).apply(
+        queryset, region="document__payer__region_id"
+    )
 
 
 def document_lines_summary(*, document: PaymentDocument) -> dict[str, Any]:
@@ -361,9 +348,7 @@ def payers_in_arrears(*, user: Any, region_code: str | None = None) -> QuerySet[
         .filter(owed__gt=0)
         .order_by("-owed", "idn")
     )
-    region = _region_limit(user=user)
-    if region is not None:
-        queryset = queryset.filter(region_id=region)
+    queryset = reach(user, Subject.PAYER).apply(queryset, region="region_id")
     if region_code:
         queryset = queryset.filter(region__code=region_code)
     return queryset
@@ -403,9 +388,7 @@ def payers_with_falling_participants(
         kind=ContributionLine.Kind.CONTRIBUTION,
         reverses__isnull=True,
     )
-    region = _region_limit(user=user)
-    if region is not None:
-        queryset = queryset.filter(payer__region_id=region)
+    queryset = reach(user, Subject.PAYER).apply(queryset, region="payer__region_id")
     if region_code:
         queryset = queryset.filter(payer__region__code=region_code)
     rows = (

@@ -27,10 +27,11 @@ def payer_monitoring_task(*, month: str | None = None) -> dict[str, Any]:
     from contributions.exports import falling_payers_xlsx
     from contributions.selectors import payers_with_falling_participants
     from gfss.common.periods import add_months, month_start, parse_period
+    from gfss.org.access import SYSTEM
 
     period = parse_period(month) if month else add_months(month_start(timezone.localdate()), -2)
     with translation.override("ru"):
-        rows = payers_with_falling_participants(user=None, month=period)
+        rows = payers_with_falling_participants(user=SYSTEM, month=period)
         content = falling_payers_xlsx(rows, month_text=f"{period:%Y-%m}")
     folder = Path(settings.MEDIA_ROOT) / "monitoring"
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,12 +1,8 @@
 """Staff pages: payment documents, the quarantine, statements, arrears and payer monitoring."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,23 +28,13 @@ from contributions.selectors import (
 from contributions.services import quarantined_line_correct
 from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import add_months, month_start
+from gfss.org.access import Action, Subject
+from gfss.org.decorators import may_required, reads_required
 from gfss.org.models import Region
-from gfss.org.selectors import user_is_fund_staff
 from participants.selectors import person_get_for_user
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def fund_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_fund_staff(user=request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
@@ -61,7 +47,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@fund_staff_required
+@reads_required(Subject.DOCUMENT)
 def document_list(request: HttpRequest) -> HttpResponse:
     documents = payment_document_list_for_user(user=request.user)
     filters = {
@@ -90,7 +76,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@fund_staff_required
+@reads_required(Subject.DOCUMENT)
 def document_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     try:
         document = payment_document_get_for_user(user=request.user, uuid=uuid)
@@ -107,7 +93,7 @@ def document_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@fund_staff_required
+@reads_required(Subject.QUARANTINED_LINE)
 def quarantine_list(request: HttpRequest) -> HttpResponse:
     lines = quarantined_line_list_for_user(user=request.user)
     filters = {
@@ -140,11 +126,9 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@fund_staff_required
+@may_required(Action.CORRECT_QUARANTINE)
 def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
     """A specialist puts a quarantined line's money on the ledger with the IIN and period fixed."""
-    if not request.user.has_perm("contributions.change_quarantinedline"):
-        raise PermissionDenied
     try:
         period = period_from_text(request.POST.get("period", "").strip(), field="period")
         ledger_line = quarantined_line_correct(
@@ -172,7 +156,7 @@ def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
     return redirect(back)
 
 
-@fund_staff_required
+@reads_required(Subject.LEDGER)
 def statement_search(request: HttpRequest) -> HttpResponse:
     iin = request.GET.get("iin", "").strip()
     if iin:
@@ -180,10 +164,10 @@ def statement_search(request: HttpRequest) -> HttpResponse:
     return render(request, "contributions/statement_search.html", {})
 
 
-@fund_staff_required
+@reads_required(Subject.LEDGER)
 def statement(request: HttpRequest, iin: str) -> HttpResponse:
     try:
-        person = person_get_for_user(user=request.user, iin=iin)
+        person = person_get_for_user(user=request.user, iin=iin, subject=Subject.LEDGER)
     except NotFoundError:
         raise Http404 from None
     today = month_start(timezone.localdate())
@@ -221,7 +205,7 @@ def statement(request: HttpRequest, iin: str) -> HttpResponse:
     )
 
 
-@fund_staff_required
+@reads_required(Subject.PAYER)
 def arrears_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "").strip()
     payers = payers_in_arrears(user=request.user, region_code=region or None)
@@ -237,7 +221,7 @@ def arrears_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@fund_staff_required
+@reads_required(Subject.PAYER)
 def monitoring(request: HttpRequest) -> HttpResponse:
     default_month = add_months(month_start(timezone.localdate()), -1)
     month_text = request.GET.get("month", "").strip() or f"{default_month:%Y-%m}"

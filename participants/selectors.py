@@ -1,28 +1,23 @@
-"""Reads of the registry, filtered by what the user may see."""
+"""Reads of the registry, filtered by what the user may see (gfss.org.access)."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 
 from gfss.common.exceptions import NotFoundError
-from gfss.org.selectors import user_branch, user_reads_all_branches
+from gfss.org.access import Subject, reach
 from participants.models import Payer, Person
 
 
-def person_list_for_user(*, user: Any) -> QuerySet[Person]:
-    """Branch staff see the persons of their own region; central readers see all."""
+def person_list_for_user(*, user: Any, subject: Subject = Subject.PERSON) -> QuerySet[Person]:
+    """The persons the user may read as ``subject``: the registry card (``PERSON``), or their
+    contributions (``LEDGER``: statements and calculations)."""
     queryset = Person.objects.select_related("region").order_by("iin")
-    if user_reads_all_branches(user=user) or not hasattr(user, "staff_profile"):
-        # Partner systems are limited by their token's scope, not by a branch.
-        return queryset
-    branch = user_branch(user=user)
-    if branch is None or branch.is_central:
-        return queryset
-    return queryset.filter(region_id=branch.region_id)
+    return reach(user, subject).apply(queryset, region="region_id")
 
 
-def person_get_for_user(*, user: Any, iin: str) -> Person:
-    person = person_list_for_user(user=user).filter(iin=iin).first()
+def person_get_for_user(*, user: Any, iin: str, subject: Subject = Subject.PERSON) -> Person:
+    person = person_list_for_user(user=user, subject=subject).filter(iin=iin).first()
     if person is None:
         raise NotFoundError(f"No person with IIN {iin} is visible to you.", code="person_not_found")
     return person
@@ -30,9 +25,4 @@ def person_get_for_user(*, user: Any, iin: str) -> Person:
 
 def payer_list_for_user(*, user: Any) -> QuerySet[Payer]:
     queryset = Payer.objects.select_related("region").order_by("idn")
-    if user_reads_all_branches(user=user) or not hasattr(user, "staff_profile"):
-        return queryset
-    branch = user_branch(user=user)
-    if branch is None or branch.is_central:
-        return queryset
-    return queryset.filter(region_id=branch.region_id)
+    return reach(user, Subject.PAYER).apply(queryset, region="region_id")

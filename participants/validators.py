@@ -6,21 +6,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gfss.common.identifiers import check_digit
+
 ID_LENGTH = 12
 _CENTURY_BY_DIGIT = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 _BIN_TYPES = {"4", "5", "6"}
 _BIN_DIVISIONS = {"0", "1", "2", "3"}
-
-
-def check_digit(digits: str) -> int | None:
-    """The check digit of the first 11 digits; ``None`` when the number is never issued."""
-    values = [int(c) for c in digits[:11]]
-    first = sum(weight * value for weight, value in zip(range(1, 12), values, strict=True)) % 11
-    if first != 10:
-        return first
-    weights = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
-    second = sum(weight * value for weight, value in zip(weights, values, strict=True)) % 11
-    return None if second == 10 else second
 
 
 def _validate_format_and_check_digit(value: str, *, kind: Any) -> None:

@@ -11,6 +11,7 @@ from benefits.models import Award, AwardAmount, BenefitType
 from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start, next_period
+from gfss.org.access import Subject, reach
 from payouts import rules
 from payouts.models import Overpayment, Payment, PaymentRun, Recovery
 
@@ -86,8 +87,8 @@ def award_balance(*, award_id: int) -> dict[str, Any]:
     }
 
 
-def overpayment_list() -> QuerySet[Award]:
-    """Awards with an overpayment left to recover, largest first."""
+def overpayment_list(*, user: Any) -> QuerySet[Award]:
+    """Awards with an overpayment left to recover, largest first, as far as the user reads."""
     overpaid = (
         Overpayment.objects.filter(award=OuterRef("pk"))
         .values("award")
@@ -100,8 +101,9 @@ def overpayment_list() -> QuerySet[Award]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    awards = reach(user, Subject.PAYMENT).apply(Award.objects.all(), branch="branch_id")
     return (
-        Award.objects.filter(overpayments__isnull=False)
+        awards.filter(overpayments__isnull=False)
         .distinct()
         .annotate(
             overpaid=_money(Subquery(overpaid)),

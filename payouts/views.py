@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from gfss.common.exceptions import ApplicationError
 from gfss.common.periods import parse_period
+from gfss.org.access import Action, Subject
+from gfss.org.decorators import may_required, reads_required
 from payouts.models import PayoutFile, RecalculationEvent
 from payouts.selectors import (
     overpayment_list,
@@ -35,8 +36,7 @@ def _period(text: str) -> date:
         raise Http404 from None
 
 
-@login_required
-@permission_required("payouts.view_paymentrun", raise_exception=True)
+@reads_required(Subject.PAYMENT)
 def run_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -45,8 +45,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("payouts.view_paymentrun", raise_exception=True)
+@reads_required(Subject.PAYMENT)
 def run_detail(request: HttpRequest, period: str) -> HttpResponse:
     month = _period(period)
     try:
@@ -65,8 +64,7 @@ def run_detail(request: HttpRequest, period: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required("payouts.operate_paymentrun", raise_exception=True)
+@may_required(Action.OPERATE_PAYOUTS)
 def run_start(request: HttpRequest) -> HttpResponse:
     try:
         batch = payment_run_start(
@@ -79,8 +77,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required("payouts.operate_paymentrun", raise_exception=True)
+@may_required(Action.OPERATE_PAYOUTS)
 def run_close(request: HttpRequest, period: str) -> HttpResponse:
     try:
         payment_run_close(period=_period(period), actor=request.user)
@@ -91,8 +88,7 @@ def run_close(request: HttpRequest, period: str) -> HttpResponse:
     return redirect("payouts:run_detail", period=period)
 
 
-@login_required
-@permission_required("payouts.view_payoutfile", raise_exception=True)
+@reads_required(Subject.PAYMENT)
 def file_download(request: HttpRequest, file_id: int) -> HttpResponse:
     payout = get_object_or_404(PayoutFile, pk=file_id)
     response = HttpResponse(bytes(payout.content), content_type="text/plain; charset=utf-8")
@@ -100,15 +96,13 @@ def file_download(request: HttpRequest, file_id: int) -> HttpResponse:
     return response
 
 
-@login_required
-@permission_required("payouts.view_recalculationevent", raise_exception=True)
+@reads_required(Subject.PAYMENT)
 def event_list(request: HttpRequest) -> HttpResponse:
     events = RecalculationEvent.objects.order_by("effective_date", "pk")
     return render(request, "payouts/event_list.html", {"events": events})
 
 
-@login_required
-@permission_required("payouts.apply_recalculationevent", raise_exception=True)
+@may_required(Action.OPERATE_PAYOUTS)
 def event_dry_run_view(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(RecalculationEvent, pk=event_id)
     try:
@@ -120,8 +114,7 @@ def event_dry_run_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required("payouts.apply_recalculationevent", raise_exception=True)
+@may_required(Action.OPERATE_PAYOUTS)
 def event_apply(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         batch = event_apply_start(event_id=event_id, actor=request.user)
@@ -131,15 +124,17 @@ def event_apply(request: HttpRequest, event_id: int) -> HttpResponse:
     return redirect("jobs:run_detail", run_id=batch.pk)
 
 
-@login_required
-@permission_required("payouts.view_overpayment", raise_exception=True)
+@reads_required(Subject.PAYMENT)
 def overpayments(request: HttpRequest) -> HttpResponse:
-    return render(request, "payouts/overpayments.html", {"awards": overpayment_list()[:LIST_SIZE]})
+    return render(
+        request,
+        "payouts/overpayments.html",
+        {"awards": overpayment_list(user=request.user)[:LIST_SIZE]},
+    )
 
 
 @require_POST
-@login_required
-@permission_required("payouts.record_repayment", raise_exception=True)
+@may_required(Action.OPERATE_PAYOUTS)
 def repayment_record_view(request: HttpRequest, award_id: int) -> HttpResponse:
     try:
         repayment_record(

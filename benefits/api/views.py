@@ -28,23 +28,21 @@ from benefits.api.serializers import (
     OfferCreateInputSerializer,
     OfferOutputSerializer,
 )
-from benefits.exceptions import ApplicationNotFoundError
-from benefits.models import Application, Award, AwardDecision, ProactiveOffer
+from benefits.models import Application, Award, AwardDecision
 from benefits.selectors import (
-    application_get_by_uuid,
     application_get_for_user,
     application_list_for_user,
     application_stages,
     award_get_for_user,
     award_list_for_user,
+    offer_get_for_user,
 )
 from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
 from benefits.services.offers import offer_accept, offer_create
-from gfss.api.permissions import IsFundStaff, Scope, requires_scope
+from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
-from gfss.org.selectors import user_is_fund_staff
 
 
 def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -64,7 +62,7 @@ def _case(application: Application) -> Response:
 class ApplicationCreateApi(APIView):
     """A partner system (State Corporation, egov portal) sends an application."""
 
-    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+    permission_classes = [does(Action.SUBMIT_APPLICATIONS)]
 
     @extend_schema(
         request=ApplicationCreateInputSerializer,
@@ -79,14 +77,13 @@ class ApplicationCreateApi(APIView):
 class ApplicationStatusApi(APIView):
     """Every stage of the review with its date, for the applicant (transparency)."""
 
-    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+    permission_classes = [reads(Subject.CASE_STATUS)]
 
     @extend_schema(request=None, responses={200: ApplicationStatusOutputSerializer, **ERRORS})
     def get(self, request: Request, uuid: str) -> Response:
-        if user_is_fund_staff(user=request.user):
-            application = application_get_for_user(user=request.user, uuid=uuid)
-        else:
-            application = application_get_by_uuid(uuid=uuid)
+        application = application_get_for_user(
+            user=request.user, uuid=uuid, subject=Subject.CASE_STATUS
+        )
         payload = {
             "uuid": application.uuid,
             "benefit": application.benefit,
@@ -103,7 +100,7 @@ class ApplicationStatusApi(APIView):
 
 class ApplicationListApi(ListAPIView):
     serializer_class = ApplicationListOutputSerializer
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
 
     def get_queryset(self) -> QuerySet[Application]:
         return application_list_for_user(user=self.request.user).order_by("decision_due", "id")
@@ -111,7 +108,7 @@ class ApplicationListApi(ListAPIView):
 
 class ApplicationDetailApi(RetrieveAPIView):
     serializer_class = ApplicationOutputSerializer
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
 
     def get_object(self) -> Application:
         return _application(self.request, self.kwargs["uuid"])
@@ -120,7 +117,7 @@ class ApplicationDetailApi(RetrieveAPIView):
 # A decision on an e-case: validate the input (if any), call its service, show the case.
 # (Comments, not docstrings: a docstring here would become every subclass's API description.)
 class _CaseDecisionApi(APIView):
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
     input_serializer: type[Serializer] | None = None
     service: Callable[..., Application]
 
@@ -169,7 +166,7 @@ class ApplicationDeclineApi(_CaseDecisionApi):
 
 class AwardListApi(ListAPIView):
     serializer_class = AwardOutputSerializer
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
 
     def get_queryset(self) -> QuerySet[Award]:
         return award_list_for_user(user=self.request.user).order_by("id")
@@ -177,7 +174,7 @@ class AwardListApi(ListAPIView):
 
 class AwardDetailApi(RetrieveAPIView):
     serializer_class = AwardOutputSerializer
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
 
     def get_object(self) -> Award:
         return award_get_for_user(user=self.request.user, uuid=self.kwargs["uuid"])
@@ -188,7 +185,7 @@ def _decision(decision: AwardDecision, *, created: bool = True) -> Response:
 
 
 class AwardRecalculateApi(APIView):
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
 
     @extend_schema(
         request=AwardRecalculateInputSerializer,
@@ -202,7 +199,7 @@ class AwardRecalculateApi(APIView):
 
 # Suspend, resume, terminate: the same input, one service each.
 class _AwardChangeApi(APIView):
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
     service: Callable[..., AwardDecision]
 
     @extend_schema(
@@ -236,7 +233,7 @@ def _award_decision(request: Request, uuid: str) -> AwardDecision:
 
 
 class AwardDecisionConfirmApi(APIView):
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.CASE)]
 
     @extend_schema(request=None, responses={200: AwardDecisionOutputSerializer, **ERRORS})
     def post(self, request: Request, uuid: str) -> Response:
@@ -248,7 +245,7 @@ class AwardDecisionConfirmApi(APIView):
 class OfferCreateApi(APIView):
     """The Family Digital Map offers a benefit to a person."""
 
-    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+    permission_classes = [does(Action.SUBMIT_APPLICATIONS)]
 
     @extend_schema(
         request=OfferCreateInputSerializer, responses={201: OfferOutputSerializer, **ERRORS}
@@ -262,12 +259,10 @@ class OfferCreateApi(APIView):
 class OfferAcceptApi(APIView):
     """The person's consent, relayed by the portal: the offer becomes an application."""
 
-    permission_classes = [requires_scope(Scope.APPLICATIONS)]
+    permission_classes = [does(Action.SUBMIT_APPLICATIONS)]
 
     @extend_schema(request=None, responses={201: ApplicationOutputSerializer, **ERRORS})
     def post(self, request: Request, uuid: str) -> Response:
-        offer = ProactiveOffer.objects.filter(uuid=uuid).values_list("pk", flat=True).first()
-        if offer is None:
-            raise ApplicationNotFoundError(uuid)
-        application = offer_accept(actor=request.user, offer_id=offer)
+        offer = offer_get_for_user(user=request.user, uuid=uuid)
+        application = offer_accept(actor=request.user, offer_id=offer.pk)
         return Response(ApplicationOutputSerializer(application).data, status=201)

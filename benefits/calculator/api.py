@@ -9,11 +9,11 @@ from benefits.calculator.serializers import (
     CalculateOutputSerializer,
 )
 from benefits.calculator.services import benefit_calculator_run
-from gfss.api.permissions import Scope, requires_scope
+from gfss.api.permissions import Action, does
 
 
 class BenefitCalculateApi(APIView):
-    permission_classes = [requires_scope(Scope.CALCULATE)]
+    permission_classes = [does(Action.CALCULATE)]
 
     @extend_schema(
         request=CalculateInputSerializer,

@@ -6,6 +6,7 @@ from typing import Any
 from benefits.calculation import benefit_calculate
 from benefits.rules import Result
 from gfss.common.exceptions import ApplicationError
+from gfss.org.access import Subject
 from participants.selectors import person_list_for_user
 
 
@@ -23,7 +24,7 @@ def benefit_calculator_run(
 ) -> Result:
     person = None
     if iin:
-        person = person_list_for_user(user=user).filter(iin=iin).first()
+        person = person_list_for_user(user=user, subject=Subject.LEDGER).filter(iin=iin).first()
         if person is None:
             raise IinNotRegisteredError(iin)
     return benefit_calculate(benefit=benefit, right_date=right_date, person=person, stated=stated)

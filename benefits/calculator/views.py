@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -7,9 +6,11 @@ from benefits.calculator.forms import CalculatorForm
 from benefits.calculator.services import benefit_calculator_run
 from benefits.trace_display import trace_rows
 from gfss.common.exceptions import ApplicationError
+from gfss.org.access import Action
+from gfss.org.decorators import may_required
 
 
-@login_required
+@may_required(Action.CALCULATE)
 def calculator(request: HttpRequest) -> HttpResponse:
     form = CalculatorForm(request.GET or None)
     context: dict = {"form": form}

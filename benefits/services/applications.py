@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from benefits.access import CONFIRM, DECIDE, authorize
+from benefits.access import authorize
 from benefits.award_periods import award_period
 from benefits.calculation import benefit_calculate
 from benefits.documents import (
@@ -53,6 +53,7 @@ from gfss.common.exceptions import ApplicationError
 from gfss.common.money import round_kzt
 from gfss.legal.calendar import add_working_days
 from gfss.legal.selectors import parameter_value
+from gfss.org.access import Action
 from gfss.org.models import Branch
 from participants.models import Person
 
@@ -256,8 +257,8 @@ def _authorize_maker(*, actor: Any, application: Application, action: str) -> No
     authorize(
         actor=actor,
         branch_id=application.branch_id,
-        permission=DECIDE,
-        action=action,
+        action=Action.DECIDE_CASE,
+        action_text=action,
         not_found=ApplicationNotFoundError(application.uuid),
     )
 
@@ -266,8 +267,8 @@ def _authorize_checker(*, actor: Any, application: Application, action: str) -> 
     authorize(
         actor=actor,
         branch_id=application.branch_id,
-        permission=CONFIRM,
-        action=action,
+        action=Action.CONFIRM_CASE,
+        action_text=action,
         not_found=ApplicationNotFoundError(application.uuid),
     )
 

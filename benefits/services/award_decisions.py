@@ -13,7 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from benefits.access import CONFIRM, DECIDE, authorize
+from benefits.access import authorize
 from benefits.calculation import benefit_calculate
 from benefits.events import application_event_write
 from benefits.exceptions import (
@@ -27,16 +27,17 @@ from benefits.locks import award_decision_qs_select_for_update, award_qs_select_
 from benefits.models import Application, ApplicationEvent, Award, AwardAmount, AwardDecision
 from gfss.common.exceptions import ApplicationError
 from gfss.legal.selectors import parameter_value
+from gfss.org.access import Action
 from payouts.rules import indexed_gross, split_gross
 
 
-def _locked_award(*, actor: Any, award_id: int, permission: str, action: str) -> Award:
+def _locked_award(*, actor: Any, award_id: int, permission: Action, action: str) -> Award:
     award = award_qs_select_for_update().get(pk=award_id)
     authorize(
         actor=actor,
         branch_id=award.branch_id,
-        permission=permission,
-        action=action,
+        action=permission,
+        action_text=action,
         not_found=AwardNotFoundError(award.uuid),
     )
     if award.application_id is None:
@@ -131,7 +132,7 @@ def award_recalculate(
     """A new degree (disability) or number of dependents (breadwinner): the amount is
     calculated again on the award's right date and income, in force from ``effective_date``."""
     award = _locked_award(
-        actor=actor, award_id=award_id, permission=DECIDE, action="decide on awards"
+        actor=actor, award_id=award_id, permission=Action.DECIDE_CASE, action="decide on awards"
     )
     if award.status == Award.Status.TERMINATED or award.lump_sum:
         raise AwardStateError(status=award.status, action="recalculated")
@@ -222,7 +223,7 @@ def _status_change(
     action: str,
 ) -> AwardDecision:
     award = _locked_award(
-        actor=actor, award_id=award_id, permission=DECIDE, action="decide on awards"
+        actor=actor, award_id=award_id, permission=Action.DECIDE_CASE, action="decide on awards"
     )
     if award.status != before:
         raise AwardStateError(status=award.status, action=action)
@@ -274,7 +275,7 @@ def award_terminate(
     if not reason.strip():
         raise ApplicationError("A termination needs its reason.", code="termination_reason_missing")
     award = _locked_award(
-        actor=actor, award_id=award_id, permission=DECIDE, action="decide on awards"
+        actor=actor, award_id=award_id, permission=Action.DECIDE_CASE, action="decide on awards"
     )
     if award.status == Award.Status.TERMINATED:
         raise AwardStateError(status=award.status, action="terminated")
@@ -293,7 +294,7 @@ def _locked_pending(*, actor: Any, decision_id: int) -> tuple[AwardDecision, Awa
     # Parent first (architecture lock order): the award, then its decision.
     award_id = AwardDecision.objects.values_list("award_id", flat=True).get(pk=decision_id)
     award = _locked_award(
-        actor=actor, award_id=award_id, permission=CONFIRM, action="confirm decisions"
+        actor=actor, award_id=award_id, permission=Action.CONFIRM_CASE, action="confirm decisions"
     )
     decision = award_decision_qs_select_for_update().get(pk=decision_id)
     if decision.status != AwardDecision.Status.PENDING:

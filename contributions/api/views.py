@@ -7,7 +7,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
@@ -38,7 +37,7 @@ from contributions.selectors import (
     statement_get,
 )
 from contributions.services import mt102_import, quarantined_line_correct
-from gfss.api.permissions import IsFundStaff, Scope, requires_scope
+from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
 from gfss.common.periods import add_months, month_start
 from participants.models import Payer
@@ -100,7 +99,7 @@ class RawBodyParser(BaseParser):
 
 
 class Mt102ImportApi(APIView):
-    permission_classes = [requires_scope(Scope.PAYMENTS)]
+    permission_classes = [does(Action.SUBMIT_PAYMENTS)]
     parser_classes = [MultiPartParser, RawBodyParser]
 
     @extend_schema(
@@ -156,7 +155,7 @@ class Mt102ImportApi(APIView):
 class PaymentDocumentListApi(ListAPIView):
     serializer_class = PaymentDocumentOutputSerializer
     filterset_class = PaymentDocumentFilter
-    permission_classes = [requires_scope(Scope.PAYMENTS)]
+    permission_classes = [reads(Subject.DOCUMENT)]
 
     def get_queryset(self) -> QuerySet[PaymentDocument]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no query
@@ -166,7 +165,7 @@ class PaymentDocumentListApi(ListAPIView):
 
 class PaymentDocumentDetailApi(RetrieveAPIView):
     serializer_class = PaymentDocumentDetailOutputSerializer
-    permission_classes = [requires_scope(Scope.PAYMENTS)]
+    permission_classes = [reads(Subject.DOCUMENT)]
 
     def get_object(self) -> PaymentDocument:
         document = payment_document_get_for_user(
@@ -179,7 +178,7 @@ class PaymentDocumentDetailApi(RetrieveAPIView):
 class QuarantinedLineListApi(ListAPIView):
     serializer_class = QuarantinedLineOutputSerializer
     filterset_class = QuarantinedLineFilter
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.QUARANTINED_LINE)]
 
     def get_queryset(self) -> QuerySet[QuarantinedLine]:
         return quarantined_line_list_for_user(user=self.request.user)
@@ -189,15 +188,13 @@ class QuarantinedLineCorrectApi(APIView):
     """A branch specialist fixes a quarantined line's IIN and period; its money joins the
     ledger for that person (the line keeps who corrected it and when)."""
 
-    permission_classes = [IsFundStaff]
+    permission_classes = [does(Action.CORRECT_QUARANTINE)]
 
     @extend_schema(
         request=QuarantinedLineCorrectInputSerializer,
         responses={200: QuarantinedLineOutputSerializer, **ERRORS},
     )
     def post(self, request: Request, line_id: int) -> Response:
-        if not request.user.has_perm("contributions.change_quarantinedline"):
-            raise PermissionDenied("Your role cannot correct quarantined lines.")
         serializer = QuarantinedLineCorrectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lines = quarantined_line_list_for_user(user=request.user)
@@ -212,7 +209,7 @@ class QuarantinedLineCorrectApi(APIView):
 
 
 class PersonStatementApi(APIView):
-    permission_classes = [requires_scope(Scope.STATEMENTS)]
+    permission_classes = [reads(Subject.LEDGER)]
 
     @extend_schema(
         operation_id="person_statement",
@@ -230,14 +227,14 @@ class PersonStatementApi(APIView):
             request.query_params.get("to"),
             default=(add_months(today, -11), today),
         )
-        person = person_get_for_user(user=request.user, iin=iin)
+        person = person_get_for_user(user=request.user, iin=iin, subject=Subject.LEDGER)
         statement = statement_get(person=person, first=first, last=last)
         return Response(StatementOutputSerializer(statement).data)
 
 
 class PayerArrearsListApi(ListAPIView):
     serializer_class = PayerArrearsOutputSerializer
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.PAYER)]
 
     @extend_schema(parameters=[OpenApiParameter("region", str, description="region code")])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -250,7 +247,7 @@ class PayerArrearsListApi(ListAPIView):
 
 
 class FallingPayerListApi(APIView):
-    permission_classes = [IsFundStaff]
+    permission_classes = [reads(Subject.PAYER)]
 
     @extend_schema(
         summary="Payers whose participants fell by half or more (monitoring, domain.md)",

@@ -1,51 +1,42 @@
-"""Scopes for partner tokens, roles for staff sessions."""
+"""API permissions: each endpoint names what it reads or does; the access policy answers.
+
+A staff session has its role's rights and a partner token its scopes' (gfss.org.access); which
+objects the caller reaches is decided again by the selectors, with the same policy.
+"""
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from gfss.org import access
+from gfss.org.access import Action, Scope, Subject
 
-class Scope:
-    PAYMENTS = "payments"
-    APPLICATIONS = "applications"
-    CALCULATE = "calculate"
-    REGISTRY_READ = "registry.read"
-    STATEMENTS = "statements"
-
-    ALL = (PAYMENTS, APPLICATIONS, CALCULATE, REGISTRY_READ, STATEMENTS)
+__all__ = ["Action", "Scope", "Subject", "does", "reads"]
 
 
-def has_scope(*, request: Request, scope: str) -> bool:
-    from gfss.org.models import PartnerClient
+def reads(*subjects: Subject) -> type[BasePermission]:
+    """The caller must read every one of ``subjects`` somewhere (else 403)."""
 
-    if isinstance(request.auth, PartnerClient):
-        return scope in request.auth.scopes
-    from gfss.org.selectors import user_is_fund_staff
-
-    return user_is_fund_staff(user=request.user)
-
-
-def requires_scope(scope: str) -> type[BasePermission]:
-    """A permission class: a partner token needs ``scope``; a staff session passes."""
-
-    class _HasScope(BasePermission):
-        message = f"This token lacks the '{scope}' scope."
+    class _Reads(BasePermission):
+        message = _("Your role or token does not give access to this.")
 
         def has_permission(self, request: Request, view: Any) -> bool:
-            return has_scope(request=request, scope=scope)
+            return all(access.reads(request.user, subject) for subject in subjects)
 
-    _HasScope.__name__ = f"HasScope_{scope.replace('.', '_')}"
-    return _HasScope
+    _Reads.__name__ = f"Reads_{'_'.join(subjects)}"
+    return _Reads
 
 
-class IsFundStaff(BasePermission):
-    """Fund-internal endpoints: staff sessions only, never partner tokens."""
+def does(action: Action) -> type[BasePermission]:
+    """The caller's role or scopes must allow ``action`` (the object is checked later)."""
 
-    message = "Only the fund's staff may do this."
+    class _Does(BasePermission):
+        message = _("Your role or token does not allow this action.")
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        from gfss.org.models import PartnerClient
-        from gfss.org.selectors import user_is_fund_staff
+        def has_permission(self, request: Request, view: Any) -> bool:
+            return access.may(request.user, action)
 
-        return not isinstance(request.auth, PartnerClient) and user_is_fund_staff(user=request.user)
+    _Does.__name__ = f"Does_{action}"
+    return _Does

@@ -1,7 +1,6 @@
 """Staff pages: the list of runs with live progress, one run, cancel and resume."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -9,32 +8,30 @@ from django.views.decorators.http import require_POST
 from gfss.common.exceptions import ApplicationError
 from gfss.jobs.selectors import batchrun_get, batchrun_list, batchrun_progress
 from gfss.jobs.services import batchrun_cancel, batchrun_resume
+from gfss.org.access import Action, Subject
+from gfss.org.decorators import may_required, reads_required
 
 PAGE_SIZE = 100
 
 
-@login_required
-@permission_required("jobs.view_batchrun", raise_exception=True)
+@reads_required(Subject.JOB)
 def run_list(request: HttpRequest) -> HttpResponse:
     runs = batchrun_list(kind=request.GET.get("kind") or None)[:PAGE_SIZE]
     return render(request, "jobs/run_list.html", {"runs": runs})
 
 
-@login_required
-@permission_required("jobs.view_batchrun", raise_exception=True)
+@reads_required(Subject.JOB)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, "jobs/run_detail.html", {"run": batchrun_get(run_id=run_id)})
 
 
-@login_required
-@permission_required("jobs.view_batchrun", raise_exception=True)
+@reads_required(Subject.JOB)
 def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
     return JsonResponse(batchrun_progress(run=batchrun_get(run_id=run_id)))
 
 
 @require_POST
-@login_required
-@permission_required("jobs.manage_batchrun", raise_exception=True)
+@may_required(Action.MANAGE_JOBS)
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         batchrun_cancel(run_id=run_id, actor=request.user)
@@ -44,8 +41,7 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required("jobs.manage_batchrun", raise_exception=True)
+@may_required(Action.MANAGE_JOBS)
 def run_resume(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         batchrun_resume(run_id=run_id, actor=request.user)

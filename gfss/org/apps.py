@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,10 @@ def _setup_reference_data(**kwargs: object) -> None:
 
     regions_and_branches_setup()
     role_groups_setup()
+
+
+class FundAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with a site that asks the access policy (gfss.org.admin_site)."""
+
+    default = False  # named in INSTALLED_APPS in place of django.contrib.admin
+    default_site = "gfss.org.admin_site.FundAdminSite"

@@ -1,6 +1,6 @@
 from typing import Any
 
-from gfss.org.models import Branch, PartnerClient, Role, StaffProfile
+from gfss.org.models import Branch, PartnerClient, StaffProfile
 
 
 def partner_client_get_by_token(*, token: str) -> PartnerClient | None:
@@ -18,18 +18,6 @@ def staff_profile_get(*, user: Any) -> StaffProfile | None:
         return user.staff_profile
     except StaffProfile.DoesNotExist:
         return None
-
-
-def user_is_fund_staff(*, user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or staff_profile_get(user=user) is not None
-
-
-def user_reads_all_branches(*, user: Any) -> bool:
-    """Superusers, administrators and central analysts see every branch."""
-    if getattr(user, "is_superuser", False):
-        return True
-    profile = staff_profile_get(user=user)
-    return profile is not None and profile.role in {Role.ANALYST, Role.ADMINISTRATOR}
 
 
 def user_branch(*, user: Any) -> Branch | None:

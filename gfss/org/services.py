@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from gfss.common.exceptions import ApplicationError
+from gfss.org.access import Scope
 from gfss.org.models import Branch, PartnerClient, Region, Role, StaffProfile
 from gfss.org.regions import ABAI_ULYTAU_ZHETYSU_FORMED, CENTRAL_OFFICE, REGIONS, branch_names
 from gfss.org.roles import ROLE_PERMISSIONS
@@ -92,9 +93,7 @@ class IssuedToken:
 
 @transaction.atomic
 def partner_client_create(*, name: str, scopes: list[str]) -> IssuedToken:
-    from gfss.api.permissions import Scope
-
-    unknown = sorted(set(scopes) - set(Scope.ALL))
+    unknown = sorted(set(scopes) - {scope.value for scope in Scope})
     if unknown:
         raise ApplicationError(
             f"Unknown scopes: {', '.join(unknown)}.",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gfss.org import access
 from gfss.org.selectors import staff_profile_get
 
 
@@ -12,7 +13,7 @@ from gfss.org.selectors import staff_profile_get
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = staff_profile_get(user=request.user)
     tiles = []
-    if profile is not None and request.user.has_perm("benefits.view_application"):
+    if access.reads(request.user, access.Subject.CASE):
         from benefits.selectors import application_counters
 
         counters = application_counters(user=request.user, today=timezone.localdate())

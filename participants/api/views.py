@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
-from gfss.api.permissions import Scope, requires_scope
+from gfss.api.permissions import Subject, reads
 from participants.api.filters import PayerFilter, PersonFilter
 from participants.api.serializers import PayerOutputSerializer, PersonOutputSerializer
 from participants.models import Payer, Person
@@ -11,7 +11,7 @@ from participants.selectors import payer_list_for_user, person_get_for_user, per
 class PersonListApi(ListAPIView):
     serializer_class = PersonOutputSerializer
     filterset_class = PersonFilter
-    permission_classes = [requires_scope(Scope.REGISTRY_READ)]
+    permission_classes = [reads(Subject.PERSON)]
 
     def get_queryset(self) -> QuerySet[Person]:
         return person_list_for_user(user=self.request.user)
@@ -19,7 +19,7 @@ class PersonListApi(ListAPIView):
 
 class PersonDetailApi(RetrieveAPIView):
     serializer_class = PersonOutputSerializer
-    permission_classes = [requires_scope(Scope.REGISTRY_READ)]
+    permission_classes = [reads(Subject.PERSON)]
 
     def get_object(self) -> Person:
         return person_get_for_user(user=self.request.user, iin=self.kwargs["iin"])
@@ -28,7 +28,7 @@ class PersonDetailApi(RetrieveAPIView):
 class PayerListApi(ListAPIView):
     serializer_class = PayerOutputSerializer
     filterset_class = PayerFilter
-    permission_classes = [requires_scope(Scope.REGISTRY_READ)]
+    permission_classes = [reads(Subject.PAYER)]
 
     def get_queryset(self) -> QuerySet[Payer]:
         return payer_list_for_user(user=self.request.user)

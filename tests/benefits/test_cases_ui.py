@@ -129,8 +129,8 @@ def test_page_query_counts_do_not_grow_with_rows(specialist, extra, django_asser
         client.get(f"/ru/cases/{cases[0].uuid}/")
 
 
-QUEUE_QUERIES = 7
-CASE_QUERIES = 15  # with the award, its amounts, decisions and overpayment balance
+QUEUE_QUERIES = 6
+CASE_QUERIES = 12  # with the award, its amounts, decisions and overpayment balance
 
 
 def test_dates_in_the_queue_are_deadlines(specialist):

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gfss.api.permissions import Scope
 from gfss.common.exceptions import ApplicationError
+from gfss.org.access import Scope
 from gfss.org.services import partner_client_create
 
 
@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
-        parser.add_argument("--scope", action="append", choices=Scope.ALL, required=True)
+        parser.add_argument(
+            "--scope", action="append", choices=[scope.value for scope in Scope], required=True
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

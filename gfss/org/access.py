@@ -1,0 +1,343 @@
+"""The one access policy: what a caller may read and which actions it may take.
+
+A caller is a staff user (a role and a branch), a partner system (a token's scopes and its own
+identity), or nobody (anonymous, or a login with neither a staff profile nor a partner). Every
+selector, API view, staff page and admin page asks this module; nothing else decides.
+
+The shared layer knows no domain model, so a read is answered with a ``Reach`` (everything,
+one branch and its region, what the caller itself sent, or nothing) that each app's selector
+applies to its own fields. The tables below are the whole policy (architecture.md "Roles").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+
+from gfss.org.models import PartnerClient, Role, StaffProfile
+
+M = TypeVar("M", bound=Model)
+
+
+class Subject(StrEnum):
+    """What can be read."""
+
+    PERSON = "person"  # persons and their family links
+    PAYER = "payer"  # payers, their arrears and monitoring
+    LEDGER = "ledger"  # a person's contributions: statements, calculations from the ledger
+    DOCUMENT = "document"  # MT-102 payment documents and their lines
+    QUARANTINED_LINE = "quarantined_line"
+    CASE = "case"  # e-cases (the person, documents, calculation), awards and decisions
+    CASE_STATUS = "case_status"  # an e-case's stages and deadlines, as its applicant follows them
+    OFFER = "offer"  # proactive offers
+    PAYMENT = "payment"  # payment runs, payments, payout files, events, overpayments
+    REFUND = "refund"
+    REPORT = "report"  # indicators, dashboards, exports
+    JOB = "job"  # long jobs (BatchRun)
+
+
+class Action(StrEnum):
+    """What can be done."""
+
+    CALCULATE = "calculate"  # the calculator (a read, but a partner needs its scope)
+    DECIDE_CASE = "decide_case"  # review, assign, refuse, return; decisions on awards
+    CONFIRM_CASE = "confirm_case"  # the checker's confirmation
+    CORRECT_QUARANTINE = "correct_quarantine"
+    DECIDE_REFUND = "decide_refund"
+    OPERATE_PAYOUTS = "operate_payouts"  # payment runs, recalculation events, repayments
+    MANAGE_JOBS = "manage_jobs"  # cancel, resume
+    ADMINISTER = "administer"  # reference data, users, partners (Django admin)
+    SUBMIT_PAYMENTS = "submit_payments"  # partner: MT-102 documents
+    SUBMIT_APPLICATIONS = "submit_applications"  # partner: applications and offers
+
+
+class Extent(StrEnum):
+    ALL = "all"
+    BRANCH = "branch"  # the own branch (objects by branch) or its region (objects by region)
+    OWN = "own"  # what the caller itself sent (partners)
+
+
+_ALL = Extent.ALL
+_BRANCH = Extent.BRANCH
+_OWN = Extent.OWN
+_BRANCH_WORK = {
+    Subject.PERSON: _BRANCH,
+    Subject.PAYER: _BRANCH,
+    Subject.LEDGER: _BRANCH,
+    Subject.DOCUMENT: _BRANCH,
+    Subject.QUARANTINED_LINE: _BRANCH,
+    Subject.CASE: _BRANCH,
+    Subject.CASE_STATUS: _BRANCH,
+    Subject.OFFER: _BRANCH,
+    Subject.REPORT: _BRANCH,
+}
+
+# What each staff role reads. A subject not listed is not readable at all (403).
+STAFF_READS: dict[str, dict[Subject, Extent]] = {
+    Role.SPECIALIST: _BRANCH_WORK,
+    Role.HEAD: _BRANCH_WORK,
+    # The refund check needs the payer and the person's ledger in every region.
+    Role.REFUND_OFFICER: {
+        Subject.PERSON: _ALL,
+        Subject.PAYER: _ALL,
+        Subject.LEDGER: _ALL,
+        Subject.DOCUMENT: _ALL,
+        Subject.QUARANTINED_LINE: _ALL,
+        Subject.REFUND: _ALL,
+    },
+    Role.ANALYST: {subject: _ALL for subject in Subject if subject != Subject.JOB},
+    Role.ADMINISTRATOR: dict.fromkeys(Subject, _ALL),
+}
+
+# What each staff role does; "branch" actions only on the own branch's (or region's) objects.
+STAFF_ACTIONS: dict[str, dict[Action, Extent]] = {
+    Role.SPECIALIST: {
+        Action.CALCULATE: _ALL,
+        Action.DECIDE_CASE: _BRANCH,
+        Action.CORRECT_QUARANTINE: _BRANCH,
+    },
+    Role.HEAD: {
+        Action.CALCULATE: _ALL,
+        Action.DECIDE_CASE: _BRANCH,
+        Action.CONFIRM_CASE: _BRANCH,
+        Action.CORRECT_QUARANTINE: _BRANCH,
+    },
+    Role.REFUND_OFFICER: {Action.CALCULATE: _ALL, Action.DECIDE_REFUND: _ALL},
+    Role.ANALYST: {Action.CALCULATE: _ALL},
+    Role.ADMINISTRATOR: {
+        Action.CALCULATE: _ALL,
+        Action.OPERATE_PAYOUTS: _ALL,
+        Action.MANAGE_JOBS: _ALL,
+        Action.ADMINISTER: _ALL,
+    },
+}
+
+
+class Scope(StrEnum):
+    """The scopes a partner token may hold."""
+
+    PAYMENTS = "payments"
+    APPLICATIONS = "applications"
+    CALCULATE = "calculate"
+    REGISTRY_READ = "registry.read"
+    STATEMENTS = "statements"
+
+
+# What each partner scope reads and does. Partners are not limited by a branch: by their
+# scope, and for what they send, to their own objects.
+PARTNER_READS: dict[str, dict[Subject, Extent]] = {
+    Scope.REGISTRY_READ: {Subject.PERSON: _ALL, Subject.PAYER: _ALL},
+    Scope.STATEMENTS: {Subject.LEDGER: _ALL},
+    Scope.CALCULATE: {Subject.LEDGER: _ALL},
+    Scope.PAYMENTS: {Subject.DOCUMENT: _OWN},
+    Scope.APPLICATIONS: {Subject.CASE_STATUS: _OWN, Subject.OFFER: _OWN},
+}
+PARTNER_ACTIONS: dict[str, set[Action]] = {
+    Scope.PAYMENTS: {Action.SUBMIT_PAYMENTS},
+    Scope.APPLICATIONS: {Action.SUBMIT_APPLICATIONS},
+    Scope.CALCULATE: {Action.CALCULATE},
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: a staff role and branch, or a partner's scopes, or nobody."""
+
+    user_id: int | None = None
+    role: str | None = None
+    branch_id: int | None = None
+    region_id: int | None = None  # the branch's region; None for the central office
+    partner: bool = False
+    scopes: frozenset[str] = frozenset()
+    system: bool = False  # the fund's own scheduled jobs
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is not None
+
+
+NOBODY = Caller()
+_CACHE = "_gfss_caller"
+
+
+class _System:
+    """The actor of the fund's own scheduled jobs: reads everything, takes no action."""
+
+    is_authenticated = True
+    pk = None
+    _gfss_caller = Caller(system=True)
+
+
+SYSTEM: Any = _System()
+
+
+def caller_of(user: Any) -> Caller:
+    """The caller a user is; worked out once per user object (a request's user)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOBODY
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached
+    caller = _caller_from_database(user)
+    setattr(user, _CACHE, caller)
+    return caller
+
+
+def _caller_from_database(user: Any) -> Caller:
+    # A token's user arrives with its partner client already read (one query per request).
+    client = PartnerClient._meta.get_field("user").remote_field.get_cached_value(user, None)
+    if client is None:
+        profile = StaffProfile.objects.select_related("branch").filter(user_id=user.pk).first()
+        if profile is not None:
+            user.staff_profile = profile  # cached for the page's menu: no second query
+            return Caller(
+                user_id=user.pk,
+                role=profile.role,
+                branch_id=profile.branch_id,
+                region_id=profile.branch.region_id,
+            )
+        client = PartnerClient.objects.filter(user_id=user.pk).first()
+    if client is not None:
+        if not client.is_active:
+            return NOBODY
+        return Caller(user_id=user.pk, partner=True, scopes=frozenset(client.scopes))
+    if user.is_superuser:
+        return Caller(user_id=user.pk, role=Role.ADMINISTRATOR)
+    return NOBODY
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far a read reaches. ``apply`` turns it into a filter on a domain queryset."""
+
+    everything: bool = False
+    branch_id: int | None = None
+    region_id: int | None = None
+    owner_id: int | None = None
+
+    @property
+    def anything(self) -> bool:
+        return self.everything or any(
+            value is not None for value in (self.branch_id, self.region_id, self.owner_id)
+        )
+
+    def covers(
+        self,
+        *,
+        branch_id: int | None = None,
+        region_id: int | None = None,
+        owner_id: int | None = None,
+    ) -> bool:
+        """Whether one object (by its branch, region or sender) is within reach."""
+        if self.everything:
+            return True
+        if self.branch_id is not None and branch_id is not None:
+            return branch_id == self.branch_id
+        if self.region_id is not None and region_id is not None:
+            return region_id == self.region_id
+        return self.owner_id is not None and owner_id == self.owner_id
+
+    def apply(
+        self,
+        queryset: QuerySet[M],
+        *,
+        branch: str | None = None,
+        region: str | None = None,
+        owner: str | None = None,
+    ) -> QuerySet[M]:
+        """Filter ``queryset`` by the object's branch, region or sender field paths.
+
+        A branch reach uses the branch path when the object has one, else the region path;
+        the central office (no region) reaches no object kept by region.
+        """
+        if self.everything:
+            return queryset
+        if self.branch_id is not None and branch is not None:
+            return queryset.filter(**{branch: self.branch_id})
+        if self.region_id is not None and region is not None:
+            return queryset.filter(**{region: self.region_id})
+        if self.owner_id is not None and owner is not None:
+            return queryset.filter(**{owner: self.owner_id})
+        return queryset.none()
+
+
+NOWHERE = Reach()
+
+
+def _extent_reach(caller: Caller, extent: Extent | None) -> Reach:
+    if extent is None:
+        return NOWHERE
+    if extent == Extent.ALL:
+        return Reach(everything=True)
+    if extent == Extent.OWN:
+        return Reach(owner_id=caller.user_id)
+    return Reach(branch_id=caller.branch_id, region_id=caller.region_id)
+
+
+def reach(user: Any, subject: Subject) -> Reach:
+    """How far ``user`` reads ``subject``."""
+    caller = caller_of(user)
+    if caller.system:
+        return Reach(everything=True)
+    if caller.is_staff:
+        return _extent_reach(caller, STAFF_READS.get(caller.role or "", {}).get(subject))
+    if caller.partner:
+        extents = {PARTNER_READS.get(scope, {}).get(subject) for scope in caller.scopes}
+        for extent in (Extent.ALL, Extent.OWN):
+            if extent in extents:
+                return _extent_reach(caller, extent)
+    return NOWHERE
+
+
+def reads(user: Any, subject: Subject) -> bool:
+    """Whether ``user`` reads any ``subject`` at all (a page or endpoint opens: else 403)."""
+    return reach(user, subject).anything
+
+
+def reads_everywhere(user: Any, subject: Subject) -> bool:
+    return reach(user, subject).everything
+
+
+def may(
+    user: Any,
+    action: Action,
+    *,
+    branch_id: int | None = None,
+    region_id: int | None = None,
+    owner_id: int | None = None,
+) -> bool:
+    """Whether ``user`` may take ``action``; with an object's branch, region or sender, on it.
+
+    Without an object it answers whether the action is open to the caller at all.
+    """
+    caller = caller_of(user)
+    if caller.partner:
+        allowed = any(action in PARTNER_ACTIONS.get(scope, set()) for scope in caller.scopes)
+        return allowed and (owner_id is None or owner_id == caller.user_id)
+    if not caller.is_staff:
+        return False
+    extent = STAFF_ACTIONS.get(caller.role or "", {}).get(action)
+    if extent is None:
+        return False
+    if extent == Extent.ALL:
+        return True
+    if branch_id is not None:
+        return branch_id == caller.branch_id
+    if region_id is not None:
+        return caller.region_id is not None and region_id == caller.region_id
+    return True
+
+
+def is_fund_staff(user: Any) -> bool:
+    return caller_of(user).is_staff
+
+
+def is_partner(user: Any) -> bool:
+    return caller_of(user).partner
+
+
+def staff_branch_id(user: Any) -> int | None:
+    return caller_of(user).branch_id
