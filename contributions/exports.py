@@ -1,27 +1,17 @@
 """Downloads: the statement as XLSX or PDF, the monitoring list as XLSX.
 
-The PDF needs a font with Cyrillic and Kazakh letters. It uses ``CONTRIBUTIONS_PDF_FONT`` (a TTF
-path) when set, else the first DejaVu or Liberation font found on the system; without one it
-falls back to the PDF core font, where letters outside Latin-1 print as ``?``.
+The PDF needs a font with Cyrillic and Kazakh letters: ``gfss.common.pdf`` finds it.
 """
 
 from io import BytesIO
-from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
 from contributions.selectors import FallingPayer, Statement
+from gfss.common.pdf import pdf_font_path
 
-_FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-    "/usr/share/fonts/liberation/LiberationSans-Regular.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",
-)
 _XLSX_MONEY = "#,##0.00"
 
 
@@ -87,16 +77,9 @@ def statement_xlsx(statement: Statement) -> bytes:
     return out.getvalue()
 
 
-def _font_path() -> str | None:
-    configured = getattr(settings, "CONTRIBUTIONS_PDF_FONT", "")
-    if configured and Path(configured).is_file():
-        return str(configured)
-    return next((path for path in _FONT_CANDIDATES if Path(path).is_file()), None)
-
-
 def statement_pdf(statement: Statement) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
-    font = _font_path()
+    font = pdf_font_path()
     if font:
         pdf.add_font("statement", fname=font)
         family = "statement"

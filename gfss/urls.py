@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from benefits.calculator.api import BenefitCalculateApi
 from gfss.common.health import healthz
-from gfss.org import views as org_views
+from reporting import views as reporting_views
 
 api_v1 = [
     path("benefits/calculate", BenefitCalculateApi.as_view(), name="benefit-calculate"),
@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("calculator/", include("benefits.calculator.urls")),
     path("jobs/", include("gfss.jobs.urls")),
     path("payouts/", include("payouts.urls")),
-    path("", org_views.dashboard, name="dashboard"),
+    path("reporting/", include("reporting.urls")),
+    path("", reporting_views.home, name="dashboard"),
     prefix_default_language=True,
 )

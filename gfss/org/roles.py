@@ -93,5 +93,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payouts.view_overpayment",
         "payouts.view_recovery",
         "payouts.record_repayment",
+        # The employed population per year and region, which the coverage KPI divides by.
+        "reporting.view_employedpopulation",
+        "reporting.add_employedpopulation",
+        "reporting.change_employedpopulation",
     ],
 }

@@ -12,6 +12,7 @@ from contributions.demo import demo_contributions_generate
 from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
 from participants.demo import population_generate
 from participants.models import Person
+from reporting.demo import demo_employed_population_generate
 
 
 def _positive(value: str) -> int:
@@ -69,3 +70,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{cases.cases} e-cases, {cases.assigned} assigned, {cases.waiting} awaiting a checker"
         )
+        employed = demo_employed_population_generate(seed=options["seed"])
+        self.stdout.write(f"{employed.rows} employed-population figures (year and region)")

@@ -1,0 +1,71 @@
+"""The annual report as a PDF: each table of the page, in the active language, numbers in the
+reports' one format, with the Cyrillic font of ``gfss.common.pdf``."""
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from gfss.common.pdf import pdf_font_path
+from reporting.annual import AnnualReport
+from reporting.tables import TEXT, Table
+
+_PAGE_WIDTH = 277  # A4 landscape less the margins, mm
+
+
+def _widths(table: Table) -> list[float]:
+    """The first (text) column takes what the numbers leave."""
+    numbers = len(table.columns) - 1
+    number_width = 30 if numbers > 1 else 60
+    first = _PAGE_WIDTH - number_width * numbers if numbers else _PAGE_WIDTH
+    return [first, *([number_width] * numbers)]
+
+
+def annual_report_pdf(report: AnnualReport) -> bytes:
+    pdf = FPDF(orientation="L", format="A4")
+    font = pdf_font_path()
+    if font:
+        pdf.add_font("report", fname=font)
+        family = "report"
+    else:
+        family = "helvetica"
+
+    def text(value: object) -> str:
+        written = str(value)
+        return written if font else written.encode("latin-1", "replace").decode("latin-1")
+
+    filters = report.filters
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font(family, size=15)
+    title = _("Annual report for %(year)s") % {"year": filters.year}
+    pdf.cell(0, 9, text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=9)
+    scope = str(filters.region) if filters.region else _("All regions")
+    as_of = date_format(report.as_of, "DATETIME_FORMAT")
+    pdf.cell(0, 6, text(f"{scope} · {_('Figures as of')} {as_of}"), new_x="LMARGIN", new_y="NEXT")
+    for table in report.tables:
+        pdf.ln(3)
+        pdf.set_font(family, size=11)
+        pdf.cell(0, 7, text(table.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, size=7 if len(table.columns) > 4 else 8)
+        widths = _widths(table)
+        header_height = 9 if len(table.columns) > 4 else 6
+        x, y = pdf.get_x(), pdf.get_y()
+        for width, column in zip(widths, table.columns, strict=True):
+            pdf.set_xy(x, y)
+            pdf.multi_cell(
+                width, header_height / 2, text(column.label), border=1, max_line_height=3.5
+            )
+            x += width
+        pdf.set_xy(pdf.l_margin, y + header_height)
+        rows = [*table.body(), *([table.footer()] if table.footer() else [])]
+        if not rows:
+            pdf.cell(
+                0, 6, text(table.note or _("No data for this year.")), new_x="LMARGIN", new_y="NEXT"
+            )
+            continue
+        for cells in rows:
+            for width, (kind, shown) in zip(widths, cells, strict=True):
+                pdf.cell(width, 5, text(shown)[:90], border=1, align="L" if kind == TEXT else "R")
+            pdf.ln()
+    return bytes(pdf.output())

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("annual/", views.annual_report, name="annual"),
+    path("export/<slug:slug>.<str:fmt>", views.export, name="export"),
+]

@@ -1,0 +1,147 @@
+"""Staff pages: the home dashboard (the work counters), the analytical dashboard, the annual
+report, and the exports of every table."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benefits.models import BenefitType
+from gfss.org import access
+from gfss.org.models import Region
+from gfss.org.selectors import staff_profile_get
+from reporting.access import report_region_limit, user_reads_reports
+from reporting.annual import annual_report_get
+from reporting.catalog import SECTIONS, table_get
+from reporting.charts import chart_svg
+from reporting.exports import table_csv, table_xlsx
+from reporting.filters import ReportFilterInvalid, report_filters_parse
+from reporting.pdf import annual_report_pdf
+
+# The tables that say whether the year has data at all (the KPI table always has its rows).
+DATA_TABLES = {"coverage", "receipts", "benefits"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    profile = staff_profile_get(user=request.user)
+    tiles = []
+    if access.reads(request.user, access.Subject.CASE):
+        from benefits.selectors import application_counters
+
+        counters = application_counters(user=request.user, today=timezone.localdate())
+        queue = reverse("benefits:queue")
+        tiles = [
+            {"url": queue, "value": counters["open"], "label": _("Open e-cases")},
+            {"url": f"{queue}?overdue=1", "value": counters["overdue"], "label": _("Overdue")},
+            {
+                "url": f"{queue}?status=awaiting_confirmation",
+                "value": counters["awaiting"],
+                "label": _("Waiting for confirmation"),
+            },
+        ]
+    return render(
+        request,
+        "reporting/home.html",
+        {
+            "profile": profile,
+            "tiles": tiles,
+            "reads_reports": user_reads_reports(user=request.user),
+        },
+    )
+
+
+def _filter_choices(request: HttpRequest, *, benefit: bool = True) -> dict[str, Any]:
+    limit = report_region_limit(user=request.user)
+    today = timezone.localdate()
+    return {
+        "years": list(range(today.year, 2004, -1)),
+        "regions": [limit] if limit is not None else list(Region.objects.order_by("code")),
+        "region_fixed": limit is not None,
+        "benefits": BenefitType.choices if benefit else [],
+        "asked": request.GET,
+        "as_of": timezone.localtime(),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = _filter_choices(request)
+    try:
+        filters = report_filters_parse(request.GET, user=request.user)
+    except ReportFilterInvalid as invalid:
+        return render(
+            request, "reporting/dashboard.html", {**context, "error": invalid.message}, status=400
+        )
+    sections = []
+    for section in SECTIONS:
+        tables = section.build(filters, request.user)
+        sections.append(
+            {
+                "slug": section.slug,
+                "title": section.title,
+                "tables": [{"table": t, "svg": chart_svg(t)} for t in tables],
+            }
+        )
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            **context,
+            "filters": filters,
+            "query": filters.query(),
+            "sections": sections,
+            "empty": all(
+                t["table"].is_empty
+                for s in sections
+                for t in s["tables"]
+                if t["table"].slug in DATA_TABLES
+            ),
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    try:
+        filters = report_filters_parse(request.GET, user=request.user)
+    except ReportFilterInvalid as invalid:
+        return HttpResponse(invalid.message, status=400, content_type="text/plain; charset=utf-8")
+    table = table_get(slug, filters=filters, user=request.user)
+    if table is None or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    name = f"{slug}-{filters.year}{'-' + filters.region.code if filters.region else ''}"
+    if fmt == "csv":
+        response: HttpResponse = StreamingHttpResponse(
+            table_csv(table), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(table_xlsx(table, filters=filters), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def annual_report(request: HttpRequest) -> HttpResponse:
+    context = _filter_choices(request, benefit=False)
+    try:
+        filters = report_filters_parse(request.GET, user=request.user, benefit=False)
+    except ReportFilterInvalid as invalid:
+        return render(
+            request, "reporting/annual.html", {**context, "error": invalid.message}, status=400
+        )
+    report = annual_report_get(filters, user=request.user)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(annual_report_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="annual-report-{filters.year}.pdf"'
+        return response
+    return render(
+        request,
+        "reporting/annual.html",
+        {**context, "filters": filters, "query": filters.query(), "report": report},
+    )
