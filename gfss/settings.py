@@ -100,6 +100,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django has no Kazakh number and date formats: ours (gfss/formats/kk).
+FORMAT_MODULE_PATH = ["gfss.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

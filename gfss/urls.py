@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("participants.api.urls")),
     path("", include("benefits.api.urls")),
     path("", include("contributions.api.urls")),
+    path("", include("reporting.api.urls")),
 ]
 
 urlpatterns = [

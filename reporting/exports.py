@@ -29,7 +29,13 @@ def _value(value: Any, kind: str) -> Any:
 
 
 def table_rows(table: Table) -> Iterator[list[Any]]:
+    """The header, then ``typed_rows``."""
     yield [str(c.label) for c in table.columns]
+    yield from typed_rows(table)
+
+
+def typed_rows(table: Table) -> Iterator[list[Any]]:
+    """Each row, the total last, as typed values in the columns' order."""
     rows = [*table.rows, *([table.total] if table.total else [])]
     for row in rows:
         yield [

@@ -124,6 +124,7 @@ class Scope(StrEnum):
     CALCULATE = "calculate"
     REGISTRY_READ = "registry.read"
     STATEMENTS = "statements"
+    REPORTS = "reports"  # the ministry's systems: the report indicators, every region
 
 
 # What each partner scope reads and does. Partners are not limited by a branch: by their
@@ -134,6 +135,7 @@ PARTNER_READS: dict[str, dict[Subject, Extent]] = {
     Scope.CALCULATE: {Subject.LEDGER: _ALL},
     Scope.PAYMENTS: {Subject.DOCUMENT: _OWN},
     Scope.APPLICATIONS: {Subject.CASE_STATUS: _OWN, Subject.OFFER: _OWN},
+    Scope.REPORTS: {Subject.REPORT: _ALL},
 }
 PARTNER_ACTIONS: dict[str, set[Action]] = {
     Scope.PAYMENTS: {Action.SUBMIT_PAYMENTS},
