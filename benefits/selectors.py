@@ -165,6 +165,54 @@ def application_stages(*, application: Application) -> list[Stage]:
     ]
 
 
+def average_window_months(benefit: str) -> int:
+    """N of the average monthly income (rules.md §3.1): 12 for the lump sums, else 24."""
+    return MATERNITY_AVERAGE_MONTHS if benefit in LUMP_SUM_BENEFITS else LONG_TERM_AVERAGE_MONTHS
+
+
+@dataclass(frozen=True)
+class CountedWindow:
+    """The months whose contributions an award counted: its average-income window
+    ``[first, end)`` before the month of the right, as received up to ``received_before``."""
+
+    award: Award
+    first: date
+    end: date
+    received_before: date | None
+
+    def counts(self, *, period: date, value_date: date) -> bool:
+        return self.first <= period < self.end and (
+            self.received_before is None or value_date <= self.received_before
+        )
+
+
+def award_counted_windows(*, person_ids: list[int]) -> dict[int, list[CountedWindow]]:
+    """Per insured person: the windows their awards counted (Social Code Art. 247 p.2: a
+    contribution counted in an assigned benefit is not refundable). The insured person is the
+    e-case's (the deceased, for a breadwinner award), or the recipient of an award made
+    outside an e-case. One query."""
+    result: dict[int, list[CountedWindow]] = {person_id: [] for person_id in person_ids}
+    awards = Award.objects.filter(
+        Q(application__insured_person_id__in=person_ids)
+        | Q(application__isnull=True, person_id__in=person_ids)
+    ).select_related("application")
+    for award in awards:
+        application = award.application
+        insured_id = application.insured_person_id if application else award.person_id
+        first, end = window(
+            right_date=award.right_date, months=average_window_months(award.benefit)
+        )
+        result[insured_id].append(
+            CountedWindow(
+                award=award,
+                first=first,
+                end=end,
+                received_before=application.received_on if application else None,
+            )
+        )
+    return result
+
+
 @dataclass(frozen=True)
 class ContributionRow:
     period: date
@@ -187,12 +235,9 @@ def application_contribution_table(
 ) -> ContributionTable:
     """The contributions of the insured person in the window the calculation used, as received
     before the application: the table the specialist checks the average income against."""
-    window_months = (
-        MATERNITY_AVERAGE_MONTHS
-        if application.benefit in LUMP_SUM_BENEFITS
-        else LONG_TERM_AVERAGE_MONTHS
+    first, end = window(
+        right_date=application.right_date, months=average_window_months(application.benefit)
     )
-    first, end = window(right_date=application.right_date, months=window_months)
     last = add_months(end, -1)
     person_id = application.insured_person_id
     months = contribution_payer_months(

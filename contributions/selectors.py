@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from contributions.calculations import FIRST_PERIOD, PayerMonth, due_date, income_by_month
 from contributions.models import (
@@ -204,6 +205,9 @@ class StatementLine:
     value_date: date
     due_date: date
     reference: str
+    # A refund's reversal row (negative), shown with the day it was recorded.
+    is_reversal: bool = False
+    recorded_on: date | None = None
 
     @property
     def on_time(self) -> bool:
@@ -249,11 +253,13 @@ def statement_get(*, person: Person, first: date, last: date) -> Statement:
             "kind",
             "value_date",
             "document__reference",
+            "reverses_id",
+            "created_at",
         )
     )
     dues = due_dates(row[0] for row in rows)
     by_month: defaultdict[date, list[StatementLine]] = defaultdict(list)
-    for period, idn, name, amount, kind, value_date, reference in rows:
+    for period, idn, name, amount, kind, value_date, reference, reverses, created in rows:
         by_month[period].append(
             StatementLine(
                 period=period,
@@ -264,6 +270,8 @@ def statement_get(*, person: Person, first: date, last: date) -> Statement:
                 value_date=value_date,
                 due_date=dues[period],
                 reference=reference or "",
+                is_reversal=reverses is not None,
+                recorded_on=timezone.localdate(created) if reverses is not None else None,
             )
         )
     months = [StatementMonth(period=p, lines=lines) for p, lines in sorted(by_month.items())]

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("benefits.api.urls")),
     path("", include("contributions.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("refunds.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("calculator/", include("benefits.calculator.urls")),
     path("jobs/", include("gfss.jobs.urls")),
     path("payouts/", include("payouts.urls")),
+    path("refunds/", include("refunds.urls")),
     path("reporting/", include("reporting.urls")),
     path("", reporting_views.home, name="dashboard"),
     prefix_default_language=True,

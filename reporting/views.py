@@ -45,6 +45,33 @@ def home(request: HttpRequest) -> HttpResponse:
                 "label": _("Waiting for confirmation"),
             },
         ]
+    if access.may(request.user, access.Action.DECIDE_REFUND):
+        from refunds.selectors import refund_counters
+
+        counters = refund_counters(user=request.user, today=timezone.localdate())
+        refunds = reverse("refunds:list")
+        tiles += [
+            {
+                "url": f"{refunds}?status=checked",
+                "value": counters["to_decide"],
+                "label": _("Refunds to decide"),
+            },
+            {
+                "url": f"{refunds}?status=decided",
+                "value": counters["to_confirm"],
+                "label": _("Refunds to confirm"),
+            },
+            {
+                "url": f"{refunds}?status=approved",
+                "value": counters["to_order"],
+                "label": _("Refunds to order"),
+            },
+            {
+                "url": f"{refunds}?overdue=1",
+                "value": counters["overdue"],
+                "label": _("Overdue refunds"),
+            },
+        ]
     return render(
         request,
         "reporting/home.html",

@@ -1,14 +1,25 @@
-"""Writes of the contributions app: import documents, accrue penalties, correct lines."""
+"""Writes of the contributions app: import documents, accrue penalties, correct lines,
+reverse lines (refunds) and put them back (bank returns)."""
 
 from contributions.services.imports import ImportIssue, ImportReport, mt102_import
 from contributions.services.penalties import PenaltyRun, penalties_accrue
 from contributions.services.quarantine import quarantined_line_correct
+from contributions.services.reversals import (
+    contribution_lines_reenter,
+    contribution_lines_reverse,
+    quarantined_lines_refund,
+    quarantined_lines_reopen,
+)
 
 __all__ = [
     "ImportIssue",
     "ImportReport",
     "PenaltyRun",
+    "contribution_lines_reenter",
+    "contribution_lines_reverse",
     "mt102_import",
     "penalties_accrue",
     "quarantined_line_correct",
+    "quarantined_lines_refund",
+    "quarantined_lines_reopen",
 ]

@@ -52,6 +52,7 @@ class Action(StrEnum):
     ADMINISTER = "administer"  # reference data, users, partners (Django admin)
     SUBMIT_PAYMENTS = "submit_payments"  # partner: MT-102 documents
     SUBMIT_APPLICATIONS = "submit_applications"  # partner: applications and offers
+    SUBMIT_REFUNDS = "submit_refunds"  # partner: refund applications
 
 
 class Extent(StrEnum):
@@ -73,6 +74,8 @@ _BRANCH_WORK = {
     Subject.CASE_STATUS: _BRANCH,
     Subject.OFFER: _BRANCH,
     Subject.REPORT: _BRANCH,
+    # The refund state of the region's persons and payers, on their pages (read-only).
+    Subject.REFUND: _BRANCH,
 }
 
 # What each staff role reads. A subject not listed is not readable at all (403).
@@ -125,6 +128,7 @@ class Scope(StrEnum):
     REGISTRY_READ = "registry.read"
     STATEMENTS = "statements"
     REPORTS = "reports"  # the ministry's systems: the report indicators, every region
+    REFUNDS = "refunds"
 
 
 # What each partner scope reads and does. Partners are not limited by a branch: by their
@@ -136,11 +140,13 @@ PARTNER_READS: dict[str, dict[Subject, Extent]] = {
     Scope.PAYMENTS: {Subject.DOCUMENT: _OWN},
     Scope.APPLICATIONS: {Subject.CASE_STATUS: _OWN, Subject.OFFER: _OWN},
     Scope.REPORTS: {Subject.REPORT: _ALL},
+    Scope.REFUNDS: {Subject.REFUND: _OWN},
 }
 PARTNER_ACTIONS: dict[str, set[Action]] = {
     Scope.PAYMENTS: {Action.SUBMIT_PAYMENTS},
     Scope.APPLICATIONS: {Action.SUBMIT_APPLICATIONS},
     Scope.CALCULATE: {Action.CALCULATE},
+    Scope.REFUNDS: {Action.SUBMIT_REFUNDS},
 }
 
 

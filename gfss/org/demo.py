@@ -13,6 +13,7 @@ DEMO_USERS = [
     ("head", Role.HEAD, "B75", "Динара", "Қасымова"),
     ("astana", Role.SPECIALIST, "B71", "Ерлан", "Ахметов"),
     ("refunds", Role.REFUND_OFFICER, "HQ", "Анна", "Иванова"),
+    ("refunds2", Role.REFUND_OFFICER, "HQ", "Серік", "Жұмабаев"),
     ("analyst", Role.ANALYST, "HQ", "Асқар", "Төлеуов"),
     ("admin", Role.ADMINISTRATOR, "HQ", "Жанар", "Нұрланова"),
 ]

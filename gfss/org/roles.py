@@ -19,6 +19,14 @@ CONTRIBUTIONS_READ = [
     "contributions.view_contributionline",
     "contributions.view_quarantinedline",
 ]
+# Refund applications in the admin (the access policy decides who works on them).
+REFUNDS_READ = [
+    "refunds.view_refundapplication",
+    "refunds.view_refundline",
+    "refunds.view_refundevent",
+    "refunds.view_payoutorder",
+    "refunds.view_refundposting",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SPECIALIST: [
@@ -42,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "participants.view_person",
         "participants.view_payer",
         *CONTRIBUTIONS_READ,
+        *REFUNDS_READ,
     ],
     Role.ANALYST: [
         "participants.view_person",
@@ -50,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "legal.view_parametervalue",
         *BENEFITS_READ,
         *CONTRIBUTIONS_READ,
+        *REFUNDS_READ,
     ],
     Role.ADMINISTRATOR: [
         "legal.view_parameter",
@@ -97,5 +107,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reporting.view_employedpopulation",
         "reporting.add_employedpopulation",
         "reporting.change_employedpopulation",
+        *REFUNDS_READ,
     ],
 }

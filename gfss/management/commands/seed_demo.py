@@ -12,6 +12,7 @@ from contributions.demo import demo_contributions_generate
 from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
 from participants.demo import population_generate
 from participants.models import Person
+from refunds.demo import demo_refunds_generate
 from reporting.demo import demo_employed_population_generate
 
 
@@ -72,3 +73,6 @@ class Command(BaseCommand):
         )
         employed = demo_employed_population_generate(seed=options["seed"])
         self.stdout.write(f"{employed.rows} employed-population figures (year and region)")
+        refunds = demo_refunds_generate(seed=options["seed"], today=today)
+        states = ", ".join(f"{n} {status}" for status, n in sorted(refunds.by_status.items()))
+        self.stdout.write(f"{refunds.applications} refund applications: {states}")

@@ -1,0 +1,216 @@
+"""Reads of refunds, filtered by what the user may see.
+
+Who reads what is the access policy's (``gfss.org.access``, subject ``refund``).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from benefits.models import Award
+from benefits.selectors import award_counted_windows
+from gfss.common.exceptions import NotFoundError
+from gfss.common.money import ZERO
+from gfss.common.periods import add_months
+from gfss.org import access
+from gfss.org.access import Subject
+from refunds.exceptions import PayoutOrderNotFoundError, RefundNotFoundError
+from refunds.models import PayoutOrder, RefundApplication, RefundEvent, RefundLine
+
+LIST_COLUMNS = (
+    "uuid",
+    "request_number",
+    "reason",
+    "status",
+    "received_on",
+    "stage_due",
+    "amount_requested",
+    "amount_approved",
+    "people",
+    "payer__idn",
+    "payer__name",
+    "payer__region__code",
+    "payer__region__name_kk",
+    "payer__region__name_ru",
+    "payer__region__name_en",
+)
+
+
+def refund_application_list_for_user(*, user: Any) -> QuerySet[RefundApplication]:
+    """What the access policy lets ``user`` read: refund officers every application, branch
+    staff their region's payers', a partner the applications it sent."""
+    queryset = RefundApplication.objects.select_related("payer", "payer__region")
+    return access.reach(user, Subject.REFUND).apply(
+        queryset, region="payer__region_id", owner="submitted_by_id"
+    )
+
+
+def refund_application_get_for_user(*, user: Any, uuid: UUID | str) -> RefundApplication:
+    application = (
+        refund_application_list_for_user(user=user)
+        .select_related("document", "decided_by", "confirmed_by", "order", "submitted_by")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if application is None:
+        raise RefundNotFoundError
+    return application
+
+
+@dataclass(frozen=True)
+class RefundFilters:
+    status: str = ""  # "" means every status
+    reason: str = ""
+    region: str = ""  # region code
+    payer: str = ""  # BIN/IIN
+    period: date | None = None  # a month one of the lines is for
+    overdue: bool = False
+
+
+def refund_queue(*, user: Any, filters: RefundFilters, today: date) -> QuerySet[RefundApplication]:
+    """The officers' list, earliest stage deadline first."""
+    queryset = refund_application_list_for_user(user=user)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.reason:
+        queryset = queryset.filter(reason=filters.reason)
+    if filters.region:
+        queryset = queryset.filter(payer__region__code=filters.region)
+    if filters.payer:
+        queryset = queryset.filter(payer__idn=filters.payer)
+    if filters.period:
+        queryset = queryset.filter(
+            pk__in=RefundLine.objects.filter(period=filters.period).values("application_id")
+        )
+    if filters.overdue:
+        queryset = queryset.filter(status__in=RefundApplication.OPEN_STATUSES, stage_due__lt=today)
+    return queryset.only(*LIST_COLUMNS).order_by("stage_due", "id")
+
+
+def refund_counters(*, user: Any, today: date) -> dict[str, int]:
+    """How many applications wait at each step, and how many are overdue, in one query."""
+    status = RefundApplication.Status
+    open_q = Q(status__in=RefundApplication.OPEN_STATUSES)
+    return refund_application_list_for_user(user=user).aggregate(
+        to_decide=Count("id", filter=Q(status=status.CHECKED)),
+        to_confirm=Count("id", filter=Q(status=status.DECIDED)),
+        to_order=Count("id", filter=Q(status=status.APPROVED)),
+        ordered=Count("id", filter=Q(status=status.ORDERED)),
+        overdue=Count("id", filter=open_q & Q(stage_due__lt=today)),
+    )
+
+
+def refund_lines(*, application: RefundApplication) -> QuerySet[RefundLine]:
+    return application.lines.select_related(
+        "person", "contribution", "quarantined", "counted_award"
+    ).order_by("line_no")
+
+
+def refund_events(*, application: RefundApplication) -> QuerySet[RefundEvent]:
+    return application.events.select_related("actor").order_by("id")
+
+
+def refund_lines_of_person(*, user: Any, person_id: int) -> QuerySet[RefundLine]:
+    """The refund lines of one person, for the person's page."""
+    return (
+        RefundLine.objects.filter(
+            person_id=person_id,
+            application__in=refund_application_list_for_user(user=user),
+        )
+        .select_related("application")
+        .order_by("-application__received_on", "period")
+    )
+
+
+def refund_applications_of_payer(*, user: Any, payer_id: int) -> QuerySet[RefundApplication]:
+    return (
+        refund_application_list_for_user(user=user)
+        .filter(payer_id=payer_id)
+        .order_by("-received_on", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class CountedMonths:
+    first: date
+    last: date
+    received_before: date | None
+
+
+def refund_award_get(*, uuid: UUID | str) -> tuple[Award, CountedMonths | None]:
+    """An award a check named, with the months it counted (refund officers read it whatever
+    the branch: the check showed it to them)."""
+    award = Award.objects.select_related("person", "application").filter(uuid=uuid).first()
+    if award is None:
+        raise NotFoundError(_("No award with this id exists."), code="award_not_found")
+    insured_id = award.application.insured_person_id if award.application else award.person_id
+    for counted in award_counted_windows(person_ids=[insured_id])[insured_id]:
+        if counted.award.pk == award.pk:
+            return award, CountedMonths(
+                first=counted.first,
+                last=add_months(counted.end, -1),
+                received_before=counted.received_before,
+            )
+    return award, None
+
+
+def payout_order_list() -> QuerySet[PayoutOrder]:
+    return PayoutOrder.objects.defer("content", "register").order_by("-id")
+
+
+def payout_order_get(*, uuid: UUID | str) -> PayoutOrder:
+    order = PayoutOrder.objects.filter(uuid=uuid).first()
+    if order is None:
+        raise PayoutOrderNotFoundError
+    return order
+
+
+# --- reports (domain.md: refunds by reason, by month and region) ----------------------------
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    key: Any
+    applications: int
+    people: int
+    amount: Any
+
+
+def refund_report(*, user: Any, first: date, last: date, by: str) -> list[ReportRow]:
+    """Refunds paid or ordered with a receipt date in ``[first, last]``, grouped ``by`` reason,
+    month (of receipt) or region: applications, people and the sum refunded."""
+    group = {
+        "reason": "reason",
+        "month": "month",
+        "region": "payer__region__code",
+    }[by]
+    queryset = refund_application_list_for_user(user=user).filter(
+        status__in=[RefundApplication.Status.ORDERED, RefundApplication.Status.PAID],
+        received_on__gte=first,
+        received_on__lte=last,
+    )
+    if by == "month":
+        queryset = queryset.annotate(month=TruncMonth("received_on"))
+    rows = (
+        queryset.values(group)
+        .annotate(
+            applications=Count("id"),
+            people=Sum("people", default=0),
+            amount=Sum("amount_approved", default=ZERO),
+        )
+        .order_by(group)
+    )
+    return [
+        ReportRow(
+            key=row[group],
+            applications=row["applications"],
+            people=row["people"],
+            amount=row["amount"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,202 @@
+"""The refund officers' pages in kk and ru, the decision through them, the payout order files,
+the reports and the refund state on a person's and a payer's page."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from gfss.org.models import Role
+from refunds.services import refund_confirm, refund_decide, refund_payout_orders_build
+from tests.refunds.conftest import award_for
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("kk", ("Қайтаруға өтініштер", "Осы құжатпен төленген")),
+        ("ru", ("Заявления на возврат", "Уплачено этим документом")),
+    ],
+)
+def test_list_and_detail_in_the_officers_language(pay, apply, officers, language, texts):
+    title, check = texts
+    paid = pay("10000.00")
+    application = apply(paid, (paid.persons[0], "100.00"), actor=officers[0])
+    client = _client(officers[0])
+    page = client.get(f"/{language}/refunds/").content.decode()
+    assert title in page
+    assert application.request_number in page
+    detail = client.get(f"/{language}/refunds/{application.uuid}/").content.decode()
+    assert check in detail
+    assert 'id="decide-form"' in detail
+
+
+def test_the_list_costs_a_constant_number_of_queries(
+    pay, apply, officers, django_assert_max_num_queries
+):
+    paid = pay(*["1000.00"] * 12)
+    for person in paid.persons:
+        apply(paid, (person, "10.00"), actor=officers[0])
+    client = _client(officers[0])
+    with django_assert_max_num_queries(12):
+        response = client.get("/ru/refunds/?status=checked")
+    assert response.content.decode().count('href="/ru/refunds/') >= 12
+
+
+def test_filters_by_period_and_overdue(pay, apply, officers):
+    paid = pay("1000.00")
+    application = apply(paid, (paid.persons[0], "10.00"), actor=officers[0])
+    client = _client(officers[0])
+    assert application.request_number in client.get("/ru/refunds/?period=2024-05").content.decode()
+    assert (
+        application.request_number not in client.get("/ru/refunds/?period=2023-05").content.decode()
+    )
+    # received on 2025-03-20: its decision was due five working days later
+    assert application.request_number in client.get("/ru/refunds/?overdue=1").content.decode()
+
+
+def test_the_officers_decide_and_confirm_on_the_page(pay, apply, officers):
+    maker, checker = officers
+    paid = pay("1000.00")
+    application = apply(paid, (paid.persons[0], "10.00"), actor=maker)
+    url = f"/ru/refunds/{application.uuid}/"
+    _client(maker).post(f"{url}decide/", {"decision": "approve"})
+    own = _client(maker).get(url).content.decode()
+    assert 'id="waits-for-other"' in own
+    assert 'id="confirm-button"' not in own
+    _client(checker).post(f"{url}confirm/")
+    application.refresh_from_db()
+    assert application.status == "approved"
+    history = _client(checker).get(url).content.decode()
+    assert history.count("<tr><td>") >= 4  # received, checked, decided, confirmed
+
+
+def test_a_refused_confirmation_by_the_maker_shows_the_reason(pay, apply, officers):
+    maker, _ = officers
+    paid = pay("1000.00")
+    application = apply(paid, (paid.persons[0], "10.00"), actor=maker)
+    refund_decide(actor=maker, application_id=application.pk, decision="approve")
+    response = _client(maker).post(f"/ru/refunds/{application.uuid}/confirm/", follow=True)
+    assert "второй сотрудник" in response.content.decode()
+
+
+def test_the_art_247_line_links_to_the_award(pay, apply, officers):
+    paid = pay("1000.00")
+    award = award_for(paid.persons[0], right_date=date(2024, 8, 1))
+    application = apply(paid, (paid.persons[0], "10.00"), actor=officers[0])
+    client = _client(officers[0])
+    detail = client.get(f"/kk/refunds/{application.uuid}/").content.decode()
+    assert f"/kk/refunds/awards/{award.uuid}/" in detail
+    award_page = client.get(f"/kk/refunds/awards/{award.uuid}/").content.decode()
+    assert "08.2022 – 07.2024" in award_page
+
+
+def test_payout_order_files_download(pay, apply, officers):
+    maker, checker = officers
+    paid = pay("1000.00")
+    application = apply(paid, (paid.persons[0], "10.00"), actor=maker)
+    refund_decide(actor=maker, application_id=application.pk, decision="approve")
+    refund_confirm(actor=checker, application_id=application.pk)
+    (order,) = refund_payout_orders_build(actor=maker)
+    client = _client(checker)
+    page = client.get("/ru/refunds/orders/").content.decode()
+    assert order.reference in page
+    mt102 = client.get(f"/ru/refunds/orders/{order.uuid}/mt102/")
+    assert mt102.status_code == 200
+    assert b"/KNP/026" in mt102.content
+    register = client.get(f"/ru/refunds/orders/{order.uuid}/register/")
+    assert register.content[:2] == b"PK"
+    client.post(
+        f"/ru/refunds/orders/{order.uuid}/paid/", {"paid_on": timezone.localdate().isoformat()}
+    )
+    application.refresh_from_db()
+    assert application.status == "paid"
+
+
+def test_reports_by_reason_and_xlsx(pay, apply, officers):
+    maker, checker = officers
+    paid = pay("1000.00", "1000.00")
+    application = apply(
+        paid,
+        (paid.persons[0], "10.00"),
+        (paid.persons[1], "20.00"),
+        actor=maker,
+        reason="wrong_knp",
+        today=timezone.localdate(),
+    )
+    refund_decide(actor=maker, application_id=application.pk, decision="approve")
+    refund_confirm(actor=checker, application_id=application.pk)
+    refund_payout_orders_build(actor=maker)
+    client = _client(checker)
+    page = client.get("/ru/refunds/report/?by=reason").content.decode()
+    assert "Неверно указан код назначения платежа (КНП)" in page
+    assert "30,00" in page or "30.00" in page
+    xlsx = client.get("/ru/refunds/report/?by=region&format=xlsx")
+    assert xlsx.content[:2] == b"PK"
+    api = client.get("/api/v1/refunds/report?by=reason").json()
+    assert api == [{"key": "wrong_knp", "applications": 1, "people": 2, "amount": "30.00"}]
+
+
+def test_branch_staff_read_the_refunds_of_their_regions_person_and_payer(
+    pay, apply, officers, make_staff
+):
+    paid = pay("1000.00")  # the factories put payer and person in region 75
+    application = apply(paid, (paid.persons[0], "10.00"), actor=officers[0])
+    own = _client(make_staff(Role.SPECIALIST, region="75"))
+    page = own.get(f"/ru/refunds/persons/{paid.persons[0].iin}/").content.decode()
+    assert application.request_number in page
+    assert (
+        application.request_number
+        in own.get(f"/ru/refunds/payers/{paid.payer.idn}/").content.decode()
+    )
+    assert own.get("/ru/refunds/").status_code == 403  # the officers' list is not theirs
+    other = _client(make_staff(Role.SPECIALIST, region="71"))
+    assert other.get(f"/ru/refunds/persons/{paid.persons[0].iin}/").status_code == 404
+
+
+def test_the_statement_shows_the_refund_with_its_date(pay, apply, officers):
+    maker, checker = officers
+    paid = pay("1000.00")
+    application = apply(paid, (paid.persons[0], "400.00"), actor=maker)
+    refund_decide(actor=maker, application_id=application.pk, decision="approve")
+    refund_confirm(actor=checker, application_id=application.pk)
+    refund_payout_orders_build(actor=maker)
+    page = (
+        _client(checker)
+        .get(f"/ru/contributions/statement/{paid.persons[0].iin}/?from=2024-05&to=2024-05")
+        .content.decode()
+    )
+    assert f"возвращено {timezone.localdate():%d.%m.%Y}" in page
+    assert "-400,00" in page
+    assert f"/ru/refunds/persons/{paid.persons[0].iin}/" in page
+
+
+def test_the_staff_form_takes_an_application_and_shows_bad_input(pay, officers):
+    paid = pay("1000.00")
+    client = _client(officers[0])
+    form = {
+        "payer": paid.payer.idn,
+        "document_reference": paid.document.reference,
+        "document_value_date": paid.document.value_date.isoformat(),
+        "reason": "other",
+        "applicant_name": "ТОО",
+        "applicant_idn": paid.payer.idn,
+        "bank_bic": "CASPKZKA",
+        "bank_account": "KZ18722S000012345678",
+        "lines": f"{paid.persons[0].iin} 2024-05 100.00",
+    }
+    created = client.post("/ru/refunds/new/", form)
+    assert created.status_code == 302
+    form["lines"] = f"{paid.persons[0].iin} 2024-05 1000.00\n" + "\n".join(
+        f"{i:012d} 2024-05 1.00" for i in range(3)
+    )
+    bad = client.post("/ru/refunds/new/", form)
+    assert bad.status_code == 400
+    assert "ИИН" in bad.content.decode()
