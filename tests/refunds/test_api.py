@@ -189,7 +189,7 @@ def test_a_branch_specialist_cannot_decide(pay, corp, specialist):
     ).json()["uuid"]
     answer = _staff(specialist).post(f"/api/v1/refunds/{uuid}/decide", {"decision": "approve"})
     assert answer.status_code == 403
-    assert answer.json()["code"] == "role_not_allowed"
+    assert answer.json()["code"] == "permission_denied"
 
 
 def test_the_schema_documents_the_refund_api(db):
