@@ -25,6 +25,12 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
+def _tick(label: str) -> str:
+    """A month ("March 2026") as its first letters; any other label whole."""
+    month, _, year = label.rpartition(" ")
+    return month[:3] if month and year.isdigit() else label
+
+
 def _number(value: Any) -> Decimal:
     return Decimal(value) if value not in (None, "") else Decimal(0)
 
@@ -134,7 +140,7 @@ def line(table: Table) -> SafeString:
         x = left + step * index
         label = str(row.get(spec.label, ""))
         body.append(
-            f'<text class="tick" x="{x:.1f}" y="{plot_height + 28}">{escape(label[:3])}</text>'
+            f'<text class="tick" x="{x:.1f}" y="{plot_height + 28}">{escape(_tick(label))}</text>'
         )
     for number, values in enumerate(series):
         points = " ".join(

@@ -7,5 +7,6 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("annual/", views.annual_report, name="annual"),
+    path("forecast/", views.forecast, name="forecast"),
     path("export/<slug:slug>.<str:fmt>", views.export, name="export"),
 ]

@@ -20,6 +20,7 @@ from reporting.catalog import SECTIONS, table_get
 from reporting.charts import chart_svg
 from reporting.exports import table_csv, table_xlsx
 from reporting.filters import ReportFilterInvalid, report_filters_parse
+from reporting.forecast import forecast_get
 from reporting.pdf import annual_report_pdf
 
 # The tables that say whether the year has data at all (the KPI table always has its rows).
@@ -171,4 +172,21 @@ def annual_report(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/annual.html",
         {**context, "filters": filters, "query": filters.query(), "report": report},
+    )
+
+
+@login_required
+def forecast(request: HttpRequest) -> HttpResponse:
+    region = report_region_limit(user=request.user)
+    result = forecast_get(region=region)
+    return render(
+        request,
+        "reporting/forecast.html",
+        {
+            "forecast": result,
+            "region": region,
+            "as_of": timezone.localtime(),
+            "tables": [{"table": t, "svg": chart_svg(t)} for t in result.tables],
+            "edits_assumptions": request.user.has_perm("reporting.change_forecastscenario"),
+        },
     )

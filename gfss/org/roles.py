@@ -107,6 +107,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reporting.view_employedpopulation",
         "reporting.add_employedpopulation",
         "reporting.change_employedpopulation",
+        "reporting.view_forecastscenario",
+        "reporting.change_forecastscenario",
         *REFUNDS_READ,
     ],
 }
