@@ -21,6 +21,7 @@ from reporting.indicators.benefits import (
 from reporting.indicators.coverage import coverage_get
 from reporting.indicators.payers import arrears_by_region, monitoring_by_month
 from reporting.indicators.receipts import receipts_by_month
+from reporting.indicators.refunds import refund_tables
 from reporting.indicators.services import service_figures
 from reporting.tables import BY_ROW, COUNT, MONEY, NUMBER, PERCENT, TEXT, Column, Table, share
 
@@ -136,14 +137,8 @@ def _services(filters: ReportFilters, *, coverage_share: Decimal | None) -> Tabl
     )
 
 
-def _refunds() -> Table:
-    return Table(
-        slug="annual-refunds",
-        title=_("Refunds of excess or erroneous contributions"),
-        columns=(_INDICATOR, _VALUE),
-        rows=[],
-        note=_("Refunds are not yet kept in the system: this block fills once they are."),
-    )
+def _refunds(filters: ReportFilters) -> Table:
+    return refund_tables(filters)[0]
 
 
 def _payers(filters: ReportFilters, *, user: Any) -> Table:
@@ -182,7 +177,7 @@ def annual_report_get(filters: ReportFilters, *, user: Any) -> AnnualReport:
         receipts,
         *benefits,
         _services(filters, coverage_share=coverage_share),
-        _refunds(),
+        _refunds(filters),
         _payers(filters, user=user),
     ]
     return AnnualReport(

@@ -12,6 +12,7 @@ from reporting.indicators.benefits import benefit_tables
 from reporting.indicators.coverage import coverage_get, coverage_tables
 from reporting.indicators.payers import payer_tables
 from reporting.indicators.receipts import receipts_tables
+from reporting.indicators.refunds import refund_tables
 from reporting.indicators.services import service_tables
 from reporting.tables import Table
 
@@ -52,6 +53,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "services", _("Services, deadlines and KPI"), _services, ("services", "channels", "kpi")
     ),
+    Section("refunds", _("Refunds"), lambda f, _u: refund_tables(f), ("refunds",)),
     Section(
         "payers",
         _("Arrears and monitoring"),
