@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 
 
@@ -176,4 +178,51 @@ class EffectiveDateInvalidError(ApplicationError):
             f"starts ({start.isoformat()}).",
             code="effective_date_invalid",
             extra={"effective_date": effective.isoformat(), "start_date": start.isoformat()},
+        )
+
+
+class EffectiveDateAfterEndError(ApplicationError):
+    def __init__(self, *, effective: date, end: date) -> None:
+        super().__init__(
+            _("The decision cannot take effect on %(effective)s: the award ends on %(end)s.")
+            % {"effective": effective.isoformat(), "end": end.isoformat()},
+            code="effective_date_after_end",
+            extra={"effective_date": effective.isoformat(), "end_date": end.isoformat()},
+        )
+
+
+class EffectiveDateBeforeLastChangeError(ApplicationError):
+    def __init__(self, *, effective: date, last: date) -> None:
+        super().__init__(
+            _(
+                "The decision cannot take effect on %(effective)s, before the award's last "
+                "suspension or resumption (%(last)s)."
+            )
+            % {"effective": effective.isoformat(), "last": last.isoformat()},
+            code="effective_date_before_last_change",
+            extra={"effective_date": effective.isoformat(), "last_change": last.isoformat()},
+        )
+
+
+class AwardNotSuspendedError(ConflictError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("The award is not suspended; there is nothing to resume."),
+            code="award_not_suspended",
+        )
+
+
+class TerminationBeforeSuspensionError(ApplicationError):
+    def __init__(self, *, effective: date, suspended: date) -> None:
+        super().__init__(
+            _(
+                "The termination cannot take effect on %(effective)s, before the suspension "
+                "in force from %(suspended)s."
+            )
+            % {"effective": effective.isoformat(), "suspended": suspended.isoformat()},
+            code="termination_before_suspension",
+            extra={
+                "effective_date": effective.isoformat(),
+                "suspended_from": suspended.isoformat(),
+            },
         )

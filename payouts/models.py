@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models.awards import BenefitType
@@ -67,15 +68,38 @@ class PaymentRun(TimeStampedModel):
         return f"{self.period:%Y-%m} ({self.status})"
 
 
-class Payment(TimeStampedModel):
-    """What an award pays for one month, made by the run of a (possibly later) month.
+def _sums_to(total: str, *parts: str) -> Q:
+    """``total = a + b``, compared at the tiyn: SQLite adds decimals as floats, where
+    4496.60 + 40469.38 is not 44965.98; on PostgreSQL the rounding changes nothing."""
+    expression = F(parts[0])
+    for part in parts[1:]:
+        expression = expression + F(part) if not part.startswith("-") else expression - F(part[1:])
+    return Q(**{total: Round(expression, 2)})
 
-    ``period`` earlier than the run's month is a catch-up; a lump sum is the line for the month
-    of its start. ``payable`` is what leaves for the State Corporation: net less the deduction
-    that recovers an overpayment.
+
+class Payment(TimeStampedModel):
+    """A line a run pays for one month of an award: the regular payment, or a top-up.
+
+    A **regular** line pays a month once (``period`` earlier than the run's month is a
+    catch-up; a lump sum is the line for the month of its start). A **top-up** pays an
+    ``Underpayment``: a difference found when a change reached back into paid months.
+    ``payable`` is what leaves for the State Corporation: net less the deduction that recovers
+    an overpayment.
     """
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular payment")
+        TOP_UP = "top_up", _("Top-up")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind, default=Kind.REGULAR)
+    underpayment = models.OneToOneField(
+        "payouts.Underpayment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment",
+    )
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
     award = models.ForeignKey("benefits.Award", on_delete=models.PROTECT, related_name="payments")
     benefit = models.CharField(max_length=16, choices=BenefitType)
@@ -89,24 +113,34 @@ class Payment(TimeStampedModel):
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        indexes = [models.Index(fields=["run", "benefit"], name="payouts_payment_run_benefit")]
+        indexes = [
+            models.Index(fields=["run", "benefit"], name="payouts_payment_run_benefit"),
+            models.Index(fields=["award", "period"], name="payouts_payment_award_period"),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["award", "period"], name="payouts_payment_award_period"
+                fields=["award", "period"],
+                condition=Q(kind="regular"),
+                name="payouts_payment_regular_award_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="regular", underpayment__isnull=True)
+                | Q(kind="top_up", underpayment__isnull=False),
+                name="payouts_payment_top_up_has_underpayment",
             ),
             models.CheckConstraint(
                 condition=Q(period__day=1), name="payouts_payment_period_first_day"
             ),
-            models.CheckConstraint(condition=Q(gross__gt=0), name="payouts_payment_gross_gt_0"),
+            models.CheckConstraint(condition=Q(net__gt=0), name="payouts_payment_net_gt_0"),
             models.CheckConstraint(
-                condition=Q(gross=F("opv") + F("net")), name="payouts_payment_gross_is_opv_net"
+                condition=_sums_to("gross", "opv", "net"), name="payouts_payment_gross_is_opv_net"
             ),
             models.CheckConstraint(
                 condition=Q(deduction__gte=0) & Q(deduction__lte=F("net")),
                 name="payouts_payment_deduction_within_net",
             ),
             models.CheckConstraint(
-                condition=Q(payable=F("net") - F("deduction")),
+                condition=_sums_to("payable", "net", "-deduction"),
                 name="payouts_payment_payable_is_net_less_deduction",
             ),
         ]
@@ -237,18 +271,74 @@ class EventApplication(TimeStampedModel):
         return f"event {self.event_id} on award {self.award_id}"
 
 
+class Underpayment(TimeStampedModel):
+    """Due for a paid month beyond what was paid: a change reached back (a top-up to pay).
+
+    One per award, month and cause: the award's ``revision`` whose settlement found it, so
+    the same change is never settled twice. The next run pays it as a top-up line.
+    """
+
+    award = models.ForeignKey(
+        "benefits.Award", on_delete=models.PROTECT, related_name="underpayments"
+    )
+    period = models.DateField(_("month"))
+    gross = money_field()
+    opv = money_field()
+    net = money_field()
+    revision = models.PositiveIntegerField(_("award revision"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
+    batch_run = models.ForeignKey(
+        "jobs.BatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("underpayment")
+        verbose_name_plural = _("underpayments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "period", "revision"], name="payouts_underpayment_once_per_cause"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="payouts_underpayment_period_first_day"
+            ),
+            models.CheckConstraint(condition=Q(net__gt=0), name="payouts_underpayment_net_gt_0"),
+            models.CheckConstraint(
+                condition=_sums_to("gross", "opv", "net"),
+                name="payouts_underpayment_gross_is_opv_net",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.period:%Y-%m}: +{self.net}"
+
+
 class Overpayment(TimeStampedModel):
-    """Net paid for a month beyond the corrected entitlement (one row per detection and month)."""
+    """Paid for a month beyond what it is now due: a change reached back (money to recover).
+
+    ``amount`` is the net the person received beyond the entitlement (what is recovered);
+    ``gross`` and ``opv`` are the same difference before withholding. One per award, month and
+    cause (the award's ``revision``), like an underpayment.
+    """
 
     award = models.ForeignKey(
         "benefits.Award", on_delete=models.PROTECT, related_name="overpayments"
     )
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="overpayments")
+    # The regular line of the month, when one paid it (a month may be paid by top-ups only).
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="overpayments"
+    )
     period = models.DateField()
     amount = money_field()
+    gross = money_field(default=0)
+    opv = money_field(default=0)
     paid_net = money_field()
     entitled_net = money_field()
     detected_from = models.DateField()
+    revision = models.PositiveIntegerField(_("award revision"), default=0)
+    reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
+    batch_run = models.ForeignKey(
+        "jobs.BatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -264,10 +354,47 @@ class Overpayment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(period__day=1), name="payouts_overpayment_period_first_day"
             ),
+            models.CheckConstraint(
+                condition=_sums_to("gross", "opv", "amount"),
+                name="payouts_overpayment_gross_is_opv_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["award", "period", "revision"], name="payouts_overpayment_once_per_cause"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.award_id} {self.period:%Y-%m}: {self.amount}"
+
+
+class AwardAccount(TimeStampedModel):
+    """An award's account with the fund: the overpayment left to recover and the last
+    revision of the award that was settled.
+
+    Every move of the balance (an overpayment found, a deduction, a repayment) locks this row
+    first, so two of them can never take the same money; the balance cannot go below zero.
+    """
+
+    award = models.OneToOneField("benefits.Award", on_delete=models.PROTECT, related_name="account")
+    balance = money_field(verbose_name=_("left to recover"), default=0)
+    # Top-ups found but not yet paid by a run: the run takes up the awards that have some.
+    top_ups_pending = money_field(verbose_name=_("top-ups to pay"), default=0)
+    settled_revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("award account")
+        verbose_name_plural = _("award accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0), name="payouts_awardaccount_balance_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(top_ups_pending__gte=0), name="payouts_awardaccount_top_ups_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: {self.balance}"
 
 
 class Recovery(TimeStampedModel):
@@ -284,6 +411,8 @@ class Recovery(TimeStampedModel):
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="recovery"
     )
     received_on = models.DateField()
+    # The bank's reference of a repayment: a second submit of the same one is refused.
+    bank_reference = models.CharField(max_length=64, blank=True, default="")
     note = models.CharField(max_length=300, blank=True, default="")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -301,8 +430,13 @@ class Recovery(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(kind="deduction", payment__isnull=False)
-                | Q(kind="repayment", payment__isnull=True),
+                | Q(kind="repayment", payment__isnull=True) & ~Q(bank_reference=""),
                 name="payouts_recovery_deduction_has_payment",
+            ),
+            models.UniqueConstraint(
+                fields=["award", "bank_reference"],
+                condition=Q(kind="repayment"),
+                name="payouts_recovery_repayment_reference_once",
             ),
         ]
 

@@ -1,118 +1,128 @@
-"""Reads: amounts in force for a month, entitlement, overpayment balances, payment totals."""
+"""Reads: an award's months (due, paid, top-ups, recovered), balances, payment totals."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
-from benefits.models import Award, AwardAmount, BenefitType
+from benefits.entitlement import award_entitlement
+from benefits.models import BenefitType
 from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
-from gfss.common.periods import month_start, next_period
+from gfss.common.periods import month_start
 from gfss.org.access import Subject, reach
-from payouts import rules
-from payouts.models import Overpayment, Payment, PaymentRun, Recovery
+from payouts.models import (
+    AwardAccount,
+    Overpayment,
+    Payment,
+    PaymentRun,
+    Recovery,
+    Underpayment,
+)
 
 
-def amount_for_period(*, award_id: int, period: date) -> AwardAmount | None:
-    """The amount a month pays: the row with the latest ``valid_from`` in or before the month."""
-    return (
-        AwardAmount.objects.filter(award_id=award_id, valid_from__lt=next_period(period))
-        .order_by("-valid_from", "-id")
-        .first()
-    )
+@dataclass(frozen=True)
+class MonthRow:
+    """One month of an award's account: due, paid, top-ups, recovered, overpaid."""
+
+    period: date
+    due: Decimal
+    paid: Decimal
+    top_up: Decimal
+    top_up_pending: Decimal
+    overpaid: Decimal
+    recovered: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """Due less what was settled for the month: 0 once every change is settled."""
+        return self.due - (self.paid + self.top_up + self.top_up_pending - self.overpaid)
 
 
-def entitled_net(*, award: Award, period: date) -> Decimal:
-    """What the award is owed for a month as it stands now (0 outside its paid months).
+def award_months(*, award_id: int, through: date | None = None) -> list[MonthRow]:
+    """Month by month, what the award is due (the entitlement) and what moved for it.
 
-    A termination ends the paid months like an end date (the e-case records ``terminated_on``
-    as the first day without a right).
+    ``paid`` is the net of the regular line, ``top_up`` of the top-ups paid and
+    ``top_up_pending`` of those found and not yet paid, ``overpaid`` of the overpayments
+    found, ``recovered`` what the runs deducted in the month (repayments have no month).
     """
-    ends = [d for d in (award.end_date, award.terminated_on) if d is not None]
-    first, last = rules.paid_months(
-        start_date=award.start_date, end_date=min(ends) if ends else None, lump_sum=award.lump_sum
-    )
-    if award.lump_sum and award.terminated_on is not None and award.terminated_on <= first:
-        return ZERO
-    if period < first or (last is not None and period > last):
-        return ZERO
-    amount = amount_for_period(award_id=award.pk, period=period)
-    return amount.net if amount is not None else ZERO
+    entitlement = award_entitlement(award_id)
+    through = month_start(through or timezone.localdate())
+    rows: dict[date, dict[str, Decimal]] = {}
 
+    def add(period: date, column: str, amount: Decimal) -> None:
+        row = rows.setdefault(period, {})
+        row[column] = row.get(column, ZERO) + amount
 
-def _money(expression: Any) -> Any:
-    return Coalesce(
-        expression, Value(ZERO), output_field=DecimalField(max_digits=18, decimal_places=2)
-    )
-
-
-def overpayment_balances(*, award_ids: list[int]) -> dict[int, Decimal]:
-    """Award id to the overpayment still to recover, for the awards that have one."""
-    overpaid = dict(
-        Overpayment.objects.filter(award_id__in=award_ids)
-        .values("award_id")
-        .annotate(total=Sum("amount"))
-        .values_list("award_id", "total")
-    )
-    recovered = dict(
-        Recovery.objects.filter(award_id__in=list(overpaid))
-        .values("award_id")
-        .annotate(total=Sum("amount"))
-        .values_list("award_id", "total")
-    )
-    balances = {award: total - recovered.get(award, ZERO) for award, total in overpaid.items()}
-    return {award: left for award, left in balances.items() if left > 0}
+    for kind, period, net, deduction, run_period in Payment.objects.filter(
+        award_id=award_id
+    ).values_list("kind", "period", "net", "deduction", "run__period"):
+        add(period, "paid" if kind == Payment.Kind.REGULAR else "top_up", net)
+        if deduction:
+            add(run_period, "recovered", deduction)
+    for period, net in Underpayment.objects.filter(
+        award_id=award_id, payment__isnull=True
+    ).values_list("period", "net"):
+        add(period, "top_up_pending", net)
+    for period, amount in Overpayment.objects.filter(award_id=award_id).values_list(
+        "period", "amount"
+    ):
+        add(period, "overpaid", amount)
+    months = set(entitlement.months(through=through)) | set(rows)
+    return [
+        MonthRow(
+            period=period,
+            due=entitlement.due(period).net if period <= through else ZERO,
+            paid=rows.get(period, {}).get("paid", ZERO),
+            top_up=rows.get(period, {}).get("top_up", ZERO),
+            top_up_pending=rows.get(period, {}).get("top_up_pending", ZERO),
+            overpaid=rows.get(period, {}).get("overpaid", ZERO),
+            recovered=rows.get(period, {}).get("recovered", ZERO),
+        )
+        for period in sorted(months)
+    ]
 
 
 def overpayment_balance(*, award_id: int) -> Decimal:
-    return overpayment_balances(award_ids=[award_id]).get(award_id, ZERO)
+    """What is left to recover on the award (its account's balance)."""
+    return (
+        AwardAccount.objects.filter(award_id=award_id).values_list("balance", flat=True).first()
+        or ZERO
+    )
 
 
 def award_balance(*, award_id: int) -> dict[str, Any]:
-    """For the e-case page: overpaid, recovered, left, and the rows behind them."""
+    """For the award's fragment: its months, its overpayments and recoveries, the balance."""
     overpayments = list(Overpayment.objects.filter(award_id=award_id).order_by("period", "id"))
     recoveries = list(Recovery.objects.filter(award_id=award_id).order_by("received_on", "id"))
-    overpaid = sum((o.amount for o in overpayments), ZERO)
-    recovered = sum((r.amount for r in recoveries), ZERO)
+    account = AwardAccount.objects.filter(award_id=award_id).first()
+    months = award_months(award_id=award_id)
     return {
         "award_id": award_id,
-        "overpaid": overpaid,
-        "recovered": recovered,
-        "balance": overpaid - recovered,
+        "months": months,
+        "due": sum((m.due for m in months), ZERO),
+        "paid": sum((m.paid + m.top_up for m in months), ZERO),
+        "top_ups_pending": account.top_ups_pending if account else ZERO,
+        "overpaid": sum((o.amount for o in overpayments), ZERO),
+        "recovered": sum((r.amount for r in recoveries), ZERO),
+        "balance": account.balance if account else ZERO,
         "overpayments": overpayments,
         "recoveries": recoveries,
     }
 
 
-def overpayment_list(*, user: Any) -> QuerySet[Award]:
-    """Awards with an overpayment left to recover, largest first, as far as the user reads."""
-    overpaid = (
-        Overpayment.objects.filter(award=OuterRef("pk"))
-        .values("award")
-        .annotate(total=Sum("amount"))
-        .values("total")
+def overpayment_list(*, user: Any) -> QuerySet[AwardAccount]:
+    """Awards with an overpayment left to recover that ``user`` may see, largest first."""
+    accounts = reach(user, Subject.PAYMENT).apply(
+        AwardAccount.objects.all(), branch="award__branch_id"
     )
-    recovered = (
-        Recovery.objects.filter(award=OuterRef("pk"))
-        .values("award")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    awards = reach(user, Subject.PAYMENT).apply(Award.objects.all(), branch="branch_id")
     return (
-        awards.filter(overpayments__isnull=False)
-        .distinct()
-        .annotate(
-            overpaid=_money(Subquery(overpaid)),
-            recovered=_money(Subquery(recovered)),
-        )
-        .annotate(balance=Coalesce("overpaid", Value(ZERO)) - Coalesce("recovered", Value(ZERO)))
-        .filter(balance__gt=0)
-        .select_related("person", "branch")
-        .order_by("-balance", "pk")
+        accounts.filter(balance__gt=0)
+        .select_related("award__person", "award__branch")
+        .order_by("-balance", "award_id")
     )
 
 

@@ -129,7 +129,7 @@ def overpayments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "payouts/overpayments.html",
-        {"awards": overpayment_list(user=request.user)[:LIST_SIZE]},
+        {"accounts": overpayment_list(user=request.user)[:LIST_SIZE]},
     )
 
 
@@ -141,6 +141,7 @@ def repayment_record_view(request: HttpRequest, award_id: int) -> HttpResponse:
             award_id=award_id,
             amount=Decimal(request.POST.get("amount", "").replace(",", ".").replace(" ", "")),
             received_on=date.fromisoformat(request.POST.get("received_on", "")),
+            bank_reference=request.POST.get("bank_reference", "")[:64],
             note=request.POST.get("note", "")[:300],
             actor=request.user,
         )

@@ -47,10 +47,15 @@ class Award(TimeStampedModel):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     lump_sum = models.BooleanField(default=False)
+    # The state today; the dated decisions say from when (a planned one changes it on its day).
     status = models.CharField(max_length=16, choices=Status, default=Status.ACTIVE)
+    # The first day without a right (a confirmed termination, a death), possibly in the future.
     terminated_on = models.DateField(null=True, blank=True)
     termination_reason = models.CharField(max_length=200, blank=True, default="")
     calculation = models.JSONField(default=dict, blank=True, help_text=_("Result and trace"))
+    # Every change of what the award is due (an amount, a dated status change, an end date)
+    # adds one: payouts settles an award whose revision it has not settled yet.
+    revision = models.PositiveIntegerField(default=0)
     # The e-case that granted it; None for awards created outside an e-case (data migrations).
     application = models.OneToOneField(
         "benefits.Application",
@@ -89,8 +94,10 @@ class Award(TimeStampedModel):
 class AwardAmount(TimeStampedModel):
     """The monthly amount (or the lump sum) in force from ``valid_from``; append-only.
 
-    The amount for a month is the row with the latest ``valid_from`` on or before it (ties:
-    the latest row). A dated event adds one row per award it changes, once.
+    The amount for a month is the row with the latest ``valid_from`` in or before it (ties:
+    the latest row). Each row is a link of the award's chain (``benefits.amounts``): a
+    ``base`` (the formula's amount of an assignment or recalculation) or the step of an
+    ``event``; a change re-derives the later links as new rows, never by an update.
     """
 
     class Reason(models.TextChoices):
@@ -105,6 +112,11 @@ class AwardAmount(TimeStampedModel):
     opv = money_field()
     net = money_field()
     reason = models.CharField(max_length=16, choices=Reason)
+    base = money_field(null=True, blank=True)
+    # The recalculation event (payouts) whose step this row is; a plain id, as benefits
+    # does not depend on payouts.
+    event = models.PositiveBigIntegerField(null=True, blank=True)
+    step = models.JSONField(default=dict, blank=True)
     comment = models.CharField(max_length=300, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -129,6 +141,17 @@ class AwardAmount(TimeStampedModel):
                     reason__in=["assignment", "recalculation", "indexation", "coefficient"]
                 ),
                 name="benefits_awardamount_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    reason__in=["assignment", "recalculation"],
+                    base__isnull=False,
+                    event__isnull=True,
+                )
+                | Q(
+                    reason__in=["indexation", "coefficient"], base__isnull=True, event__isnull=False
+                ),
+                name="benefits_awardamount_base_or_event",
             ),
         ]
 

@@ -1,9 +1,11 @@
 """Later decisions on an award, each a new decision on its e-case: recalculate, suspend, resume
 (applied at once) and terminate (waits for a branch head, never the maker).
 
-The award's ``status`` is the state now; the ``AwardDecision`` rows say from when, and the
-payment runs read them. A recalculation appends an amount to the award's series (history is
-never rewritten).
+Each takes an effective date; one in the future is planned and acts on its day. The
+``AwardDecision`` rows say from when, and the entitlement (``benefits.entitlement``) reads
+them; the award's ``status`` is only the state today. A recalculation appends a base to the
+award's amount chain (history is never rewritten). Each change moves the award's revision, so
+payouts settles the months it already paid.
 """
 
 from datetime import date
@@ -11,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from benefits.access import authorize
@@ -19,16 +22,20 @@ from benefits.events import application_event_write
 from benefits.exceptions import (
     AwardDecisionPendingError,
     AwardNotFoundError,
+    AwardNotSuspendedError,
     AwardStateError,
     CheckerIsMakerError,
+    EffectiveDateAfterEndError,
+    EffectiveDateBeforeLastChangeError,
     EffectiveDateInvalidError,
+    TerminationBeforeSuspensionError,
 )
 from benefits.locks import award_decision_qs_select_for_update, award_qs_select_for_update
 from benefits.models import Application, ApplicationEvent, Award, AwardAmount, AwardDecision
+from benefits.services.amount_chain import Link, amount_chain_extend, awards_revise
 from gfss.common.exceptions import ApplicationError
-from gfss.legal.selectors import parameter_value
+from gfss.common.periods import add_months
 from gfss.org.access import Action
-from payouts.rules import indexed_gross, split_gross
 
 
 def _locked_award(*, actor: Any, award_id: int, permission: Action, action: str) -> Award:
@@ -102,10 +109,75 @@ def _record(
     return decision
 
 
-def _award_status_set(award: Award, status: str) -> None:
-    award.status = status
-    award.full_clean(validate_constraints=False)
-    award.save(update_fields=["status", "updated_at"])
+def _status_today(award: Award, today: date) -> str:
+    """The award's state on ``today`` from its dated decisions (planned ones not yet)."""
+    if award.terminated_on is not None and award.terminated_on <= today:
+        return Award.Status.TERMINATED
+    latest = (
+        award.decisions.filter(
+            kind__in=[AwardDecision.Kind.SUSPEND, AwardDecision.Kind.RESUME],
+            status=AwardDecision.Status.APPLIED,
+            effective_date__lte=today,
+        )
+        .order_by("-effective_date", "-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return Award.Status.SUSPENDED if latest == AwardDecision.Kind.SUSPEND else Award.Status.ACTIVE
+
+
+def _award_status_refresh(award: Award) -> None:
+    status = _status_today(award, timezone.localdate())
+    if status != award.status:
+        award.status = status
+        award.full_clean(validate_constraints=False)
+        award.save(update_fields=["status", "updated_at"])
+
+
+def awards_status_refresh(*, today: date | None = None) -> int:
+    """Planned decisions take effect on their day: the state of the awards they reach."""
+    today = today or timezone.localdate()
+    due = Q(terminated_on__lte=today) & ~Q(status=Award.Status.TERMINATED)
+    recent = Q(
+        decisions__kind__in=[AwardDecision.Kind.SUSPEND, AwardDecision.Kind.RESUME],
+        decisions__status=AwardDecision.Status.APPLIED,
+        decisions__effective_date__lte=today,
+        decisions__effective_date__gte=add_months(today, -1),
+    )
+    changed = 0
+    for award in Award.objects.filter(due | recent).distinct().order_by("pk"):
+        status = _status_today(award, today)
+        if status != award.status:
+            Award.objects.filter(pk=award.pk).update(status=status, updated_at=timezone.now())
+            changed += 1
+    return changed
+
+
+def _last_status_decision(award: Award) -> AwardDecision | None:
+    return (
+        award.decisions.filter(
+            kind__in=[AwardDecision.Kind.SUSPEND, AwardDecision.Kind.RESUME],
+            status=AwardDecision.Status.APPLIED,
+        )
+        .order_by("-effective_date", "-id")
+        .first()
+    )
+
+
+def _check_status_change(award: Award, *, kind: str, effective_date: date) -> None:
+    """A suspension or resumption must follow the award's dated history in order."""
+    _check_effective(award, effective_date)
+    ends = [d for d in (award.end_date, award.terminated_on) if d is not None]
+    if ends and effective_date >= min(ends):
+        raise EffectiveDateAfterEndError(effective=effective_date, end=min(ends))
+    last = _last_status_decision(award)
+    if kind == AwardDecision.Kind.SUSPEND:
+        if last is not None and last.kind == AwardDecision.Kind.SUSPEND:
+            raise AwardStateError(status=Award.Status.SUSPENDED, action="suspended")
+    elif last is None or last.kind != AwardDecision.Kind.SUSPEND:
+        raise AwardNotSuspendedError
+    if last is not None and effective_date < last.effective_date:
+        raise EffectiveDateBeforeLastChangeError(effective=effective_date, last=last.effective_date)
 
 
 def _current_facts(award: Award) -> dict[str, Any]:
@@ -161,21 +233,20 @@ def award_recalculate(
             code="recalculation_not_eligible",
             extra={"refusal_reason": result.refusal_reason},
         )
-    gross, opv, net, indexations = _with_indexations(
-        award=award, base_gross=result.gross, effective_date=effective_date
+    added = amount_chain_extend(
+        {
+            award.pk: [
+                Link(
+                    valid_from=effective_date,
+                    reason=AwardAmount.Reason.RECALCULATION,
+                    base=result.gross,
+                    comment=reason,
+                )
+            ]
+        },
+        actor_id=actor.pk,
     )
-    if indexations:
-        changed["indexations"] = indexations
-    AwardAmount.objects.create(
-        award=award,
-        valid_from=effective_date,
-        gross=gross,
-        opv=opv,
-        net=net,
-        reason=AwardAmount.Reason.RECALCULATION,
-        comment=reason[:300],
-        created_by=actor,
-    )
+    gross = added[award.pk][0].gross
     return _record(
         award=award,
         actor=actor,
@@ -189,47 +260,17 @@ def award_recalculate(
     )
 
 
-def _with_indexations(
-    *, award: Award, base_gross: Decimal, effective_date: date
-) -> tuple[Decimal, Decimal, Decimal, list[str]]:
-    """The recalculated amount with the indexations the award has received since assignment.
-
-    A recalculation starts again from the formula on the right date, which knows nothing of
-    the indexations applied since (rules.md §5); they are applied again, in their order and
-    with the same rounding, so that a new degree does not take an indexation away.
-    """
-    percents = list(
-        award.event_applications.filter(event__kind="indexation", valid_from__lte=effective_date)
-        .order_by("valid_from", "id")
-        .values_list("event__percent", flat=True)
-    )
-    gross = base_gross
-    for percent in percents:
-        gross = indexed_gross(gross, percent=percent)
-    opv_rate = parameter_value("benefit.opv_rate", on=effective_date)
-    opv, net = split_gross(gross, benefit=award.benefit, opv_rate=opv_rate)
-    return gross, opv, net, [f"{percent.normalize():f}" for percent in percents]
-
-
 def _status_change(
-    *,
-    actor: Any,
-    award_id: int,
-    effective_date: date,
-    reason: str,
-    before: str,
-    after: str,
-    kind: str,
-    action: str,
+    *, actor: Any, award_id: int, effective_date: date, reason: str, kind: str
 ) -> AwardDecision:
+    """Suspend or resume from ``effective_date``; a future date is planned and acts then."""
     award = _locked_award(
         actor=actor, award_id=award_id, permission=Action.DECIDE_CASE, action="decide on awards"
     )
-    if award.status != before:
-        raise AwardStateError(status=award.status, action=action)
-    _check_effective(award, effective_date)
-    _award_status_set(award, after)
-    return _record(
+    if award.status == Award.Status.TERMINATED:
+        raise AwardStateError(status=award.status, action="changed")
+    _check_status_change(award, kind=kind, effective_date=effective_date)
+    decision = _record(
         award=award,
         actor=actor,
         kind=kind,
@@ -237,6 +278,9 @@ def _status_change(
         effective_date=effective_date,
         reason=reason,
     )
+    awards_revise([award.pk])
+    _award_status_refresh(award)
+    return decision
 
 
 @transaction.atomic
@@ -246,10 +290,7 @@ def award_suspend(*, actor: Any, award_id: int, effective_date: date, reason: st
         award_id=award_id,
         effective_date=effective_date,
         reason=reason,
-        before=Award.Status.ACTIVE,
-        after=Award.Status.SUSPENDED,
         kind=AwardDecision.Kind.SUSPEND,
-        action="suspended",
     )
 
 
@@ -260,10 +301,7 @@ def award_resume(*, actor: Any, award_id: int, effective_date: date, reason: str
         award_id=award_id,
         effective_date=effective_date,
         reason=reason,
-        before=Award.Status.SUSPENDED,
-        after=Award.Status.ACTIVE,
         kind=AwardDecision.Kind.RESUME,
-        action="resumed",
     )
 
 
@@ -279,7 +317,7 @@ def award_terminate(
     )
     if award.status == Award.Status.TERMINATED:
         raise AwardStateError(status=award.status, action="terminated")
-    _check_effective(award, effective_date)
+    _check_termination(award, effective_date)
     return _record(
         award=award,
         actor=actor,
@@ -288,6 +326,30 @@ def award_terminate(
         effective_date=effective_date,
         reason=reason.strip(),
     )
+
+
+def _check_termination(award: Award, effective_date: date) -> None:
+    _check_effective(award, effective_date)
+    last = _last_status_decision(award)
+    if (
+        last is not None
+        and last.kind == AwardDecision.Kind.SUSPEND
+        and effective_date < last.effective_date
+    ):
+        raise TerminationBeforeSuspensionError(
+            effective=effective_date, suspended=last.effective_date
+        )
+
+
+def _terminate(award: Award, *, effective_date: date, reason: str) -> None:
+    """The award stops from ``effective_date`` (the first day without a right)."""
+    if award.terminated_on is None or effective_date < award.terminated_on:
+        award.terminated_on = effective_date
+        award.termination_reason = reason[:200]
+        award.full_clean(validate_constraints=False)
+        award.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
+        awards_revise([award.pk])
+    _award_status_refresh(award)
 
 
 def _locked_pending(*, actor: Any, decision_id: int) -> tuple[AwardDecision, Award]:
@@ -313,11 +375,8 @@ def award_decision_confirm(*, actor: Any, decision_id: int) -> AwardDecision:
     decision.confirmed_at = timezone.now()
     decision.full_clean(validate_constraints=False)
     decision.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
-    award.status = Award.Status.TERMINATED
-    award.terminated_on = decision.effective_date
-    award.termination_reason = decision.reason[:200]
-    award.full_clean(validate_constraints=False)
-    award.save(update_fields=["status", "terminated_on", "termination_reason", "updated_at"])
+    _terminate(award, effective_date=decision.effective_date, reason=decision.reason)
+    award.refresh_from_db()
     application = Application.objects.get(pk=award.application_id)
     application_event_write(
         application=application,
@@ -350,3 +409,40 @@ def award_decision_decline(*, actor: Any, decision_id: int, comment: str) -> Awa
         data={"decision": str(decision.uuid), "award_status": award.status},
     )
     return decision
+
+
+@transaction.atomic
+def awards_end_reported(
+    *,
+    actor: Any,
+    award_ids: list[int],
+    effective_date: date,
+    reason: str,
+    facts: dict[str, Any] | None = None,
+) -> list[AwardDecision]:
+    """End awards from a date a registry reported (a death, a deregistration), at once.
+
+    No checker: the fact is the registry's, not a specialist's judgement, and money must stop
+    from its date. The caller has checked the reporter's right to report it. An award already
+    ending on or before the date is left as it is; one starting after it ends at its start.
+    """
+    decisions = []
+    for award in award_qs_select_for_update().filter(pk__in=award_ids).order_by("pk"):
+        if award.terminated_on is not None and award.terminated_on <= effective_date:
+            continue
+        if award.end_date is not None and award.end_date <= effective_date:
+            continue
+        effective = max(effective_date, award.start_date)
+        decisions.append(
+            _record(
+                award=award,
+                actor=actor,
+                kind=AwardDecision.Kind.TERMINATE,
+                status=AwardDecision.Status.APPLIED,
+                effective_date=effective,
+                reason=reason,
+                facts=facts,
+            )
+        )
+        _terminate(award, effective_date=effective, reason=reason)
+    return decisions

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from benefits.models import Award, AwardAmount, BenefitType
 from benefits.models.awards import LUMP_SUM_BENEFITS
+from benefits.services.amount_chain import awards_revise
 from gfss.common.exceptions import ApplicationError
 from gfss.common.money import round_kzt
 
@@ -54,6 +55,14 @@ def award_create(
         opv=round_kzt(opv),
         net=round_kzt(gross) - round_kzt(opv),
         reason=AwardAmount.Reason.ASSIGNMENT,
+        base=round_kzt(gross),
         created_by=actor,
     )
     return award
+
+
+def award_end_dates_extend(new_ends: dict[int, date]) -> int:
+    """Later end dates (a period extension): the old ones stay in the event's applications."""
+    awards = [Award(pk=pk, end_date=end) for pk, end in new_ends.items()]
+    Award.objects.bulk_update(awards, ["end_date"], batch_size=5000)
+    return awards_revise(new_ends)

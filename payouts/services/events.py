@@ -5,11 +5,9 @@ Each application appends to the award's history: a new ``AwardAmount`` from the 
 kept in the ``EventApplication``). An award gets an event at most once (a unique constraint),
 and never two events of the same kind and date (a guard in the statement itself).
 
-On PostgreSQL a chunk is one statement (``INSERT … SELECT`` into the applications, then the
-amounts, or ``UPDATE … FROM``), with ``ROUND(x, 2)`` on numeric, which is half away from zero,
-the same as ``round_kzt`` for these positive amounts. SQLite has no exact decimal arithmetic
-(its ``ROUND`` works on floats), so there the same chunk is computed by ``event_proposals`` in
-Python; on PostgreSQL the tests hold the two paths to equal results.
+A chunk computes with exact decimals in Python (``benefits.amounts``: one definition of the
+indexation and coefficient arithmetic, the same on PostgreSQL and SQLite), changes the awards
+through ``benefits``' services and settles the months already paid in the same transaction.
 """
 
 import logging
@@ -18,10 +16,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
+from benefits.amounts import split_gross, step_gross
+from benefits.entitlement import entitlements
 from benefits.models import Award, AwardAmount, BenefitType
+from benefits.services.amount_chain import Link, amount_chain_extend
+from benefits.services.awards import award_end_dates_extend
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 from gfss.common.periods import month_start, next_period
 from gfss.jobs.models import BatchRun
@@ -30,7 +33,7 @@ from gfss.jobs.services import batchrun_start
 from gfss.legal.selectors import parameter_value
 from payouts import rules
 from payouts.models import EventApplication, RecalculationEvent
-from payouts.services.payments import NO_JIT_SQL
+from payouts.services.settlement import accounts_lock, settle
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +220,14 @@ def event_apply_start(
     """Apply the event to its awards as a batch run (one at a time per event)."""
     event = event_get(event_id=event_id)
     _check_runnable(event)
+    if BatchRun.objects.filter(
+        kind=EVENT_JOB_KIND, params={"event_id": event.pk}, status=BatchRun.Status.DONE
+    ).exists():
+        raise ConflictError(
+            _("The event has already been applied; it is applied to an award only once."),
+            code="event_already_applied",
+            extra={"event": event.pk},
+        )
     return batchrun_start(
         kind=EVENT_JOB_KIND, params={"event_id": event.pk}, actor=actor, chunk_size=chunk_size
     )
@@ -294,15 +305,8 @@ def event_proposals(event: RecalculationEvent, award_ids: list[int]) -> list[Pro
         amount = amounts.get(a["pk"])
         if amount is None:
             continue
-        if event.kind == RecalculationEvent.Kind.INDEXATION:
-            gross = rules.indexed_gross(amount.gross, percent=event.percent)
-        else:
-            gross = rules.coefficient_gross(
-                amount.gross,
-                old=Decimal(str(event.parameters["from"])),
-                new=Decimal(str(event.parameters["to"])),
-            )
-        opv, net = rules.split_gross(gross, benefit=a["benefit"], opv_rate=opv_rate)
+        gross = step_gross(amount.gross, event_step(event))
+        opv, net = split_gross(gross, benefit=a["benefit"], opv_rate=opv_rate)
         out.append(
             Proposal(
                 award_id=a["pk"],
@@ -323,10 +327,44 @@ def _birth_date(calculation: dict[str, Any]) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _apply_python(
+def _comment(event: RecalculationEvent) -> str:
+    return f"event #{event.pk}: {event.get_kind_display()} {event.effective_date.isoformat()}"
+
+
+def event_apply_ids(
     event: RecalculationEvent, award_ids: list[int], *, run_id: int | None, actor_id: int | None
 ) -> int:
+    """Apply to these awards (already selected) and settle them; the number of awards changed.
+
+    The awards change through ``benefits``' services: a link in each amount chain (which
+    re-derives any later amount) or a later end date. The months already paid are settled in
+    the same transaction, so the chunk that changes an amount also pays its difference.
+    """
+    if not award_ids:
+        return 0
     proposals = event_proposals(event, award_ids)
+    if not proposals:
+        return 0
+    if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
+        award_end_dates_extend({p.award_id: p.new_end_date for p in proposals})
+        new = {}
+    else:
+        added = amount_chain_extend(
+            {
+                p.award_id: [
+                    Link(
+                        valid_from=p.valid_from,
+                        reason=_REASON[event.kind],
+                        event=event.pk,
+                        step=event_step(event),
+                        comment=_comment(event),
+                    )
+                ]
+                for p in proposals
+            },
+            actor_id=actor_id,
+        )
+        new = {award_id: rows[0] for award_id, rows in added.items()}
     EventApplication.objects.bulk_create(
         EventApplication(
             event=event,
@@ -334,178 +372,31 @@ def _apply_python(
             batch_run_id=run_id,
             valid_from=p.valid_from,
             old_gross=p.old_gross,
-            new_gross=p.new_gross,
-            new_opv=p.new_opv,
-            new_net=p.new_net,
+            new_gross=new[p.award_id].gross if p.award_id in new else None,
+            new_opv=new[p.award_id].opv if p.award_id in new else None,
+            new_net=new[p.award_id].net if p.award_id in new else None,
             old_end_date=p.old_end_date,
             new_end_date=p.new_end_date,
         )
         for p in proposals
     )
-    if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
-        Award.objects.bulk_update(
-            [Award(pk=p.award_id, end_date=p.new_end_date) for p in proposals], ["end_date"]
-        )
-    else:
-        AwardAmount.objects.bulk_create(
-            AwardAmount(
-                award_id=p.award_id,
-                valid_from=p.valid_from,
-                gross=p.new_gross,
-                opv=p.new_opv,
-                net=p.new_net,
-                reason=_REASON[event.kind],
-                comment=_comment(event),
-                created_by_id=actor_id,
-            )
-            for p in proposals
-        )
+    changed = [p.award_id for p in proposals]
+    accounts = accounts_lock(changed)
+    settle(
+        changed,
+        entitled=entitlements(changed),
+        accounts=accounts,
+        batch_run_id=run_id,
+        reason=_comment(event),
+    )
     return len(proposals)
 
 
-def _comment(event: RecalculationEvent) -> str:
-    return f"event #{event.pk}: {event.get_kind_display()} {event.effective_date.isoformat()}"
-
-
-_SAME_KIND_GUARD = """
-    NOT EXISTS (
-        SELECT 1 FROM payouts_eventapplication ea
-        JOIN payouts_recalculationevent e ON e.id = ea.event_id
-        WHERE ea.award_id = a.id AND e.kind = %(kind)s AND e.effective_date = %(day)s
-    )
-"""
-
-# The ids join as a set (unnest), not as ``= ANY(array)``, which a sequential scan would test
-# element by element: quadratic on a large set.
-AMOUNT_SQL = f"""
-WITH chunk AS (SELECT unnest(%(ids)s::bigint[]) AS id),
-a AS (
-    SELECT a.id, a.benefit, GREATEST(a.start_date, %(day)s::date) AS eff
-    FROM benefits_award a
-    JOIN chunk ON chunk.id = a.id
-    WHERE {_SAME_KIND_GUARD}
-),
-cur AS (
-    SELECT a.id AS award_id, a.benefit, a.eff, am.gross AS old_gross,
-           ROUND(am.gross * %(num)s / %(den)s, 2) AS new_gross
-    FROM a
-    JOIN LATERAL (
-        SELECT x.gross FROM benefits_awardamount x
-        WHERE x.award_id = a.id AND x.valid_from <= a.eff
-        ORDER BY x.valid_from DESC, x.id DESC LIMIT 1
-    ) am ON TRUE
-),
-fin AS (
-    SELECT cur.*, CASE WHEN cur.benefit = ANY(%(exempt)s) THEN 0
-                       ELSE ROUND(cur.new_gross * %(opv_rate)s, 2) END AS new_opv
-    FROM cur
-),
-app AS (
-    INSERT INTO payouts_eventapplication
-        (created_at, updated_at, event_id, award_id, batch_run_id, valid_from,
-         old_gross, new_gross, new_opv, new_net)
-    SELECT now(), now(), %(event)s, award_id, %(run)s, eff,
-           old_gross, new_gross, new_opv, new_gross - new_opv
-    FROM fin
-    ON CONFLICT (event_id, award_id) DO NOTHING
-    RETURNING award_id, valid_from, new_gross, new_opv, new_net
-),
-amt AS (
-    INSERT INTO benefits_awardamount
-        (created_at, updated_at, award_id, valid_from, gross, opv, net, reason, comment,
-         created_by_id)
-    SELECT now(), now(), award_id, valid_from, new_gross, new_opv, new_net,
-           %(reason)s, %(comment)s, %(actor)s
-    FROM app
-    RETURNING 1
-)
-SELECT count(*) FROM amt
-"""
-
-EXTENSION_SQL = f"""
-WITH chunk AS (SELECT unnest(%(ids)s::bigint[]) AS id),
-a AS (
-    SELECT a.id, a.end_date,
-           COALESCE(
-               (a.calculation ->> 'child_birth_date')::date
-                   + make_interval(months => %(to_months)s),
-               a.end_date + make_interval(months => %(to_months)s - %(from_months)s)
-           )::date AS new_end
-    FROM benefits_award a
-    JOIN chunk ON chunk.id = a.id
-    WHERE a.end_date IS NOT NULL AND {_SAME_KIND_GUARD}
-),
-app AS (
-    INSERT INTO payouts_eventapplication
-        (created_at, updated_at, event_id, award_id, batch_run_id, valid_from,
-         old_end_date, new_end_date)
-    SELECT now(), now(), %(event)s, id, %(run)s, %(day)s, end_date, new_end FROM a
-    ON CONFLICT (event_id, award_id) DO NOTHING
-    RETURNING award_id, new_end_date
-),
-upd AS (
-    UPDATE benefits_award aw SET end_date = app.new_end_date, updated_at = now()
-    FROM app WHERE aw.id = app.award_id
-    RETURNING 1
-)
-SELECT count(*) FROM upd
-"""
-
-
-def event_sql(
-    event: RecalculationEvent, award_ids: list[int], *, run_id: int | None, actor_id: int | None
-) -> tuple[str, dict[str, Any]]:
-    """The one statement that applies ``event`` to ``award_ids`` (PostgreSQL)."""
-    day = event.effective_date
-    params: dict[str, Any] = {
-        "ids": award_ids,
-        "day": day,
-        "kind": event.kind,
-        "event": event.pk,
-        "run": run_id,
-    }
-    if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
-        params.update(
-            from_months=event.parameters["from_months"], to_months=event.parameters["to_months"]
-        )
-        return EXTENSION_SQL, params
+def event_step(event: RecalculationEvent) -> dict[str, Any]:
+    """The event's arithmetic as a link of an amount chain (``benefits.amounts.step_gross``)."""
     if event.kind == RecalculationEvent.Kind.INDEXATION:
-        num, den = 100 + event.percent, Decimal(100)
-    else:
-        num = Decimal(str(event.parameters["to"]))
-        den = Decimal(str(event.parameters["from"]))
-    params.update(
-        num=num,
-        den=den,
-        exempt=sorted(rules.OPV_EXEMPT_BENEFITS),
-        opv_rate=parameter_value(OPV_RATE_CODE, on=day),
-        reason=_REASON[event.kind],
-        comment=_comment(event),
-        actor=actor_id,
-    )
-    return AMOUNT_SQL, params
-
-
-def event_apply_ids(
-    event: RecalculationEvent,
-    award_ids: list[int],
-    *,
-    run_id: int | None,
-    actor_id: int | None,
-    set_based: bool | None = None,
-) -> int:
-    """Apply to these awards (already selected); the number of awards changed."""
-    if not award_ids:
-        return 0
-    if set_based is None:
-        set_based = connection.vendor == "postgresql"
-    if not set_based:
-        return _apply_python(event, award_ids, run_id=run_id, actor_id=actor_id)
-    sql, params = event_sql(event, award_ids, run_id=run_id, actor_id=actor_id)
-    with connection.cursor() as cursor:
-        cursor.execute(NO_JIT_SQL)
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0])
+        return {"percent": str(event.percent)}
+    return {"from": str(event.parameters["from"]), "to": str(event.parameters["to"])}
 
 
 class RecalculationEventJob:

@@ -1,31 +1,43 @@
-"""The monthly payment run: one line per award and month, deductions, closing and files.
+"""The monthly payment run: settle what changed, pay what is due, recover what was overpaid.
 
-A run for a month is a batch run over active award ids. Each chunk inserts the lines of its
-awards in one ``INSERT … SELECT … ON CONFLICT (award_id, period) DO NOTHING`` (PostgreSQL), so
-running the month again adds nothing; a deduction recovering an overpayment is written with
-its line in the same statement. On SQLite the same chunk is computed in Python
-(``payment_lines``), which the tests hold to the statement's results on PostgreSQL.
+A run for a month is a batch run over award ids. Each chunk, in one transaction with the
+awards' accounts locked: settles the awards changed since their last settlement
+(``settlement``), adds a regular line for each month due and not yet paid (the month itself
+and catch-up), a top-up line for each underpayment found, and the deductions that recover
+overpayments. What is due comes from the one entitlement (``benefits.entitlement``); the
+same code runs on PostgreSQL and SQLite. Running the month again adds nothing: a regular
+line is unique per award and month, a top-up per underpayment.
 """
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from benefits.models import Award, AwardAmount
-from gfss.common.exceptions import ConflictError
+from benefits.entitlement import AwardEntitlement, entitlements
+from benefits.models import Award
+from gfss.common.exceptions import ApplicationError, ConflictError
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start, next_period
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
 from payouts import rules
-from payouts.models import Payment, PaymentRun, Recovery
+from payouts.models import (
+    AwardAccount,
+    Overpayment,
+    Payment,
+    PaymentRun,
+    Recovery,
+    Underpayment,
+)
+from payouts.services.settlement import Settled, accounts_lock, last_regular_paid, settle
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +45,16 @@ PAYMENT_JOB_KIND = "payment_run"
 # One payment run at a time, whatever the month: deductions read the overpayment balances,
 # and two runs deducting from the same balance at once could together take more than it.
 PAYMENT_JOB_KEY = "payment_run"
+
+
+class PeriodInFutureError(ApplicationError):
+    def __init__(self, *, period: date) -> None:
+        super().__init__(
+            _("Payments for %(period)s cannot be run before the month has begun.")
+            % {"period": f"{period:%m.%Y}"},
+            code="period_in_future",
+            extra={"period": period.isoformat()},
+        )
 
 
 def closed_error(period: date) -> ConflictError:
@@ -50,6 +72,8 @@ def payment_run_start(
 ) -> BatchRun:
     """Start (or re-run: it adds only what is missing) the payments of an open month."""
     period = month_start(period)
+    if period > month_start(timezone.localdate()):
+        raise PeriodInFutureError(period=period)
     run, _ = PaymentRun.objects.get_or_create(period=period, defaults={"created_by": actor})
     run = PaymentRun.objects.select_for_update(no_key=True).get(pk=run.pk)
     if run.status == PaymentRun.Status.CLOSED:
@@ -63,88 +87,122 @@ def payment_run_start(
     )
 
 
-def payable_awards(period: date) -> QuerySet[Award]:
+def run_awards(period: date) -> QuerySet[Award]:
+    """The awards a run for ``period`` looks at: any with a month it may pay, any with a change
+    not yet settled, any with top-ups waiting."""
     floor = add_months(period, 1 - rules.CATCH_UP_MONTHS)
-    return Award.objects.filter(
-        status=Award.Status.ACTIVE,
-        start_date__lt=next_period(period),
-    ).exclude(end_date__lte=floor)
-
-
-@dataclass(frozen=True)
-class Line:
-    award_id: int
-    benefit: str
-    period: date
-    gross: Decimal
-    opv: Decimal
-    net: Decimal
-    deduction: Decimal
-
-
-def _balances(award_ids: list[int]) -> dict[int, Decimal]:
-    from payouts.selectors import overpayment_balances
-
-    return overpayment_balances(award_ids=award_ids)
-
-
-def payment_lines(award_ids: list[int], *, period: date) -> list[Line]:
-    """The reference computation in Python: the lines a run for ``period`` adds."""
-    awards = list(
-        Award.objects.filter(pk__in=award_ids)
-        .annotate(last_paid=Max("payments__period"))
-        .order_by("pk")
-        .values("pk", "benefit", "start_date", "end_date", "lump_sum", "last_paid")
+    in_window = (
+        Q(start_date__lt=next_period(period))
+        & (Q(end_date__isnull=True) | Q(end_date__gt=floor))
+        & (Q(terminated_on__isnull=True) | Q(terminated_on__gt=floor))
     )
-    amounts: dict[int, list[AwardAmount]] = {}
-    for amount in AwardAmount.objects.filter(award_id__in=award_ids).order_by(
-        "award_id", "valid_from", "id"
-    ):
-        amounts.setdefault(amount.award_id, []).append(amount)
-    balances = _balances(award_ids)
+    unsettled = Q(account__isnull=True) | Q(account__settled_revision__lt=F("revision"))
+    return Award.objects.filter(
+        in_window | unsettled | Q(account__top_ups_pending__gt=0),
+        start_date__lt=next_period(period),
+    )
+
+
+@dataclass
+class RunOutcome:
+    """What one chunk of a run did."""
+
+    settled: Settled
+    regular: int = 0
+    top_ups: int = 0
+    deductions: int = 0
+    deducted: Decimal = ZERO
+
+
+def _regular_lines(
+    run: PaymentRun, award_ids: list[int], entitled: dict[int, AwardEntitlement]
+) -> list[Payment]:
+    """A regular line for every month due and never paid since the award's last paid month,
+    at most ``CATCH_UP_MONTHS`` back (a month before it was settled by a top-up instead)."""
+    floor = add_months(run.period, 1 - rules.CATCH_UP_MONTHS)
+    last_paid = last_regular_paid(award_ids)
     lines = []
-    for a in awards:
-        months = rules.months_to_pay(
-            start_date=a["start_date"],
-            end_date=a["end_date"],
-            lump_sum=a["lump_sum"],
-            last_paid=a["last_paid"],
-            period=period,
-        )
-        found = []
-        for month in months:
-            in_force = [x for x in amounts.get(a["pk"], []) if x.valid_from < next_period(month)]
-            if in_force and in_force[-1].gross > 0:
-                found.append((month, in_force[-1]))
-        caps = [
-            rules.deduction_cap(x.net, benefit=a["benefit"]) if a["pk"] in balances else ZERO
-            for _, x in found
-        ]
-        taken = rules.deductions(caps, balance=balances.get(a["pk"], ZERO))
-        lines.extend(
-            Line(a["pk"], a["benefit"], month, x.gross, x.opv, x.net, deduction)
-            for (month, x), deduction in zip(found, taken, strict=True)
-        )
+    for award_id in award_ids:
+        entitlement = entitled[award_id]
+        after = last_paid.get(award_id)
+        for month in entitlement.months(through=run.period):
+            if month < floor or (after is not None and month <= after):
+                continue
+            due = entitlement.due(month)
+            if due.net <= 0:
+                continue
+            lines.append(
+                Payment(
+                    run=run,
+                    kind=Payment.Kind.REGULAR,
+                    award_id=award_id,
+                    benefit=entitlement.benefit,
+                    period=month,
+                    gross=due.gross,
+                    opv=due.opv,
+                    net=due.net,
+                )
+            )
     return lines
 
 
-def _insert_python(run: PaymentRun, award_ids: list[int]) -> int:
-    lines = payment_lines(award_ids, period=run.period)
-    payments = Payment.objects.bulk_create(
+def _top_up_lines(run: PaymentRun, award_ids: list[int], benefits: dict[int, str]) -> list[Payment]:
+    pending = Underpayment.objects.filter(
+        award_id__in=award_ids, payment__isnull=True, period__lte=run.period
+    ).order_by("award_id", "period", "id")
+    return [
         Payment(
             run=run,
-            award_id=line.award_id,
-            benefit=line.benefit,
-            period=line.period,
-            gross=line.gross,
-            opv=line.opv,
-            net=line.net,
-            deduction=line.deduction,
-            payable=line.net - line.deduction,
+            kind=Payment.Kind.TOP_UP,
+            underpayment=u,
+            award_id=u.award_id,
+            benefit=benefits[u.award_id],
+            period=u.period,
+            gross=u.gross,
+            opv=u.opv,
+            net=u.net,
         )
-        for line in lines
-    )
-    Recovery.objects.bulk_create(
+        for u in pending
+    ]
+
+
+def _deduct(lines: list[Payment], accounts: dict[int, AwardAccount]) -> None:
+    """Take what is left to recover from the award's lines: top-ups first, then each regular
+    line up to its cap, in month order (rules.deductions)."""
+    by_award: dict[int, list[Payment]] = {}
+    for line in lines:
+        line.deduction = ZERO
+        if accounts[line.award_id].balance > 0:
+            by_award.setdefault(line.award_id, []).append(line)
+    for award_id, award_lines in by_award.items():
+        award_lines.sort(key=lambda p: (p.kind != Payment.Kind.TOP_UP, p.period))
+        caps = [
+            rules.top_up_deduction_cap(p.net)
+            if p.kind == Payment.Kind.TOP_UP
+            else rules.deduction_cap(p.net, benefit=p.benefit)
+            for p in award_lines
+        ]
+        taken = rules.deductions(caps, balance=accounts[award_id].balance)
+        for line, deduction in zip(award_lines, taken, strict=True):
+            line.deduction = deduction
+            accounts[award_id].balance -= deduction
+
+
+def awards_pay(run: PaymentRun, award_ids: list[int], *, batch_run_id: int | None) -> RunOutcome:
+    """Settle these awards' changes, then add their lines to the run: regular months, top-ups,
+    and the deductions that recover overpayments. One transaction, the accounts locked."""
+    if not award_ids:
+        return RunOutcome(settled=Settled())
+    accounts = accounts_lock(award_ids)
+    entitled = entitlements(award_ids)
+    settled = settle(award_ids, entitled=entitled, accounts=accounts, batch_run_id=batch_run_id)
+    benefits = {pk: e.benefit for pk, e in entitled.items()}
+    lines = _regular_lines(run, award_ids, entitled) + _top_up_lines(run, award_ids, benefits)
+    _deduct(lines, accounts)
+    for line in lines:
+        line.payable = line.net - line.deduction
+    Payment.objects.bulk_create(lines, batch_size=5000)
+    recoveries = [
         Recovery(
             award_id=p.award_id,
             kind=Recovery.Kind.DEDUCTION,
@@ -152,126 +210,24 @@ def _insert_python(run: PaymentRun, award_ids: list[int]) -> int:
             payment=p,
             received_on=run.period,
         )
-        for p in payments
+        for p in lines
         if p.deduction > 0
+    ]
+    Recovery.objects.bulk_create(recoveries, batch_size=5000)
+    top_ups = [p for p in lines if p.kind == Payment.Kind.TOP_UP]
+    for line in top_ups:
+        accounts[line.award_id].top_ups_pending -= line.net
+    touched = {p.award_id for p in lines}
+    AwardAccount.objects.bulk_update(
+        [accounts[pk] for pk in sorted(touched)], ["balance", "top_ups_pending"], batch_size=5000
     )
-    return len(payments)
-
-
-# A chunk's statement is estimated far above its real size (generate_series counts as 1000
-# rows), so PostgreSQL would JIT-compile it: half a second per chunk spent compiling a
-# statement that runs in a third of that. Off for the chunk's transaction only.
-NO_JIT_SQL = "SET LOCAL jit = off"
-
-PAYMENT_SQL = """
-WITH chunk AS (SELECT unnest(%(ids)s::bigint[]) AS id),
-paid AS MATERIALIZED (
-    -- Read once, before this statement's own inserts: a per-award subquery here may be
-    -- planned as a scan of the table the statement is growing, quadratic in the chunk.
-    SELECT p.award_id, max(p.period) AS last_paid
-    FROM payouts_payment p JOIN chunk ON chunk.id = p.award_id
-    GROUP BY p.award_id
-),
-a AS (
-    SELECT a.id, a.benefit, a.lump_sum,
-           date_trunc('month', a.start_date::timestamp)::date AS first,
-           (date_trunc('month', a.end_date::timestamp) - interval '1 month')::date AS last,
-           paid.last_paid
-    FROM benefits_award a
-    JOIN chunk ON chunk.id = a.id
-    LEFT JOIN paid ON paid.award_id = a.id
-),
-months AS (
-    SELECT a.id AS award_id, a.benefit, m::date AS period
-    FROM a
-    CROSS JOIN LATERAL generate_series(
-        CASE WHEN a.lump_sum THEN a.first
-             ELSE GREATEST(a.first, %(floor)s::date,
-                           (a.last_paid + interval '1 month')::date) END,
-        CASE WHEN a.lump_sum THEN a.first ELSE LEAST(%(period)s::date, a.last) END,
-        interval '1 month'
-    ) AS m
-    WHERE NOT a.lump_sum
-       OR (a.last_paid IS NULL AND a.first BETWEEN %(floor)s::date AND %(period)s::date)
-),
-balance AS (
-    SELECT award_id, sum(amount) AS left_to_recover FROM (
-        SELECT award_id, amount FROM payouts_overpayment WHERE award_id IN (SELECT id FROM chunk)
-        UNION ALL
-        SELECT award_id, -amount FROM payouts_recovery WHERE award_id IN (SELECT id FROM chunk)
-    ) moves
-    GROUP BY award_id HAVING sum(amount) > 0
-),
-priced AS (
-    SELECT m.award_id, m.benefit, m.period, am.gross, am.opv, am.net,
-           b.left_to_recover,
-           CASE WHEN b.left_to_recover IS NULL THEN 0
-                ELSE floor(am.net * (%(caps)s::jsonb ->> m.benefit)::numeric * 100) / 100
-           END AS cap
-    FROM months m
-    JOIN LATERAL (
-        SELECT x.gross, x.opv, x.net FROM benefits_awardamount x
-        WHERE x.award_id = m.award_id AND x.valid_from < m.period + interval '1 month'
-        ORDER BY x.valid_from DESC, x.id DESC LIMIT 1
-    ) am ON TRUE
-    LEFT JOIN balance b ON b.award_id = m.award_id
-    WHERE am.gross > 0
-),
-deducted AS (
-    SELECT priced.*,
-           LEAST(cap, GREATEST(0, COALESCE(left_to_recover, 0) - COALESCE(sum(cap) OVER (
-               PARTITION BY award_id ORDER BY period
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS deduction
-    FROM priced
-),
-ins AS (
-    INSERT INTO payouts_payment
-        (created_at, updated_at, uuid, run_id, award_id, benefit, period,
-         gross, opv, net, deduction, payable)
-    SELECT now(), now(), gen_random_uuid(), %(run)s, award_id, benefit, period,
-           gross, opv, net, deduction, net - deduction
-    FROM deducted
-    ON CONFLICT (award_id, period) DO NOTHING
-    RETURNING id, award_id, deduction
-),
-rec AS (
-    INSERT INTO payouts_recovery
-        (created_at, updated_at, award_id, kind, amount, payment_id, received_on, note,
-         recorded_by_id)
-    SELECT now(), now(), award_id, 'deduction', deduction, id, %(period)s::date, '', NULL
-    FROM ins WHERE deduction > 0
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM rec)
-"""
-
-
-def payment_sql(run: PaymentRun, award_ids: list[int]) -> tuple[str, dict[str, Any]]:
-    caps = {benefit: str(cap) for benefit, cap in rules.DEDUCTION_CAP.items()}
-    return PAYMENT_SQL, {
-        "ids": award_ids,
-        "run": run.pk,
-        "period": run.period,
-        "floor": add_months(run.period, 1 - rules.CATCH_UP_MONTHS),
-        "caps": json.dumps(caps),
-    }
-
-
-def payment_insert_ids(
-    run: PaymentRun, award_ids: list[int], *, set_based: bool | None = None
-) -> int:
-    """Add the missing lines of these awards to the run; the number of lines added."""
-    if not award_ids:
-        return 0
-    if set_based is None:
-        set_based = connection.vendor == "postgresql"
-    if not set_based:
-        return _insert_python(run, award_ids)
-    sql, params = payment_sql(run, award_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(NO_JIT_SQL)
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0])
+    return RunOutcome(
+        settled=settled,
+        regular=len(lines) - len(top_ups),
+        top_ups=len(top_ups),
+        deductions=len(recoveries),
+        deducted=sum((r.amount for r in recoveries), ZERO),
+    )
 
 
 class PaymentRunJob:
@@ -280,7 +236,7 @@ class PaymentRunJob:
     chunk_size = 20_000
 
     def scope(self, params: dict[str, Any]) -> Scope:
-        awards = payable_awards(date.fromisoformat(params["period"]))
+        awards = run_awards(date.fromisoformat(params["period"])).distinct()
         upper = awards.order_by("-pk").values_list("pk", flat=True).first() or 0
         return Scope(total=awards.count(), upper_id=upper)
 
@@ -292,22 +248,41 @@ class PaymentRunJob:
         if run.status == PaymentRun.Status.CLOSED:
             raise closed_error(period)
         ids = list(
-            payable_awards(period)
+            run_awards(period)
             .filter(pk__gt=after_id, pk__lte=upper_id)
             .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", flat=True)
+            .distinct()[:limit]
         )
         if not ids:
             return ChunkOutcome(last_id=upper_id, done=0, changed=0, skipped=0)
-        added = payment_insert_ids(run, ids)
-        return ChunkOutcome(last_id=ids[-1], done=len(ids), changed=added, skipped=0)
+        outcome = awards_pay(run, ids, batch_run_id=run_id)
+        changed = outcome.regular + outcome.top_ups
+        return ChunkOutcome(last_id=ids[-1], done=len(ids), changed=changed, skipped=0)
 
     def finish(self, *, run_id: int, params: dict[str, Any]) -> dict[str, Any]:
-        totals = Payment.objects.filter(run__period=params["period"]).aggregate(
-            payable=Sum("payable", default=ZERO), lines=Count("id")
-        )
-        return {
-            "period": params["period"],
-            "lines": totals["lines"],
-            "payable": str(totals["payable"]),
-        }
+        return run_totals(period=date.fromisoformat(params["period"]), batch_run_id=run_id)
+
+
+def run_totals(*, period: date, batch_run_id: int | None = None) -> dict[str, Any]:
+    """The month's lines and money, and what the settlements of this batch run found."""
+    lines = Payment.objects.filter(run__period=period).aggregate(
+        lines=Count("id"),
+        top_ups=Count("id", filter=Q(kind=Payment.Kind.TOP_UP)),
+        top_up_net=Sum("net", filter=Q(kind=Payment.Kind.TOP_UP), default=ZERO),
+        payable=Sum("payable", default=ZERO),
+        deducted=Sum("deduction", default=ZERO),
+    )
+    found = Overpayment.objects.filter(batch_run_id=batch_run_id).aggregate(
+        overpayments=Count("id"), overpaid=Sum("amount", default=ZERO)
+    )
+    return {
+        "period": period.isoformat(),
+        "lines": lines["lines"],
+        "top_ups": lines["top_ups"],
+        "top_up_net": str(lines["top_up_net"]),
+        "payable": str(lines["payable"]),
+        "deducted": str(lines["deducted"]),
+        "overpayments": found["overpayments"],
+        "overpaid": str(found["overpaid"]),
+    }

@@ -130,7 +130,7 @@ def test_page_query_counts_do_not_grow_with_rows(specialist, extra, django_asser
 
 
 QUEUE_QUERIES = 6
-CASE_QUERIES = 12  # with the award, its amounts, decisions and overpayment balance
+CASE_QUERIES = 19  # with the award, its amounts, decisions and its months of payments
 
 
 def test_dates_in_the_queue_are_deadlines(specialist):

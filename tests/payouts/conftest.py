@@ -5,13 +5,13 @@ from typing import Any
 
 import pytest
 
+from benefits.amounts import split_gross
 from benefits.models import Award
 from benefits.services.awards import award_create
 from gfss.celery import app as celery_app
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import batchrun_step
 from gfss.legal.selectors import parameter_value
-from payouts import rules
 from tests.factories import PersonFactory, branch
 
 
@@ -30,7 +30,7 @@ def make_award(db: None) -> Callable[..., Award]:
         calculation: dict[str, Any] | None = None,
     ) -> Award:
         amount = Decimal(gross)
-        opv, _ = rules.split_gross(
+        opv, _ = split_gross(
             amount, benefit=benefit, opv_rate=parameter_value("benefit.opv_rate", on=start)
         )
         return award_create(

@@ -103,15 +103,16 @@ def test_an_overlapping_event_slipped_past_the_service_applies_nothing_twice(mak
     assert EventApplication.objects.filter(award=award).count() == 1
 
 
-def test_an_event_applied_again_changes_nothing(make_award) -> None:
+def test_an_event_applied_again_is_refused_and_changes_nothing(make_award) -> None:
     # given
     award = make_award("disability", start=date(2021, 6, 1))
     event = _indexation(date(2022, 1, 1))
     run_to_end(event_apply_start(event_id=event.pk, actor=None))
     # when
-    again = run_to_end(event_apply_start(event_id=event.pk, actor=None))
+    with pytest.raises(ConflictError) as error:
+        event_apply_start(event_id=event.pk, actor=None)
     # then
-    assert (again.changed, again.skipped) == (0, 1)
+    assert error.value.code == "event_already_applied"
     assert award.amounts.count() == 2
 
 

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from benefits.entitlement import award_amount_in_force
 from benefits.models import AwardAmount
+from gfss.common.exceptions import ConflictError
 from payouts.models import EventApplication, RecalculationEvent
-from payouts.selectors import amount_for_period
 from payouts.services.events import event_apply_start
 from tests.payouts.conftest import run_to_end
 
@@ -73,7 +74,7 @@ def test_breadwinner_is_indexed_without_opv(make_award) -> None:
     # when
     _apply("indexation", date(2022, 1, 1))
     # then: 80000.01 × 1.05 = 84000.0105 → 84000.01, nothing withheld
-    amount = amount_for_period(award_id=award.pk, period=date(2022, 1, 1))
+    amount = award_amount_in_force(award.pk, period=date(2022, 1, 1))
     assert (amount.gross, amount.opv, amount.net) == (
         Decimal("84000.01"),
         Decimal("0.00"),
@@ -89,12 +90,8 @@ def test_eight_and_a_half_percent_only_for_awards_assigned_before_2023(make_awar
     # when
     _apply("indexation", date(2023, 1, 1))
     # then
-    assert amount_for_period(award_id=before.pk, period=date(2023, 1, 1)).gross == Decimal(
-        "108500.00"
-    )
-    assert amount_for_period(award_id=after.pk, period=date(2023, 1, 1)).gross == Decimal(
-        "100000.00"
-    )
+    assert award_amount_in_force(before.pk, period=date(2023, 1, 1)).gross == Decimal("108500.00")
+    assert award_amount_in_force(after.pk, period=date(2023, 1, 1)).gross == Decimal("100000.00")
 
 
 def test_job_loss_paying_december_to_march_gets_0_45_from_january(make_award) -> None:
@@ -105,19 +102,15 @@ def test_job_loss_paying_december_to_march_gets_0_45_from_january(make_award) ->
     # when
     _apply("coefficient_change", date(2023, 1, 1))
     # then: 80000.00 × 0.45 / 0.40 = 90000.00 from January; December unchanged
-    assert amount_for_period(award_id=award.pk, period=date(2022, 12, 1)).gross == Decimal(
-        "80000.00"
-    )
-    january = amount_for_period(award_id=award.pk, period=date(2023, 1, 1))
+    assert award_amount_in_force(award.pk, period=date(2022, 12, 1)).gross == Decimal("80000.00")
+    january = award_amount_in_force(award.pk, period=date(2023, 1, 1))
     assert (january.gross, january.opv, january.net, january.reason) == (
         Decimal("90000.00"),
         Decimal("9000.00"),
         Decimal("81000.00"),
         AwardAmount.Reason.COEFFICIENT,
     )
-    assert amount_for_period(award_id=award.pk, period=date(2023, 3, 1)).gross == Decimal(
-        "90000.00"
-    )
+    assert award_amount_in_force(award.pk, period=date(2023, 3, 1)).gross == Decimal("90000.00")
     assert not EventApplication.objects.filter(award=ended).exists()
 
 
@@ -153,11 +146,12 @@ def test_all_events_twice_apply_each_once(make_award) -> None:
     assert RecalculationEvent.objects.count() == 5
     # when
     _apply_indexations()
-    _apply_indexations()
-    # then: three indexations per award, once each
+    # then: three indexations per award, once each; applying again is refused
+    with pytest.raises(ConflictError):
+        _apply_indexations()
     for award in awards:
         reasons = list(award.amounts.values_list("reason", flat=True))
         assert reasons.count("indexation") == 3
-    assert amount_for_period(award_id=awards[0].pk, period=date(2023, 1, 1)).gross == Decimal(
+    assert award_amount_in_force(award_id=awards[0].pk, period=date(2023, 1, 1)).gross == Decimal(
         "118482.00"
     )

@@ -86,30 +86,6 @@ def test_a_job_loss_award_pays_december_to_march_and_stops(make_award) -> None:
     ]
 
 
-def test_suspended_awards_are_skipped_and_catch_up_when_resumed(make_award) -> None:
-    # given: paid in January, suspended for February and March
-    award = make_award("disability", start=date(2024, 1, 1), gross="100000.00")
-    _run(date(2024, 1, 1))
-    # The e-case's suspend/resume decisions set the status; only its effect matters here.
-    Award.objects.filter(pk=award.pk).update(status=Award.Status.SUSPENDED)
-    _run(date(2024, 2, 1))
-    _run(date(2024, 3, 1))
-    assert [period for period, *_ in _lines(award)] == [date(2024, 1, 1)]
-    # when
-    Award.objects.filter(pk=award.pk).update(status=Award.Status.ACTIVE)
-    _run(date(2024, 4, 1))
-    # then: February and March are caught up in the April run
-    assert [period for period, *_ in _lines(award)] == [
-        date(2024, 1, 1),
-        date(2024, 2, 1),
-        date(2024, 3, 1),
-        date(2024, 4, 1),
-    ]
-    april = PaymentRun.objects.get(period=date(2024, 4, 1))
-    assert april.payments.filter(period__lt=date(2024, 4, 1)).count() == 2
-    assert payment_totals(period=date(2024, 4, 1))["total"][0]["catch_up"] == 2
-
-
 def test_closing_builds_one_mt102_file_per_benefit_with_its_knp(make_award) -> None:
     # given
     make_award("disability", start=date(2024, 5, 1), gross="100000.00")

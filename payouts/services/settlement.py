@@ -1,0 +1,191 @@
+"""Settlement: every change that reaches back into months already paid becomes money.
+
+For an award whose revision (``benefits``: every change of what it is due moves it) is newer
+than the one its account last settled, each month up to its last regular payment is compared
+with the entitlement as it stands now: what is due minus what was settled (the regular line,
+plus top-ups found before, less overpayments found before) becomes an ``Underpayment`` (a
+top-up the next run pays) or an ``Overpayment`` (recovered by deductions or repayment). The
+rows are new, one per award, month and revision: settling twice adds nothing, and the ledger
+is never updated. The account row, locked first, carries the balance and the revision
+settled, so a run, a repayment and a settlement never move the same money at once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max
+from django.utils import timezone
+
+from benefits.entitlement import AwardEntitlement
+from benefits.models import AwardAmount, AwardDecision
+from gfss.common.money import ZERO
+from payouts.models import AwardAccount, Overpayment, Payment, Underpayment
+
+
+@dataclass
+class Settled:
+    """What a settlement found: counts and net sums of top-ups and overpayments."""
+
+    top_ups: int = 0
+    top_up_net: Decimal = ZERO
+    overpayments: int = 0
+    overpaid_net: Decimal = ZERO
+
+    def add(self, other: "Settled") -> None:
+        self.top_ups += other.top_ups
+        self.top_up_net += other.top_up_net
+        self.overpayments += other.overpayments
+        self.overpaid_net += other.overpaid_net
+
+
+def accounts_lock(award_ids: list[int]) -> dict[int, AwardAccount]:
+    """The accounts of these awards, opened where missing, locked in award order."""
+    have = set(
+        AwardAccount.objects.filter(award_id__in=award_ids).values_list("award_id", flat=True)
+    )
+    AwardAccount.objects.bulk_create(
+        [AwardAccount(award_id=pk) for pk in award_ids if pk not in have], ignore_conflicts=True
+    )
+    return {
+        account.award_id: account
+        for account in AwardAccount.objects.select_for_update()
+        .filter(award_id__in=award_ids)
+        .order_by("award_id")
+    }
+
+
+def last_regular_paid(award_ids: list[int]) -> dict[int, date]:
+    """Per award, the latest month a regular line paid."""
+    return dict(
+        Payment.objects.filter(award_id__in=award_ids, kind=Payment.Kind.REGULAR)
+        .values("award_id")
+        .annotate(last=Max("period"))
+        .values_list("award_id", "last")
+    )
+
+
+def _change_reasons(award_ids: list[int]) -> dict[int, str]:
+    """Per award, what its latest change was, in words for the ledger's reason column."""
+    reasons: dict[int, tuple[object, str]] = {}
+    for award_id, reason, comment, at in AwardAmount.objects.filter(
+        award_id__in=award_ids
+    ).values_list("award_id", "reason", "comment", "created_at"):
+        if award_id not in reasons or at >= reasons[award_id][0]:
+            label = AwardAmount.Reason(reason).label
+            reasons[award_id] = (at, f"{label}: {comment}" if comment else str(label))
+    for award_id, kind, effective, at in AwardDecision.objects.filter(
+        award_id__in=award_ids,
+        status=AwardDecision.Status.APPLIED,
+        kind__in=[
+            AwardDecision.Kind.SUSPEND,
+            AwardDecision.Kind.RESUME,
+            AwardDecision.Kind.TERMINATE,
+        ],
+    ).values_list("award_id", "kind", "effective_date", "updated_at"):
+        if award_id not in reasons or at >= reasons[award_id][0]:
+            label = AwardDecision.Kind(kind).label
+            reasons[award_id] = (at, f"{label} {effective:%d.%m.%Y}")
+    return {award_id: text for award_id, (_, text) in reasons.items()}
+
+
+def _sums() -> list[Decimal]:
+    return [ZERO, ZERO, ZERO]
+
+
+def settle(
+    award_ids: list[int],
+    *,
+    entitled: dict[int, AwardEntitlement],
+    accounts: dict[int, AwardAccount],
+    batch_run_id: int | None,
+    reason: str = "",
+) -> Settled:
+    """Settle the awards whose revision is newer than their account's (accounts locked)."""
+    todo = [pk for pk in award_ids if accounts[pk].settled_revision < entitled[pk].revision]
+    if not todo:
+        return Settled()
+    through = last_regular_paid(todo)
+    paid: dict[tuple[int, date], list[Decimal]] = defaultdict(_sums)
+    regular: dict[tuple[int, date], int] = {}
+    for award_id, period, pk, gross, opv, net in Payment.objects.filter(
+        award_id__in=todo, kind=Payment.Kind.REGULAR
+    ).values_list("award_id", "period", "id", "gross", "opv", "net"):
+        regular[award_id, period] = pk
+        row = paid[award_id, period]
+        row[0], row[1], row[2] = row[0] + gross, row[1] + opv, row[2] + net
+    for award_id, period, gross, opv, net in Underpayment.objects.filter(
+        award_id__in=todo
+    ).values_list("award_id", "period", "gross", "opv", "net"):
+        row = paid[award_id, period]
+        row[0], row[1], row[2] = row[0] + gross, row[1] + opv, row[2] + net
+    for award_id, period, gross, opv, amount in Overpayment.objects.filter(
+        award_id__in=todo
+    ).values_list("award_id", "period", "gross", "opv", "amount"):
+        row = paid[award_id, period]
+        row[0], row[1], row[2] = row[0] - gross, row[1] - opv, row[2] - amount
+    reasons = _change_reasons(todo) if not reason else {}
+    today = timezone.localdate()
+    under: list[Underpayment] = []
+    over: list[Overpayment] = []
+    for award_id in todo:
+        entitlement = entitled[award_id]
+        revision = entitlement.revision
+        why = (reason or reasons.get(award_id, ""))[:300]
+        last = through.get(award_id)
+        periods = set(entitlement.months(through=last)) if last is not None else set()
+        periods.update(period for (pk, period) in paid if pk == award_id)
+        for period in sorted(periods):
+            due = entitlement.due(period)
+            gross, opv, net = paid.get((award_id, period), (ZERO, ZERO, ZERO))
+            difference = due.net - net
+            if difference > 0:
+                under.append(
+                    Underpayment(
+                        award_id=award_id,
+                        period=period,
+                        gross=due.gross - gross,
+                        opv=due.opv - opv,
+                        net=difference,
+                        revision=revision,
+                        reason=why,
+                        batch_run_id=batch_run_id,
+                    )
+                )
+            elif difference < 0:
+                over.append(
+                    Overpayment(
+                        award_id=award_id,
+                        payment_id=regular.get((award_id, period)),
+                        period=period,
+                        amount=-difference,
+                        gross=gross - due.gross,
+                        opv=opv - due.opv,
+                        paid_net=net,
+                        entitled_net=due.net,
+                        detected_from=today,
+                        revision=revision,
+                        reason=why,
+                        batch_run_id=batch_run_id,
+                    )
+                )
+    Underpayment.objects.bulk_create(under, batch_size=5000)
+    Overpayment.objects.bulk_create(over, batch_size=5000)
+    found = Settled()
+    for row in under:
+        accounts[row.award_id].top_ups_pending += row.net
+        found.top_ups += 1
+        found.top_up_net += row.net
+    for row in over:
+        accounts[row.award_id].balance += row.amount
+        found.overpayments += 1
+        found.overpaid_net += row.amount
+    for award_id in todo:
+        accounts[award_id].settled_revision = entitled[award_id].revision
+    AwardAccount.objects.bulk_update(
+        [accounts[pk] for pk in todo],
+        ["balance", "top_ups_pending", "settled_revision"],
+        batch_size=5000,
+    )
+    return found
