@@ -262,7 +262,7 @@ class EventApplication(TimeStampedModel):
                 fields=["event", "award"], name="payouts_eventapplication_once_per_award"
             ),
             models.CheckConstraint(
-                condition=Q(new_gross__isnull=True) | Q(new_gross=F("new_opv") + F("new_net")),
+                condition=Q(new_gross__isnull=True) | _sums_to("new_gross", "new_opv", "new_net"),
                 name="payouts_eventapplication_gross_is_opv_net",
             ),
         ]
