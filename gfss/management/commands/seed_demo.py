@@ -12,6 +12,7 @@ from contributions.demo import demo_contributions_generate
 from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
 from participants.demo import population_generate
 from participants.models import Person
+from payouts.demo import demo_payouts_generate
 from refunds.demo import demo_refunds_generate
 from reporting.demo import demo_employed_population_generate
 
@@ -70,6 +71,11 @@ class Command(BaseCommand):
         cases = demo_cases_generate(seed=options["seed"], today=today)
         self.stdout.write(
             f"{cases.cases} e-cases, {cases.assigned} assigned, {cases.waiting} awaiting a checker"
+        )
+        payouts = demo_payouts_generate(seed=options["seed"], today=today)
+        self.stdout.write(
+            f"{payouts.runs} monthly payment runs over {payouts.awards} older awards and the "
+            f"e-case awards: {payouts.top_ups} top-ups, {payouts.overpayments} overpayments"
         )
         employed = demo_employed_population_generate(seed=options["seed"])
         self.stdout.write(f"{employed.rows} employed-population figures (year and region)")
