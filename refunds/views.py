@@ -128,6 +128,7 @@ def refund_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "events": refund_events(application=application),
             "today": timezone.localdate(),
             "refusal_codes": [(code, str(label)) for code, label in REFUSAL_CODES.items()],
+            "refusal_label": REFUSAL_CODES.get(application.refusal_code, ""),
             "can_decide": works and application.status == Status.CHECKED,
             "can_confirm": works
             and application.status == Status.DECIDED

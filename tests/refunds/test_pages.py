@@ -94,6 +94,17 @@ def test_the_art_247_line_links_to_the_award(pay, apply, officers):
     client = _client(officers[0])
     detail = client.get(f"/kk/refunds/{application.uuid}/").content.decode()
     assert f"/kk/refunds/awards/{award.uuid}/" in detail
+    maker, checker = officers
+    refund_decide(
+        actor=maker,
+        application_id=application.pk,
+        decision="refuse",
+        refusal_code="counted_in_award",
+    )
+    refund_confirm(actor=checker, application_id=application.pk)
+    refused = client.get(f"/ru/refunds/{application.uuid}/").content.decode()
+    assert "Месяц учтён при назначении выплаты (ст. 247 п. 2)" in refused
+    assert "counted_in_award" not in refused.replace('data-check="counted_in_award"', "")
     award_page = client.get(f"/kk/refunds/awards/{award.uuid}/").content.decode()
     assert "08.2022 – 07.2024" in award_page
 
