@@ -5,6 +5,7 @@ Who reads what is the access policy's (``gfss.org.access``, subject ``refund``).
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from benefits.models import Award
 from benefits.selectors import award_counted_windows
 from gfss.common.exceptions import NotFoundError
-from gfss.common.money import ZERO
+from gfss.common.money import ZERO, round_kzt
 from gfss.common.periods import add_months
 from gfss.org import access
 from gfss.org.access import Subject
@@ -210,7 +211,8 @@ def refund_report(*, user: Any, first: date, last: date, by: str) -> list[Report
             key=row[group],
             applications=row["applications"],
             people=row["people"],
-            amount=row["amount"],
+            # SQLite (the demo) sums decimals as floats: back to the tiyn.
+            amount=round_kzt(Decimal(row["amount"])),
         )
         for row in rows
     ]
