@@ -138,6 +138,8 @@ class RefundApplication(TimeStampedModel):
         verbose_name_plural = _("refund applications")
         indexes = [
             models.Index(fields=["status", "stage_due", "id"], name="refunds_app_queue"),
+            # The unfiltered list, earliest deadline first, read as an index range.
+            models.Index(fields=["stage_due", "id"], name="refunds_app_by_due"),
             models.Index(fields=["payer", "status"], name="refunds_app_payer"),
             models.Index(fields=["submitted_by", "id"], name="refunds_app_submitter"),
         ]

@@ -289,6 +289,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {count - have:,} applications created in {time.monotonic() - started:.0f} s"
             )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE refunds_refundapplication")
         total = RefundApplication.objects.count()
         client = Client()
         client.force_login(self.maker)
