@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("contributions.api.urls")),
     path("", include("reporting.api.urls")),
     path("", include("refunds.api.urls")),
+    path("", include("payouts.api.urls")),
 ]
 
 urlpatterns = [

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from gfss.common.exceptions import ApplicationError
@@ -22,6 +22,7 @@ from payouts.models import (
     RecalculationEvent,
     Recovery,
 )
+from payouts.services.event_dry_runs import event_dry_run_start
 from payouts.services.events import event_apply_start, event_create
 
 
@@ -65,11 +66,10 @@ class PaymentAdmin(ReadOnlyLedgerAdmin):
 
 @admin.register(PayoutFile)
 class PayoutFileAdmin(ReadOnlyLedgerAdmin):
-    list_display = ["reference", "run", "benefit", "knp", "lines", "total"]
-    exclude = ["content"]
+    list_display = ["reference", "run", "benefit", "knp", "lines", "total", "sha256"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields if f.name != "content"]
+        return [f.name for f in self.model._meta.fields]
 
 
 @admin.register(EventApplication)
@@ -120,8 +120,43 @@ class RecalculationEventAdmin(admin.ModelAdmin):
         "parameters",
         "legal_ref",
         "description",
+        "dry_run_at",
+        "dry_run_summary",
     ]
+    readonly_fields = ["dry_run_at", "dry_run_summary"]
     actions = ["dry_run", "apply"]
+
+    @admin.display(description=_("dry-run report"))
+    def dry_run_summary(self, obj: RecalculationEvent) -> str:
+        report = obj.dry_run_report
+        if not report:
+            return "—"
+        head = format_html(
+            "<p>{}: {} · {}: {} · {}: {}</p>",
+            _("Awards selected"),
+            report["awards_selected"],
+            _("would change"),
+            report["awards_changed"],
+            _("already applied"),
+            report["already_applied"],
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (m["period"], m["awards"], m["gross_change"], m["net_change"])
+                for m in report["months"]
+            ),
+        )
+        return format_html(
+            "{}<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            head,
+            _("Month"),
+            _("Awards"),
+            _("Change in gross"),
+            _("Change in net"),
+            rows,
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
@@ -153,9 +188,14 @@ class RecalculationEventAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
 
     @admin.action(description=_("Dry run (writes nothing)"), permissions=["apply"])
-    def dry_run(self, request: HttpRequest, queryset: QuerySet[RecalculationEvent]) -> Any:
-        event = queryset.order_by("pk").first()
-        return HttpResponseRedirect(reverse("payouts:event_dry_run", args=[event.pk]))
+    def dry_run(self, request: HttpRequest, queryset: QuerySet[RecalculationEvent]) -> None:
+        for event in queryset.order_by("effective_date", "pk"):
+            try:
+                run = event_dry_run_start(event_id=event.pk, actor=request.user)
+            except ApplicationError as error:
+                self.message_user(request, f"#{event.pk}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"#{event.pk}: batch run #{run.pk} started")
 
     @admin.action(description=_("Apply as a batch run"), permissions=["apply"])
     def apply(self, request: HttpRequest, queryset: QuerySet[RecalculationEvent]) -> None:

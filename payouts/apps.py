@@ -11,8 +11,12 @@ class PayoutsConfig(AppConfig):
 
     def ready(self) -> None:
         from gfss.jobs import registry
+        from payouts.services.closing import FILES_JOB_KIND, PayoutFilesJob
+        from payouts.services.event_dry_runs import DRY_RUN_JOB_KIND, EventDryRunJob
         from payouts.services.events import EVENT_JOB_KIND, RecalculationEventJob
         from payouts.services.payments import PAYMENT_JOB_KIND, PaymentRunJob
 
         registry.register(PAYMENT_JOB_KIND, PaymentRunJob())
         registry.register(EVENT_JOB_KIND, RecalculationEventJob())
+        registry.register(FILES_JOB_KIND, PayoutFilesJob())
+        registry.register(DRY_RUN_JOB_KIND, EventDryRunJob())

@@ -44,6 +44,15 @@ class PaymentRun(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The month's totals as its last completed batch run left them (PaymentRunJob.finish), so
+    # that the list of runs reads one row per month instead of summing every payment.
+    lines = models.PositiveIntegerField(_("lines"), default=0)
+    gross = money_field(verbose_name=_("gross"), default=0)
+    opv = money_field(verbose_name=_("OPV"), default=0)
+    net = money_field(verbose_name=_("net"), default=0)
+    deduction = money_field(verbose_name=_("deductions"), default=0)
+    payable = money_field(verbose_name=_("payable"), default=0)
+    totals_at = models.DateTimeField(_("totals as of"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment run")
@@ -149,17 +158,28 @@ class Payment(TimeStampedModel):
         return f"{self.award_id} {self.period:%Y-%m}: {self.payable}"
 
 
-class PayoutFile(TimeStampedModel):
-    """The MT-102 file of one benefit's payments in a closed run, as sent (bytes and hash)."""
+def payout_file_path(instance: "PayoutFile", filename: str) -> str:
+    return f"payouts/{instance.run.period:%Y-%m}/{filename}"
 
+
+class PayoutFile(TimeStampedModel):
+    """The MT-102 file of one benefit's payments in a closed run, as sent (stored file, hash).
+
+    Built by the closing job chunk by chunk: each chunk of payments becomes a part in storage
+    (``parts``, committed with the chunk); the last step joins them into ``document`` and
+    computes ``sha256`` while streaming. A file without a hash is still being built.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="files")
     benefit = models.CharField(max_length=16, choices=BenefitType)
     knp = models.CharField(max_length=3)
     reference = models.CharField(max_length=16)
-    lines = models.PositiveIntegerField()
-    total = money_field()
-    content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
+    lines = models.PositiveIntegerField(default=0)
+    total = money_field(default=0)
+    parts = models.JSONField(default=list, blank=True)
+    document = models.FileField(upload_to=payout_file_path, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("payout file")
@@ -175,6 +195,10 @@ class PayoutFile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.benefit}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.sha256)
 
 
 class RecalculationEvent(TimeStampedModel):
@@ -207,6 +231,9 @@ class RecalculationEvent(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The report of the event's last dry run (a batch job): what applying it would change.
+    dry_run_report = models.JSONField(_("dry-run report"), default=dict, blank=True)
+    dry_run_at = models.DateTimeField(_("dry run at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("recalculation event")

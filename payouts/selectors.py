@@ -127,9 +127,8 @@ def overpayment_list(*, user: Any) -> QuerySet[AwardAccount]:
 
 
 def payment_run_list() -> QuerySet[PaymentRun]:
-    return PaymentRun.objects.annotate(
-        lines=Count("payments"), payable=Sum("payments__payable", default=ZERO)
-    ).order_by("-period")
+    """Months with the totals their last completed run stored (nothing is summed here)."""
+    return PaymentRun.objects.order_by("-period")
 
 
 def payment_run_get(*, period: date) -> PaymentRun:

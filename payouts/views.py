@@ -4,9 +4,16 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,14 +22,16 @@ from gfss.common.periods import parse_period
 from gfss.org.access import Action, Subject
 from gfss.org.decorators import may_required, reads_required
 from payouts.models import PayoutFile, RecalculationEvent
+from payouts.registers import document_filename, payout_register_csv, register_filename
 from payouts.selectors import (
     overpayment_list,
     payment_run_get,
     payment_run_list,
     payment_totals,
 )
-from payouts.services.closing import payment_run_close
-from payouts.services.events import event_apply_start, event_dry_run
+from payouts.services.closing import payment_run_close, payment_run_latest_job, payout_files_job
+from payouts.services.event_dry_runs import event_dry_run_start
+from payouts.services.events import event_apply_start
 from payouts.services.overpayments import repayment_record
 from payouts.services.payments import payment_run_start
 
@@ -59,6 +68,8 @@ def run_detail(request: HttpRequest, period: str) -> HttpResponse:
             "run": run,
             "totals": payment_totals(period=month),
             "files": run.files.order_by("benefit"),
+            "payment_job": payment_run_latest_job(period=month),
+            "files_job": payout_files_job(period=month),
         },
     )
 
@@ -80,19 +91,41 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @may_required(Action.OPERATE_PAYOUTS)
 def run_close(request: HttpRequest, period: str) -> HttpResponse:
     try:
-        payment_run_close(period=_period(period), actor=request.user)
+        batch = payment_run_close(period=_period(period), actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("The month is closed and its payout files are built."))
-    return redirect("payouts:run_detail", period=period)
+        return redirect("payouts:run_detail", period=period)
+    messages.success(request, _("The month is closed; its payout files are being built."))
+    return redirect("jobs:run_detail", run_id=batch.pk)
 
 
-@reads_required(Subject.PAYMENT)
-def file_download(request: HttpRequest, file_id: int) -> HttpResponse:
-    payout = get_object_or_404(PayoutFile, pk=file_id)
-    response = HttpResponse(bytes(payout.content), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{payout.reference}.txt"'
+def _complete_file(file_id: int) -> PayoutFile:
+    payout = get_object_or_404(PayoutFile.objects.select_related("run"), pk=file_id)
+    if not payout.is_complete:
+        raise Http404(_("The file is still being built."))
+    return payout
+
+
+@reads_required(Subject.PAYOUT_FILE)
+def file_download(request: HttpRequest, file_id: int) -> FileResponse:
+    payout = _complete_file(file_id)
+    return FileResponse(
+        payout.document.open("rb"),
+        as_attachment=True,
+        filename=document_filename(payout),
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@reads_required(Subject.PAYOUT_FILE)
+def register_download(request: HttpRequest, file_id: int) -> StreamingHttpResponse:
+    payout = _complete_file(file_id)
+    response = StreamingHttpResponse(
+        payout_register_csv(payout_file=payout), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=register_filename(payout)
+    )
     return response
 
 
@@ -102,15 +135,25 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "payouts/event_list.html", {"events": events})
 
 
+@reads_required(Subject.PAYMENT)
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = get_object_or_404(RecalculationEvent, pk=event_id)
+    return render(
+        request,
+        "payouts/event_detail.html",
+        {"event": event, "report": event.dry_run_report, "applied": event.applications.count()},
+    )
+
+
+@require_POST
 @may_required(Action.OPERATE_PAYOUTS)
 def event_dry_run_view(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_object_or_404(RecalculationEvent, pk=event_id)
     try:
-        report = event_dry_run(event_id=event.pk, horizon=timezone.localdate())
+        batch = event_dry_run_start(event_id=event_id, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect("payouts:event_list")
-    return render(request, "payouts/event_dry_run.html", {"event": event, "report": report})
+        return redirect("payouts:event_detail", event_id=event_id)
+    return redirect("jobs:run_detail", run_id=batch.pk)
 
 
 @require_POST

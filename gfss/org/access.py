@@ -34,6 +34,7 @@ class Subject(StrEnum):
     CASE_STATUS = "case_status"  # an e-case's stages and deadlines, as its applicant follows them
     OFFER = "offer"  # proactive offers
     PAYMENT = "payment"  # payment runs, payments, payout files, events, overpayments
+    PAYOUT_FILE = "payout_file"  # a closed month's payout files and registers, to download
     REFUND = "refund"
     REPORT = "report"  # indicators, dashboards, exports
     JOB = "job"  # long jobs (BatchRun)
@@ -129,6 +130,7 @@ class Scope(StrEnum):
     STATEMENTS = "statements"
     REPORTS = "reports"  # the ministry's systems: the report indicators, every region
     REFUNDS = "refunds"
+    PAYOUTS = "payouts"  # the State Corporation: the payout files it pays from
 
 
 # What each partner scope reads and does. Partners are not limited by a branch: by their
@@ -141,6 +143,7 @@ PARTNER_READS: dict[str, dict[Subject, Extent]] = {
     Scope.APPLICATIONS: {Subject.CASE_STATUS: _OWN, Subject.OFFER: _OWN},
     Scope.REPORTS: {Subject.REPORT: _ALL},
     Scope.REFUNDS: {Subject.REFUND: _OWN},
+    Scope.PAYOUTS: {Subject.PAYOUT_FILE: _ALL},
 }
 PARTNER_ACTIONS: dict[str, set[Action]] = {
     Scope.PAYMENTS: {Action.SUBMIT_PAYMENTS},

@@ -261,7 +261,21 @@ class PaymentRunJob:
         return ChunkOutcome(last_id=ids[-1], done=len(ids), changed=changed, skipped=0)
 
     def finish(self, *, run_id: int, params: dict[str, Any]) -> dict[str, Any]:
-        return run_totals(period=date.fromisoformat(params["period"]), batch_run_id=run_id)
+        """Store the month's totals on its run (the list of runs reads them, never sums)."""
+        period = date.fromisoformat(params["period"])
+        run = PaymentRun.objects.select_for_update(no_key=True).get(period=period)
+        sums = Payment.objects.filter(run=run).aggregate(
+            lines=Count("id"),
+            **{
+                name: Sum(name, default=ZERO)
+                for name in ("gross", "opv", "net", "deduction", "payable")
+            },
+        )
+        for name, value in sums.items():
+            setattr(run, name, value)
+        run.totals_at = timezone.now()
+        run.save(update_fields=[*sums, "totals_at", "updated_at"])
+        return run_totals(period=period, batch_run_id=run_id)
 
 
 def run_totals(*, period: date, batch_run_id: int | None = None) -> dict[str, Any]:

@@ -65,3 +65,9 @@ def eager_celery() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Payout files go to a fresh storage folder per test, never into the working tree."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -93,7 +93,7 @@ def test_closing_builds_one_mt102_file_per_benefit_with_its_knp(make_award) -> N
     make_award("childcare", start=date(2024, 5, 1), end=date(2025, 11, 1), gross="60000.00")
     _run(date(2024, 5, 1))
     # when
-    payment_run_close(period=date(2024, 5, 1), actor=None)
+    run_to_end(payment_run_close(period=date(2024, 5, 1), actor=None))
     # then
     files = {f.benefit: f for f in PayoutFile.objects.all()}
     assert set(files) == {"disability", "childcare"}
@@ -103,7 +103,7 @@ def test_closing_builds_one_mt102_file_per_benefit_with_its_knp(make_award) -> N
         Decimal("135000.00"),
     )
     assert files["childcare"].knp == "091"
-    document = parse_document(data=bytes(files["disability"].content))
+    document = parse_document(data=files["disability"].document.read())
     assert document.knp == "027"
     assert len(document.lines) == 2
 

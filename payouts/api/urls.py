@@ -1,0 +1,23 @@
+from django.urls import path
+
+from payouts.api.views import (
+    PayoutFileDetailApi,
+    PayoutFileDocumentApi,
+    PayoutFileListApi,
+    PayoutFileRegisterApi,
+)
+
+urlpatterns = [
+    path("payouts/files/", PayoutFileListApi.as_view(), name="payout-file-list"),
+    path("payouts/files/<uuid:uuid>/", PayoutFileDetailApi.as_view(), name="payout-file-detail"),
+    path(
+        "payouts/files/<uuid:uuid>/document",
+        PayoutFileDocumentApi.as_view(),
+        name="payout-file-document",
+    ),
+    path(
+        "payouts/files/<uuid:uuid>/register",
+        PayoutFileRegisterApi.as_view(),
+        name="payout-file-register",
+    ),
+]
