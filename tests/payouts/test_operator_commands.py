@@ -7,9 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from benefits.models import AwardAmount
 from gfss.common.exceptions import ApplicationError, ConflictError
+from gfss.common.periods import add_months, month_start
 from gfss.jobs.models import BatchRun
 from payouts.models import EventApplication, Payment, PaymentRun, PayoutFile, RecalculationEvent
 from payouts.services.closing import payment_run_close
@@ -99,6 +101,22 @@ def test_a_close_after_a_failed_run_is_refused_with_run_incomplete(
 def test_a_malformed_month_is_refused(run_command) -> None:
     with pytest.raises(CommandError, match=r"^period_invalid: "):
         run_command("payment_run", "May")
+    assert not BatchRun.objects.exists()
+
+
+def test_a_run_for_a_future_month_exits_non_zero_with_period_in_future(
+    make_award, run_command
+) -> None:
+    # given
+    make_award("disability", start=date(2024, 5, 1))
+    future = add_months(month_start(timezone.localdate()), 2)
+    # when
+    with pytest.raises(CommandError) as error:
+        run_command("payment_run", f"{future:%Y-%m}")
+    # then
+    assert str(error.value).startswith("period_in_future: ")
+    assert f"{future:%m.%Y}" in str(error.value)
+    assert not Payment.objects.exists()
     assert not BatchRun.objects.exists()
 
 
