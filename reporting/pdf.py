@@ -15,9 +15,18 @@ _PAGE_WIDTH = 277  # A4 landscape less the margins, mm
 def _widths(table: Table) -> list[float]:
     """The first (text) column takes what the numbers leave."""
     numbers = len(table.columns) - 1
-    number_width = 30 if numbers > 1 else 60
+    number_width = 27 if numbers > 1 else 60
     first = _PAGE_WIDTH - number_width * numbers if numbers else _PAGE_WIDTH
     return [first, *([number_width] * numbers)]
+
+
+def _fit(pdf: FPDF, value: str, width: float) -> str:
+    """Cut a text to its cell (the page's table shows it whole)."""
+    if pdf.get_string_width(value) <= width - 2:
+        return value
+    while value and pdf.get_string_width(value + "…") > width - 2:
+        value = value[:-1]
+    return value + "…"
 
 
 def annual_report_pdf(report: AnnualReport) -> bytes:
@@ -49,13 +58,12 @@ def annual_report_pdf(report: AnnualReport) -> bytes:
         pdf.cell(0, 7, text(table.title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, size=7 if len(table.columns) > 4 else 8)
         widths = _widths(table)
-        header_height = 9 if len(table.columns) > 4 else 6
-        x, y = pdf.get_x(), pdf.get_y()
+        header_height = 10 if len(table.columns) > 4 else 6
+        x, y = pdf.l_margin, pdf.get_y()
         for width, column in zip(widths, table.columns, strict=True):
-            pdf.set_xy(x, y)
-            pdf.multi_cell(
-                width, header_height / 2, text(column.label), border=1, max_line_height=3.5
-            )
+            pdf.rect(x, y, width, header_height)
+            pdf.set_xy(x, y + 0.5)
+            pdf.multi_cell(width, 3.2, text(column.label), border=0)
             x += width
         pdf.set_xy(pdf.l_margin, y + header_height)
         rows = [*table.body(), *([table.footer()] if table.footer() else [])]
@@ -66,6 +74,12 @@ def annual_report_pdf(report: AnnualReport) -> bytes:
             continue
         for cells in rows:
             for width, (kind, shown) in zip(widths, cells, strict=True):
-                pdf.cell(width, 5, text(shown)[:90], border=1, align="L" if kind == TEXT else "R")
+                pdf.cell(
+                    width,
+                    5,
+                    _fit(pdf, text(shown), width),
+                    border=1,
+                    align="L" if kind == TEXT else "R",
+                )
             pdf.ln()
     return bytes(pdf.output())
