@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install messages migrate demo bench bench-import bench-calc bench-ui bench-batch bench-refunds worker
+.PHONY: run test lint format install messages migrate demo bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,3 +82,8 @@ bench-refunds: install
 	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_refunds" -c "CREATE DATABASE gfss_bench_refunds"
 	DATABASE_URL=$(PG_URL)/gfss_bench_refunds $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_refunds $(PY) manage.py bench_refunds
+
+# The report pages and API timed on a database's data, against one SUM over the ledger:
+# REPORTS_DB_URL (default: the demo's SQLite file after `make demo`).
+bench-reports: install
+	DEBUG=1 LOG_LEVEL=WARNING $(if $(REPORTS_DB_URL),DATABASE_URL=$(REPORTS_DB_URL)) $(PY) manage.py bench_reports

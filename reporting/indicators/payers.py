@@ -1,6 +1,8 @@
 """Payers: penalty arrears by region, and the monitoring of payers whose participants fell by
 half or more, month by month (domain.md), through the contributions app's selectors."""
 
+from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contributions.selectors import payers_in_arrears, payers_with_falling_participants
+from contributions.models import ContributionLine
+from contributions.selectors import MONITORING_MIN_PARTICIPANTS, payers_in_arrears
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
 from gfss.org.models import Region
@@ -36,12 +39,31 @@ def arrears_by_region(filters: ReportFilters, *, user: Any) -> list[dict[str, An
 
 
 def monitoring_by_month(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
-    region_code = filters.region.code if filters.region else None
-    rows = []
+    """How many payers fell by half each month of the year: the rule of
+    ``contributions.selectors.payers_with_falling_participants`` (a test holds the two
+    together), for the twelve months in one grouped query instead of twelve."""
     month, end = filters.first, min(filters.end, add_months(month_start(timezone.localdate()), 1))
+    lines = ContributionLine.objects.filter(
+        period__gte=add_months(month, -1),
+        period__lt=end,
+        kind=ContributionLine.Kind.CONTRIBUTION,
+        reverses__isnull=True,
+    )
+    if filters.region is not None:
+        lines = lines.filter(payer__region=filters.region)
+    counts: dict[int, dict[date, int]] = defaultdict(dict)
+    for row in lines.values("payer_id", "period").annotate(n=Count("person_id", distinct=True)):
+        counts[row["payer_id"]][row["period"]] = row["n"]
+    rows = []
     while month < end:
-        falling = payers_with_falling_participants(user=user, month=month, region_code=region_code)
-        rows.append({"period": month, "month": date_format(month, "F Y"), "payers": len(falling)})
+        previous = add_months(month, -1)
+        falling = sum(
+            1
+            for by_month in counts.values()
+            if by_month.get(previous, 0) >= MONITORING_MIN_PARTICIPANTS
+            and by_month.get(previous, 0) >= 2 * by_month.get(month, 0)
+        )
+        rows.append({"period": month, "month": date_format(month, "F Y"), "payers": falling})
         month = add_months(month, 1)
     return rows if any(r["payers"] for r in rows) else []
 

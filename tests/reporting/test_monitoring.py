@@ -1,0 +1,41 @@
+"""The dashboard's monthly monitoring counts agree with the contributions app's list."""
+
+from datetime import date
+
+import pytest
+
+from contributions.selectors import payers_with_falling_participants
+from gfss.common.periods import add_months
+from gfss.org.models import Region, Role
+from reporting.filters import ReportFilters
+from reporting.indicators.payers import monitoring_by_month
+from tests.contributions.test_penalties_and_monitoring import falling_payers  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("region", [None, "75", "71"])
+def test_monitoring_by_month_counts_the_payers_the_list_shows(
+    falling_payers,  # noqa: F811
+    make_staff,
+    region: str | None,
+    django_assert_max_num_queries,
+) -> None:
+    analyst = make_staff(Role.ANALYST)
+    filters = ReportFilters(year=2024, region=Region.objects.get(code=region) if region else None)
+    with django_assert_max_num_queries(1):
+        rows = monitoring_by_month(filters, user=analyst)
+    listed = {
+        add_months(date(2024, 1, 1), i): len(
+            payers_with_falling_participants(
+                user=analyst, month=add_months(date(2024, 1, 1), i), region_code=region
+            )
+        )
+        for i in range(12)
+    }
+    if region == "71":
+        assert rows == []  # payer B fell by 40 % only
+        assert not any(listed.values())
+        return
+    assert {row["period"]: row["payers"] for row in rows} == listed
+    assert listed[date(2024, 5, 1)] == 1
