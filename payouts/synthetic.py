@@ -1,7 +1,7 @@
 """Synthetic awards in bulk for the benchmark and the worker test (PostgreSQL only).
 
-Persons, awards and their assignment amounts are made by three ``INSERT … SELECT
-generate_series`` statements: hundreds of thousands of rows in seconds, where the award
+Persons, awards and their assignment amounts (and, when asked, months already paid) are made
+by ``INSERT … SELECT generate_series`` statements: hundreds of thousands of rows in seconds, where the award
 service would take minutes. The rows satisfy every constraint; the IINs carry a tag prefix
 and are not valid identifiers (they are never shown or sent anywhere).
 """
@@ -24,9 +24,9 @@ FROM generate_series(1, %(n)s) AS i
 AWARDS_SQL = """
 INSERT INTO benefits_award
     (created_at, updated_at, uuid, person_id, benefit, branch_id, right_date, assigned_on,
-     start_date, end_date, lump_sum, status, termination_reason, calculation)
+     start_date, end_date, lump_sum, status, termination_reason, calculation, revision)
 SELECT now(), now(), gen_random_uuid(), p.id, %(benefit)s, %(branch)s, %(start)s, %(start)s,
-       %(start)s, %(end)s, FALSE, 'active', '', '{}'::jsonb
+       %(start)s, %(end)s, FALSE, 'active', '', '{}'::jsonb, 0
 FROM participants_person p
 WHERE p.iin LIKE %(tag)s || '%%'
 ORDER BY p.id
@@ -34,8 +34,9 @@ ORDER BY p.id
 
 AMOUNTS_SQL = """
 INSERT INTO benefits_awardamount
-    (created_at, updated_at, award_id, valid_from, gross, opv, net, reason, comment)
-SELECT now(), now(), a.id, a.start_date, g.gross, g.opv, g.gross - g.opv, 'assignment', ''
+    (created_at, updated_at, award_id, valid_from, gross, opv, net, reason, comment, base, step)
+SELECT now(), now(), a.id, a.start_date, g.gross, g.opv, g.gross - g.opv, 'assignment', '',
+       g.gross, '{}'::jsonb
 FROM benefits_award a
 JOIN participants_person p ON p.id = a.person_id
 CROSS JOIN LATERAL (
@@ -82,3 +83,40 @@ def awards_generate(
         )
         first, last = cursor.fetchone()
     return int(first), int(last)
+
+
+PAID_SQL = """
+WITH run AS (
+    INSERT INTO payouts_paymentrun (created_at, updated_at, period, status)
+    SELECT now(), now(), m::date, 'open'
+    FROM generate_series(%(first)s::date, %(last)s::date, interval '1 month') AS m
+    ON CONFLICT (period) DO UPDATE SET updated_at = now()
+    RETURNING id, period
+)
+INSERT INTO payouts_payment
+    (created_at, updated_at, uuid, kind, run_id, award_id, benefit, period,
+     gross, opv, net, deduction, payable)
+SELECT now(), now(), gen_random_uuid(), 'regular', run.id, a.id, a.benefit, run.period,
+       x.gross, x.opv, x.net, 0, x.net
+FROM benefits_award a
+JOIN participants_person p ON p.id = a.person_id
+JOIN benefits_awardamount x ON x.award_id = a.id
+CROSS JOIN run
+WHERE p.iin LIKE %(tag)s || '%%'
+"""
+
+ACCOUNTS_SQL = """
+INSERT INTO payouts_awardaccount
+    (created_at, updated_at, award_id, balance, top_ups_pending, settled_revision)
+SELECT now(), now(), a.id, 0, 0, a.revision
+FROM benefits_award a JOIN participants_person p ON p.id = a.person_id
+WHERE p.iin LIKE %(tag)s || '%%'
+"""
+
+
+def payments_generate(*, tag: str, first: date, last: date) -> None:
+    """The regular lines of the awards of ``tag`` for every month ``first`` … ``last``, at their
+    one amount, as runs would have paid them, and their settled accounts."""
+    with connection.cursor() as cursor:
+        cursor.execute(PAID_SQL, {"tag": tag, "first": first, "last": last})
+        cursor.execute(ACCOUNTS_SQL, {"tag": tag})

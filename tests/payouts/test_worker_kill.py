@@ -1,4 +1,5 @@
-"""A real Celery worker, killed part-way through an indexation of 10,000 awards.
+"""A real Celery worker, killed part-way through an indexation of 10,000 awards (whose chunks
+also settle the months already paid) and part-way through the payment run that pays it.
 
 Exactly once comes from the database, not from the broker: each chunk writes its event
 applications, its amounts and the run's cursor in one transaction, so a SIGKILL loses at most
@@ -27,12 +28,13 @@ from django.db import connection
 from benefits.models import AwardAmount
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import batchrun_resume
-from payouts.models import EventApplication
+from payouts.models import EventApplication, Payment, Underpayment
 from payouts.services.events import event_apply_start, event_create
-from payouts.synthetic import awards_generate
+from payouts.services.payments import payment_run_start
+from payouts.synthetic import awards_generate, payments_generate
 
 AWARDS = 10_000
-CHUNK = 50
+CHUNK = 250
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
@@ -105,6 +107,74 @@ def _wait(run_id: int, until, timeout: float) -> BatchRun:
 
 
 @pytest.mark.django_db(transaction=True)
+def _killed_and_resumed(start, queue: str, log: Path) -> tuple[BatchRun, BatchRun]:
+    """Start a run on a real worker, kill it part-way, start a worker again and resume."""
+    worker = _start_worker(queue, log)
+    try:
+        run = start()
+        part = _wait(run.pk, lambda r: r.done >= AWARDS // 5, timeout=300)
+        _kill(worker)
+        killed_at = BatchRun.objects.get(pk=run.pk)
+        assert 0 < killed_at.done < AWARDS, "the kill must land part-way"
+        assert killed_at.status == "running"
+        time.sleep(0.5)
+        assert BatchRun.objects.get(pk=run.pk).done == killed_at.done  # nobody is working on it
+        worker = _start_worker(queue, log)
+        batchrun_resume(run_id=run.pk, actor=None, stale_after=timedelta(0))
+        done = _wait(run.pk, lambda r: r.status not in {"running", "queued"}, timeout=300)
+    finally:
+        _kill(worker)
+    return part, done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_settling_indexation_and_its_payment_run_survive_a_killed_worker_exactly_once(
+    settings, tmp_path: Path
+) -> None:
+    # given: 10,000 disability awards paid from June 2021 to March 2022, then a +5 % event from
+    # January; a queue of this test's own
+    queue = f"gfss-test-{uuid.uuid4().hex[:12]}"
+    settings.JOBS_QUEUE = queue
+    assert not django_settings.CELERY_TASK_ALWAYS_EAGER
+    first, last = awards_generate(
+        n=AWARDS, benefit="disability", start=date(2021, 6, 1), tag="9902"
+    )
+    payments_generate(tag="9902", first=date(2021, 6, 1), last=date(2022, 3, 1))
+    event = event_create(
+        kind="indexation",
+        effective_date=date(2022, 1, 1),
+        percent=Decimal("5"),
+        benefit_types=["disability"],
+        selection="active_on",
+        actor=None,
+    )
+    # when: the indexation, killed part-way and resumed
+    part, done = _killed_and_resumed(
+        lambda: event_apply_start(event_id=event.pk, actor=None, chunk_size=CHUNK),
+        queue,
+        tmp_path / "worker.log",
+    )
+    # then: every award indexed once and its three paid months settled once each
+    assert part.done < AWARDS
+    assert (done.status, done.done, done.changed) == ("done", AWARDS, AWARDS)
+    assert Underpayment.objects.count() == 3 * AWARDS
+    assert Underpayment.objects.values("award_id", "period").distinct().count() == 3 * AWARDS
+    # when: April's run, killed part-way and resumed
+    part, done = _killed_and_resumed(
+        lambda: payment_run_start(period=date(2022, 4, 1), actor=None, chunk_size=CHUNK),
+        queue,
+        tmp_path / "worker.log",
+    )
+    # then: one regular line per award for April and one top-up per underpayment
+    assert done.status == "done", done.error_report
+    april = Payment.objects.filter(run__period=date(2022, 4, 1))
+    assert april.filter(kind="regular").count() == AWARDS
+    assert april.filter(kind="top_up").count() == 3 * AWARDS
+    assert not Underpayment.objects.filter(payment__isnull=True).exists()
+    assert (first, last) != (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_indexation_survives_a_killed_worker_exactly_once(settings, tmp_path: Path) -> None:
     # given: 10,000 disability awards and a +5 % event; a queue of this test's own
     queue = f"gfss-test-{uuid.uuid4().hex[:12]}"
@@ -126,7 +196,7 @@ def test_indexation_survives_a_killed_worker_exactly_once(settings, tmp_path: Pa
     try:
         run = event_apply_start(event_id=event.pk, actor=None, chunk_size=CHUNK)
         # when: killed part-way, then started again
-        part = _wait(run.pk, lambda r: r.done >= AWARDS // 5, timeout=60)
+        part = _wait(run.pk, lambda r: r.done >= AWARDS // 5, timeout=300)
         _kill(worker)
         killed_at = BatchRun.objects.get(pk=run.pk)
         assert 0 < killed_at.done < AWARDS, "the kill must land part-way"
@@ -135,7 +205,7 @@ def test_indexation_survives_a_killed_worker_exactly_once(settings, tmp_path: Pa
         assert BatchRun.objects.get(pk=run.pk).done == killed_at.done  # nobody is working on it
         worker = _start_worker(queue, tmp_path / "worker.log")
         batchrun_resume(run_id=run.pk, actor=None, stale_after=timedelta(0))
-        done = _wait(run.pk, lambda r: r.status not in {"running", "queued"}, timeout=60)
+        done = _wait(run.pk, lambda r: r.status not in {"running", "queued"}, timeout=300)
     finally:
         _kill(worker)
     # then: every award indexed exactly once
