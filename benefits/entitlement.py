@@ -59,8 +59,10 @@ class AwardEntitlement:
         if period < self.first or (self.last is not None and period > self.last):
             return False
         following = next_period(period)
+        # A suspension resumed on the day it began holds no day at all.
         return not any(
-            start < following and (end is None or end > period) for start, end in self.holds
+            start < following and (end is None or end > max(period, start))
+            for start, end in self.holds
         )
 
     def amount_in_force(self, period: date) -> tuple[date, int, Decimal, Decimal, Decimal] | None:

@@ -377,3 +377,11 @@ def test_status_changes_out_of_order_are_refused_and_write_nothing(
         refused()
     assert error.value.code == code
     assert award.decisions.count() == decisions
+
+
+def test_a_suspension_resumed_the_same_day_holds_nothing(specialist) -> None:
+    award = case_award(specialist, gross="50000.00")
+    for kind in (award_suspend, award_resume):
+        kind(actor=specialist, award_id=award.pk, effective_date=award.start_date, reason="x")
+    run(date(2025, 3, 1))
+    assert [period for period, *_ in lines(award)] == [date(2025, 3, 1)]
