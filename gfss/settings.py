@@ -165,6 +165,8 @@ SPECTACULAR_SETTINGS = {
         "RefusalCodeEnum": "benefits.models.applications.RefusalCode",
         "PaymentDocumentStatusEnum": "contributions.models.PaymentDocument.Status",
         "AwardStatusEnum": "benefits.models.awards.Award.Status",
+        "RefundStatusEnum": "refunds.models.RefundApplication.Status",
+        "PayoutOrderStatusEnum": "refunds.models.PayoutOrder.Status",
     },
 }
 

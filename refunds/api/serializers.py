@@ -12,6 +12,7 @@ from refunds.models import PayoutOrder, Reason, RefundApplication, RefundEvent, 
 from refunds.selectors import refund_events
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2025-01"})
 class PeriodField(serializers.Field):
     """A month as ``YYYY-MM``."""
 
@@ -82,7 +83,7 @@ class RefundDecideInputSerializer(serializers.Serializer):
     )
 
 
-class CommentInputSerializer(serializers.Serializer):
+class RefundCommentInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
 from refunds.api.serializers import (
-    CommentInputSerializer,
     OrderPaidInputSerializer,
     PayoutOrderOutputSerializer,
+    RefundCommentInputSerializer,
     RefundCreateInputSerializer,
     RefundDecideInputSerializer,
     RefundListOutputSerializer,
@@ -176,10 +176,10 @@ class RefundConfirmApi(APIView):
     permission_classes = [does(Action.DECIDE_REFUND)]
 
     @extend_schema(
-        request=CommentInputSerializer, responses={200: RefundOutputSerializer, **ERRORS}
+        request=RefundCommentInputSerializer, responses={200: RefundOutputSerializer, **ERRORS}
     )
     def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(CommentInputSerializer, request)
+        data = _validated(RefundCommentInputSerializer, request)
         application = refund_confirm(
             actor=request.user, application_id=_application(request, uuid).pk, **data
         )
@@ -190,10 +190,10 @@ class RefundDeclineApi(APIView):
     permission_classes = [does(Action.DECIDE_REFUND)]
 
     @extend_schema(
-        request=CommentInputSerializer, responses={200: RefundOutputSerializer, **ERRORS}
+        request=RefundCommentInputSerializer, responses={200: RefundOutputSerializer, **ERRORS}
     )
     def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(CommentInputSerializer, request)
+        data = _validated(RefundCommentInputSerializer, request)
         application = refund_decline(
             actor=request.user, application_id=_application(request, uuid).pk, **data
         )
@@ -206,10 +206,10 @@ class RefundBankReturnApi(APIView):
     permission_classes = [does(Action.DECIDE_REFUND)]
 
     @extend_schema(
-        request=CommentInputSerializer, responses={200: RefundOutputSerializer, **ERRORS}
+        request=RefundCommentInputSerializer, responses={200: RefundOutputSerializer, **ERRORS}
     )
     def post(self, request: Request, uuid: str) -> Response:
-        data = _validated(CommentInputSerializer, request)
+        data = _validated(RefundCommentInputSerializer, request)
         application = refund_bank_return(
             actor=request.user, application_id=_application(request, uuid).pk, **data
         )
