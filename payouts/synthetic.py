@@ -11,7 +11,9 @@ from datetime import date
 from django.db import connection
 
 from gfss.common.exceptions import ApplicationError
+from gfss.common.periods import add_months
 from gfss.org.models import Branch
+from payouts.models import PaymentRun
 
 PERSONS_SQL = """
 INSERT INTO participants_person
@@ -86,13 +88,6 @@ def awards_generate(
 
 
 PAID_SQL = """
-WITH run AS (
-    INSERT INTO payouts_paymentrun (created_at, updated_at, period, status)
-    SELECT now(), now(), m::date, 'open'
-    FROM generate_series(%(first)s::date, %(last)s::date, interval '1 month') AS m
-    ON CONFLICT (period) DO UPDATE SET updated_at = now()
-    RETURNING id, period
-)
 INSERT INTO payouts_payment
     (created_at, updated_at, uuid, kind, run_id, award_id, benefit, period,
      gross, opv, net, deduction, payable)
@@ -101,7 +96,7 @@ SELECT now(), now(), gen_random_uuid(), 'regular', run.id, a.id, a.benefit, run.
 FROM benefits_award a
 JOIN participants_person p ON p.id = a.person_id
 JOIN benefits_awardamount x ON x.award_id = a.id
-CROSS JOIN run
+JOIN payouts_paymentrun run ON run.period BETWEEN %(first)s AND %(last)s
 WHERE p.iin LIKE %(tag)s || '%%'
 """
 
@@ -117,6 +112,10 @@ WHERE p.iin LIKE %(tag)s || '%%'
 def payments_generate(*, tag: str, first: date, last: date) -> None:
     """The regular lines of the awards of ``tag`` for every month ``first`` … ``last``, at their
     one amount, as runs would have paid them, and their settled accounts."""
+    period = first
+    while period <= last:
+        PaymentRun.objects.get_or_create(period=period)
+        period = add_months(period, 1)
     with connection.cursor() as cursor:
         cursor.execute(PAID_SQL, {"tag": tag, "first": first, "last": last})
         cursor.execute(ACCOUNTS_SQL, {"tag": tag})
