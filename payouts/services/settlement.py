@@ -125,6 +125,9 @@ def settle(
     ).values_list("award_id", "period", "gross", "opv", "amount"):
         row = paid[award_id, period]
         row[0], row[1], row[2] = row[0] - gross, row[1] - opv, row[2] - amount
+    settled_months: dict[int, set[date]] = defaultdict(set)
+    for award_id, period in paid:
+        settled_months[award_id].add(period)
     reasons = _change_reasons(todo) if not reason else {}
     today = timezone.localdate()
     under: list[Underpayment] = []
@@ -135,7 +138,7 @@ def settle(
         why = (reason or reasons.get(award_id, ""))[:300]
         last = through.get(award_id)
         periods = set(entitlement.months(through=last)) if last is not None else set()
-        periods.update(period for (pk, period) in paid if pk == award_id)
+        periods.update(settled_months[award_id])
         for period in sorted(periods):
             due = entitlement.due(period)
             gross, opv, net = paid.get((award_id, period), (ZERO, ZERO, ZERO))
