@@ -22,7 +22,16 @@ from gfss.jobs.services import batchrun_step
 from gfss.legal.selectors import parameter_value
 from gfss.org.models import Branch
 from participants.models import Person
-from payouts.models import AwardAccount, Overpayment, PaymentRun, RecalculationEvent, Underpayment
+from payouts.models import (
+    AwardAccount,
+    Overpayment,
+    PaymentRun,
+    PayoutFile,
+    RecalculationEvent,
+    Underpayment,
+)
+from payouts.services.closing import payment_run_close
+from payouts.services.event_dry_runs import event_dry_run_start
 from payouts.services.events import event_apply_start
 from payouts.services.overpayments import repayment_record
 from payouts.services.payments import payment_run_start
@@ -37,6 +46,7 @@ class DemoPayouts:
     awards: int
     top_ups: int
     overpayments: int
+    payout_files: int
 
 
 def _step(run: BatchRun) -> BatchRun:
@@ -124,10 +134,14 @@ def demo_payouts_generate(*, seed: int, today: date) -> DemoPayouts:
         _step(payment_run_start(period=period, actor=None))
         runs += 1
         # Each event is applied once the run of its own month has paid (the decrees of 2022
-        # came after the month had begun), so its first month settles as a top-up.
+        # came after the month had begun), so its first month settles as a top-up. Its dry
+        # run comes first, as staff would look before applying, and its report stays on it.
         for event in events.get(period, []):
+            _step(event_dry_run_start(event_id=event.pk, actor=None, horizon=period))
             _step(event_apply_start(event_id=event.pk, actor=None))
         period = add_months(period, 1)
+    # Last month is final: closed, with its payout files built for the State Corporation.
+    _step(payment_run_close(period=add_months(current, -1), actor=None))
     # Decisions recorded after this month was paid, settled by running the month again.
     _back_dated_decisions(today)
     _step(payment_run_start(period=current, actor=None))
@@ -144,4 +158,5 @@ def demo_payouts_generate(*, seed: int, today: date) -> DemoPayouts:
         awards=len(awards),
         top_ups=Underpayment.objects.count(),
         overpayments=Overpayment.objects.count(),
+        payout_files=PayoutFile.objects.count(),
     )

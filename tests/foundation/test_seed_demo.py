@@ -5,10 +5,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from gfss.common.periods import add_months, month_start
 from participants.demo import population_generate
 from participants.models import FamilyLink, Payer, Person
 from participants.validators import validate_bin_or_iin, validate_iin
+from payouts.models import (
+    EventApplication,
+    Overpayment,
+    PaymentRun,
+    PayoutFile,
+    RecalculationEvent,
+    Underpayment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +30,8 @@ def _seed(*args: str) -> str:
 
 
 def test_a_small_population_with_valid_identifiers_and_demo_logins() -> None:
+    # given the events of 2022-2023, as `make run` loads them before the seed
+    call_command("events_load_2022", stdout=StringIO())
     # when
     output = _seed("--participants", "300", "--seed", "5", "--months", "3")
     # then
@@ -36,6 +48,19 @@ def test_a_small_population_with_valid_identifiers_and_demo_logins() -> None:
     assert "specialist" in output
     assert "demo-gfss-2022" in output
     assert "e-cases" in output
+    # money out as the pages show it: the 2022-2023 events with their dry-run reports, their
+    # top-ups, back-dated overpayments, and last month closed with its payout files
+    events = list(RecalculationEvent.objects.all())
+    assert events
+    assert all(e.dry_run_report["complete"] for e in events)
+    assert all(EventApplication.objects.filter(event=e).exists() for e in events)
+    assert Underpayment.objects.exists()
+    assert Overpayment.objects.exists()
+    closed = PaymentRun.objects.get(status=PaymentRun.Status.CLOSED)
+    assert closed.period == add_months(month_start(timezone.localdate()), -1)
+    files = PayoutFile.objects.filter(run=closed)
+    assert files.exists()
+    assert all(f.is_complete for f in files)
 
 
 def test_the_same_seed_gives_the_same_people() -> None:

@@ -75,7 +75,8 @@ class Command(BaseCommand):
         payouts = demo_payouts_generate(seed=options["seed"], today=today)
         self.stdout.write(
             f"{payouts.runs} monthly payment runs over {payouts.awards} older awards and the "
-            f"e-case awards: {payouts.top_ups} top-ups, {payouts.overpayments} overpayments"
+            f"e-case awards: {payouts.top_ups} top-ups, {payouts.overpayments} overpayments, "
+            f"{payouts.payout_files} payout files"
         )
         employed = demo_employed_population_generate(seed=options["seed"])
         self.stdout.write(f"{employed.rows} employed-population figures (year and region)")
