@@ -1,5 +1,6 @@
 """One settings module; every difference between deployments comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "gfss.common",
     "gfss.legal",
     "gfss.org",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: it turns a refused login into the login page that says why.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gfss.urls"
@@ -92,6 +96,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The lockout backend first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -147,6 +156,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "gfss.api.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "gfss.api.exception_handler.handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "gfss.api.throttling.PartnerThrottle",
+        "gfss.api.throttling.StaffThrottle",
+        "gfss.api.throttling.RefusedWriteThrottle",
+    ],
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -170,8 +184,31 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Behind a TLS-terminating proxy in production; DEBUG turns all of this off for local use.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# API rates (gfss/api/throttling.py), "N/s", "N/min", "N/hour" or "N/day"; "none": no limit.
+API_THROTTLE_RATES = {
+    scope: None if rate == "none" else rate
+    for scope, rate in {
+        "partner": env.str("THROTTLE_PARTNER", default="600/min"),
+        "staff": env.str("THROTTLE_STAFF", default="300/min"),
+        "bad_token": env.str("THROTTLE_BAD_TOKEN", default="10/min"),
+        "refused_write": env.str("THROTTLE_REFUSED_WRITE", default="100/hour"),
+    }.items()
+}
+
+# Logins: after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
+# refused for LOGIN_LOCKOUT_MINUTES (django-axes; the attempts are kept in the database).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "gfss.org.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "gfss.common.http.client_address"
+
+# Set where our reverse proxy (docker-compose's nginx) is in front: only then are its
+# X-Forwarded-Proto and X-Forwarded-For believed (a client could send either header itself).
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# DEBUG turns the cookie and HSTS settings below off for local use.
 # TLS redirects are the proxy's job by default; set SECURE_SSL_REDIRECT where Django faces clients.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

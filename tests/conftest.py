@@ -21,6 +21,13 @@ def _fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_api_limits(settings: Any) -> None:
+    # The suite and the browser tests make many requests from one address; a test of the
+    # limits sets the rates it tests.
+    settings.API_THROTTLE_RATES = dict.fromkeys(settings.API_THROTTLE_RATES)
+
+
+@pytest.fixture(autouse=True)
 def _no_language_leaks() -> Iterator[None]:
     # A test that activates a language must not decide the language of the next one.
     yield

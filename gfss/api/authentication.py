@@ -19,7 +19,20 @@ class PartnerTokenAuthentication(authentication.TokenAuthentication):
         return client.user, client
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        return super().authenticate(request)
+        from gfss.api.throttling import BadTokenThrottle
+
+        words = authentication.get_authorization_header(request).split()
+        if not words or words[0].lower() != self.keyword.lower().encode():
+            return None
+        # An address that sent too many bad tokens is refused before its token is looked at.
+        bad_tokens = BadTokenThrottle()
+        if not bad_tokens.allow_request(request, None):
+            raise exceptions.Throttled(bad_tokens.wait())
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            bad_tokens.note(request)
+            raise
 
 
 class PartnerTokenScheme(OpenApiAuthenticationExtension):

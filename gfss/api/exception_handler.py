@@ -29,8 +29,10 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         and request.method in WRITE_METHODS
         and response.status_code in KEPT_STATUSES
     ):
+        from gfss.api.throttling import RefusedWriteThrottle
         from gfss.common.services import rejected_input_record
 
+        RefusedWriteThrottle().note(request)
         rejected_input_record(
             request=request._request,
             status_code=response.status_code,
