@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from contributions.models import (
@@ -17,6 +18,7 @@ from contributions.models import (
     ReceivedFile,
 )
 from contributions.selectors import payment_document_list_for_user, quarantined_line_list_for_user
+from gfss.common.text import safe_filename
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -64,7 +66,10 @@ class ReceivedFileAdmin(ReadOnlyAdmin):
             return HttpResponse(status=403)
         received = get_object_or_404(ReceivedFile, pk=pk)
         response = HttpResponse(bytes(received.content), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{received.filename}"'
+        # Names stored before they were made safe still reach the header safely.
+        response["Content-Disposition"] = content_disposition_header(
+            True, safe_filename(received.filename)
+        )
         return response
 
 

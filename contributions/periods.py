@@ -2,8 +2,16 @@
 
 from datetime import date
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contributions.calculations import FIRST_PERIOD
 from contributions.exceptions import PeriodInvalid
-from gfss.common.periods import parse_period
+from gfss.common.periods import add_months, month_start, parse_period
+
+# A month asked for lies between the first month of contributions and a year from now: a
+# statement or a report for year 1 or 9999 is a typing error, not a request.
+MONTHS_AHEAD = 12
 
 
 def period_from_text(text: str, *, field: str) -> date:
@@ -11,7 +19,21 @@ def period_from_text(text: str, *, field: str) -> date:
     try:
         period = parse_period(text.strip())
     except ValueError:
-        raise PeriodInvalid(f"{field}={text!r} is not a month written as YYYY-MM.") from None
+        raise PeriodInvalid(
+            _("%(field)s=%(text)s is not a month written as YYYY-MM.")
+            % {"field": field, "text": text[:20]}
+        ) from None
+    latest = add_months(month_start(timezone.localdate()), MONTHS_AHEAD)
+    if not FIRST_PERIOD <= period <= latest:
+        raise PeriodInvalid(
+            _("%(field)s=%(text)s: give a month from %(first)s to %(last)s.")
+            % {
+                "field": field,
+                "text": text[:20],
+                "first": f"{FIRST_PERIOD:%Y-%m}",
+                "last": f"{latest:%Y-%m}",
+            }
+        )
     return period
 
 
@@ -22,5 +44,8 @@ def period_range_from_text(
     start = period_from_text(first, field="from") if first else default[0]
     end = period_from_text(last, field="to") if last else default[1]
     if start > end:
-        raise PeriodInvalid(f"from={start:%Y-%m} is after to={end:%Y-%m}.")
+        raise PeriodInvalid(
+            _("from=%(first)s is after to=%(last)s.")
+            % {"first": f"{start:%Y-%m}", "last": f"{end:%Y-%m}"}
+        )
     return start, end

@@ -1,5 +1,6 @@
 """Staff pages: payment documents, the quarantine, statements, arrears and payer monitoring."""
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -60,19 +61,27 @@ def document_list(request: HttpRequest) -> HttpResponse:
         documents = documents.filter(status=filters["status"])
     if filters["knp"]:
         documents = documents.filter(knp=filters["knp"])
-    if filters["date_from"]:
-        documents = documents.filter(value_date__gte=filters["date_from"])
-    if filters["date_to"]:
-        documents = documents.filter(value_date__lte=filters["date_to"])
+    errors = []
+    for key, lookup in (("date_from", "value_date__gte"), ("date_to", "value_date__lte")):
+        if not filters[key]:
+            continue
+        try:
+            day = date.fromisoformat(filters[key])
+        except ValueError:
+            errors.append(_("“%(text)s” is not a date (YYYY-MM-DD).") % {"text": filters[key][:20]})
+        else:
+            documents = documents.filter(**{lookup: day})
     return render(
         request,
         "contributions/document_list.html",
         {
-            "page": _page(request, documents),
+            "page": _page(request, documents.none() if errors else documents),
             "filters": filters,
+            "errors": errors,
             "statuses": PaymentDocument.Status.choices,
             "query": _query_without_page(request),
         },
+        status=400 if errors else 200,
     )
 
 

@@ -12,6 +12,8 @@ from benefits.models import (
     ProactiveOffer,
     RefusalCode,
 )
+from benefits.rules import limits
+from benefits.rules.limits import BIRTH_DATES, DOCUMENT_DATES, RIGHT_DATES
 
 
 def _optional(field: serializers.Field) -> serializers.Field:
@@ -22,47 +24,54 @@ def _optional(field: serializers.Field) -> serializers.Field:
 
 class DependentSerializer(serializers.Serializer):
     iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
-    birth_date = _optional(serializers.DateField())
+    birth_date = _optional(serializers.DateField(validators=[BIRTH_DATES]))
     relation = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
 
 class MedicalExpertiseSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    degree = _optional(serializers.DecimalField(max_digits=3, decimal_places=2))
-    period_from = _optional(serializers.DateField())
-    period_to = _optional(serializers.DateField())
+    degree = _optional(
+        serializers.DecimalField(
+            max_digits=3,
+            decimal_places=2,
+            min_value=limits.DEGREE_MIN,
+            max_value=limits.DEGREE_MAX,
+        )
+    )
+    period_from = _optional(serializers.DateField(validators=[DOCUMENT_DATES]))
+    period_to = _optional(serializers.DateField(validators=[DOCUMENT_DATES]))
 
 
 class DeathCertificateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, required=False, allow_blank=True)
     deceased_iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
-    death_date = _optional(serializers.DateField())
-    dependents = DependentSerializer(many=True, required=False)
+    death_date = _optional(serializers.DateField(validators=[BIRTH_DATES]))
+    dependents = DependentSerializer(many=True, required=False, max_length=limits.DEPENDENTS_MAX)
 
 
 class UnemployedRegistrationSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    registered_on = _optional(serializers.DateField())
+    registered_on = _optional(serializers.DateField(validators=[DOCUMENT_DATES]))
 
 
 class SickLeaveSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    first_day = _optional(serializers.DateField())
-    days = _optional(serializers.IntegerField())
+    first_day = _optional(serializers.DateField(validators=[DOCUMENT_DATES]))
+    days = _optional(serializers.IntegerField(min_value=1, max_value=limits.DAYS_MAX))
 
 
 class BirthCertificateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, required=False, allow_blank=True)
     child_iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
-    birth_date = _optional(serializers.DateField())
-    birth_order = _optional(serializers.IntegerField())
+    birth_date = _optional(serializers.DateField(validators=[BIRTH_DATES]))
+    birth_order = _optional(serializers.IntegerField(min_value=1, max_value=limits.BIRTH_ORDER_MAX))
 
 
 class AdoptionDecisionSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    decision_date = _optional(serializers.DateField())
+    decision_date = _optional(serializers.DateField(validators=[DOCUMENT_DATES]))
     child_iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
-    child_birth_date = _optional(serializers.DateField())
+    child_birth_date = _optional(serializers.DateField(validators=[BIRTH_DATES]))
 
 
 class DocumentsSerializer(serializers.Serializer):
@@ -80,8 +89,8 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(
         choices=[(Channel.STATE_CORPORATION, ""), (Channel.PORTAL, "")]
     )
-    received_on = serializers.DateField()
-    right_date = serializers.DateField()
+    received_on = serializers.DateField(validators=[RIGHT_DATES])
+    right_date = serializers.DateField(validators=[RIGHT_DATES])
     documents = DocumentsSerializer()
 
 
@@ -192,16 +201,23 @@ class AwardOutputSerializer(serializers.ModelSerializer):
 
 
 class AwardRecalculateInputSerializer(serializers.Serializer):
-    effective_date = serializers.DateField()
+    effective_date = serializers.DateField(validators=[DOCUMENT_DATES])
     degree = serializers.DecimalField(
-        max_digits=3, decimal_places=2, required=False, allow_null=True
+        max_digits=3,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        min_value=limits.DEGREE_MIN,
+        max_value=limits.DEGREE_MAX,
     )
-    dependents = serializers.IntegerField(required=False, allow_null=True)
+    dependents = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=limits.DEPENDENTS_MAX
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class AwardChangeInputSerializer(serializers.Serializer):
-    effective_date = serializers.DateField()
+    effective_date = serializers.DateField(validators=[DOCUMENT_DATES])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -216,7 +232,7 @@ class AwardDecisionOutputSerializer(serializers.ModelSerializer):
 class OfferCreateInputSerializer(serializers.Serializer):
     iin = serializers.CharField(max_length=12)
     benefit = serializers.ChoiceField(choices=BenefitType.choices)
-    right_date = serializers.DateField()
+    right_date = serializers.DateField(validators=[RIGHT_DATES])
     documents = DocumentsSerializer()
 
 

@@ -3,14 +3,16 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
-from benefits.rules import BENEFIT_CODES
+from benefits.rules import BENEFIT_CODES, limits
 
 
 class CalculateInputSerializer(serializers.Serializer):
     # A plain string so that an unknown benefit is answered by the calculator's own
     # "benefit_unknown" error rather than a generic field error.
     benefit = serializers.CharField(help_text="One of: " + ", ".join(BENEFIT_CODES))
-    right_date = serializers.DateField(help_text="The date the right arises.")
+    right_date = serializers.DateField(
+        help_text="The date the right arises.", validators=[limits.RIGHT_DATES]
+    )
     iin = serializers.CharField(
         required=False,
         max_length=12,
@@ -19,15 +21,24 @@ class CalculateInputSerializer(serializers.Serializer):
     avg_monthly_income = serializers.DecimalField(
         max_digits=18, decimal_places=2, required=False, help_text="СМД given directly."
     )
-    stazh_months = serializers.IntegerField(required=False)
+    # Lower bounds are the calculators' own, answered with their specific codes.
+    stazh_months = serializers.IntegerField(required=False, max_value=limits.STAZH_MONTHS_MAX)
     degree = serializers.DecimalField(
         max_digits=4, decimal_places=2, required=False, help_text="Disability: 0.30-1.00."
     )
-    dependents = serializers.IntegerField(required=False, help_text="Breadwinner.")
-    days = serializers.IntegerField(required=False, help_text="Maternity, adoption.")
-    birth_order = serializers.IntegerField(required=False, help_text="Childcare.")
+    dependents = serializers.IntegerField(
+        required=False, max_value=limits.DEPENDENTS_MAX, help_text="Breadwinner."
+    )
+    days = serializers.IntegerField(
+        required=False, max_value=limits.DAYS_MAX, help_text="Maternity, adoption."
+    )
+    birth_order = serializers.IntegerField(
+        required=False, max_value=limits.BIRTH_ORDER_MAX, help_text="Childcare."
+    )
     child_iin = serializers.CharField(required=False, max_length=12, help_text="Childcare.")
-    previous_job_loss_months = serializers.IntegerField(required=False, help_text="Job loss.")
+    previous_job_loss_months = serializers.IntegerField(
+        required=False, max_value=limits.PREVIOUS_JOB_LOSS_MONTHS_MAX, help_text="Job loss."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "iin" not in attrs and "avg_monthly_income" not in attrs:

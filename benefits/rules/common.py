@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
-from benefits.rules.errors import FactInvalidError, FactMissingError
+from benefits.rules.errors import FactInvalidError, FactMissingError, FactOutOfRangeError
 from benefits.rules.facts import Facts, average_income
+from benefits.rules.limits import COUNT_RANGES
 from benefits.rules.result import REFUSAL_MESSAGES, Benefit, RefusalReason, Result
 from benefits.rules.trace import Trace
 from gfss.common.money import ZERO, round_kzt
@@ -28,6 +29,14 @@ def require(value: T | None, *, fact: str) -> T:
     return value
 
 
+def _check_ranges(facts: Facts) -> None:
+    # Below the range each calculator answers with its own code; above it, one code for all.
+    for fact, (low, high) in COUNT_RANGES.items():
+        value = getattr(facts, fact)
+        if value is not None and value > high:
+            raise FactOutOfRangeError(fact, value, low=low, high=high)
+
+
 class Calculation:
     def __init__(
         self, benefit: Benefit, facts: Facts, *, params: ParameterSet, lump_sum: bool = False
@@ -43,6 +52,7 @@ class Calculation:
         self.months: int | None = None
         if facts.stazh_months is not None and facts.stazh_months < 0:
             raise FactInvalidError("stazh_months", facts.stazh_months)
+        _check_ranges(facts)
 
     def param(self, code: str) -> ParameterInForce:
         """The value in force on the date the right arises (rules.md §1)."""

@@ -1,16 +1,11 @@
 """Loss of working capacity (rules.md §4.1, SC arts. 171-182), monthly."""
 
-from decimal import Decimal
-
 from benefits.rules.common import Calculation, require
 from benefits.rules.errors import DegreeOutOfRangeError
 from benefits.rules.facts import Facts
+from benefits.rules.limits import DEGREE_MAX, DEGREE_MIN
 from benefits.rules.result import Benefit, Result
 from gfss.legal.params import ParameterSet
-
-# The degree of loss of general working capacity the medical-social expertise sets (КУТ) [V].
-DEGREE_MIN = Decimal("0.30")
-DEGREE_MAX = Decimal("1.00")
 
 
 def calculate(facts: Facts, *, params: ParameterSet) -> Result:

@@ -72,3 +72,14 @@ class FactInvalidError(ApplicationError):
             code="fact_invalid",
             extra={"fact": fact, "value": str(value)},
         )
+
+
+class FactOutOfRangeError(ApplicationError):
+    """A count beyond its legal range (benefits.rules.limits)."""
+
+    def __init__(self, fact: str, value: int, *, low: int, high: int) -> None:
+        super().__init__(
+            f"The fact {fact!r} must be from {low} to {high}, not {value}.",
+            code="fact_out_of_range",
+            extra={"fact": fact, "value": value, "min": low, "max": high},
+        )

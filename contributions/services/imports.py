@@ -42,6 +42,7 @@ from contributions.mt102.validate import (
     read_amount_leniently,
 )
 from gfss.common.money import ZERO
+from gfss.common.text import safe_filename
 from participants.models import Payer, Person
 from participants.validators import ID_LENGTH, iin_sex
 
@@ -161,7 +162,7 @@ def mt102_import(
         payment_document.lines_rejected,
     )
     return ImportReport(
-        file=filename,
+        file=received.filename,
         status=payment_document.status,
         reference=document.reference,
         payer=document.payer_idn,
@@ -191,7 +192,7 @@ def _received_file_save(*, data: bytes, filename: str, actor: Any, source: str) 
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
     return ReceivedFile.objects.create(
-        filename=filename[:255],
+        filename=safe_filename(filename),
         content=data,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.http.request import RawPostDataException
 
 from gfss.common.models import RejectedInput
+from gfss.common.text import escape_controls
 
 # Enough for any JSON document a partner sends; a larger body is cut, and says so.
 BODY_LIMIT = 1_000_000
@@ -27,10 +28,10 @@ def rejected_input_record(
     user: Any = getattr(request, "user", None)
     return RejectedInput.objects.create(
         method=request.method or "",
-        path=request.get_full_path()[:500],
+        path=escape_controls(request.get_full_path())[:500],
         user=user if getattr(user, "is_authenticated", False) else None,
         status_code=status_code,
-        code=code[:64],
-        message=message,
-        body=_body_text(request),
+        code=escape_controls(code)[:64],
+        message=escape_controls(message),
+        body=escape_controls(_body_text(request)),
     )

@@ -55,7 +55,13 @@ def test_a_refusal_is_a_result_with_its_reason(api: APIClient) -> None:
     ("payload", "code"),
     [
         ({"benefit": "pension"}, "benefit_unknown"),
-        ({"right_date": "1999-01-01"}, "parameter_not_in_force"),
+        # job-loss durations are in force from 2020; rights before the fund's first year and
+        # more than a year ahead are no dates to calculate on
+        ({"right_date": "2015-01-01"}, "parameter_not_in_force"),
+        ({"right_date": "1999-01-01"}, "validation_error"),
+        ({"right_date": "2090-01-01"}, "validation_error"),
+        ({"benefit": "maternity", "days": 185}, "validation_error"),
+        ({"stazh_months": 10**30}, "validation_error"),
         ({"benefit": "disability", "degree": "1.5"}, "degree_out_of_range"),
         ({"benefit": "disability", "degree": "0.2"}, "degree_out_of_range"),
         ({"benefit": "maternity", "days": 0}, "days_not_positive"),

@@ -1,9 +1,10 @@
 """The e-case API: partners send applications and follow the status; staff decide; access."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from benefits.models import Application, Award, BenefitType
@@ -79,7 +80,12 @@ def test_a_token_without_the_scope_is_forbidden(partner_api):
     ("payload", "status", "code"),
     [
         ({"iin": "850712300017"}, 400, "person_unknown"),
-        ({"right_date": "2999-01-01"}, 400, "right_date_in_future"),
+        (
+            {"right_date": f"{timezone.localdate() + timedelta(days=30)}"},
+            400,
+            "right_date_in_future",
+        ),
+        ({"right_date": "2999-01-01"}, 400, "validation_error"),
         ({"documents": {}}, 400, "facts_missing"),
         ({"benefit": "pension"}, 400, "validation_error"),
     ],
