@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from benefits.rules.common import LONG_TERM_AVERAGE_MONTHS
 from benefits.rules.facts import window
 from contributions.calculations import income_by_month
 from contributions.selectors import contribution_payer_months
+from gfss.common.money import round_kzt
 from gfss.common.periods import add_months
 from gfss.legal.params import ParameterSet
 from gfss.org.access import Action, Subject, may, reach
@@ -223,6 +225,8 @@ class ContributionRow:
 
 @dataclass(frozen=True)
 class ContributionTable:
+    """The incomes to the tiyn, as the page shows them; the calculation keeps them exact."""
+
     first: date
     last: date
     rows: list[ContributionRow]
@@ -266,8 +270,8 @@ def application_contribution_table(
         first=first,
         last=last,
         rows=rows,
-        incomes=incomes,
-        total_income=sum(incomes.values(), Decimal(0)),
+        incomes={period: round_kzt(income) for period, income in incomes.items()},
+        total_income=round_kzt(sum(incomes.values(), Fraction(0))),
     )
 
 

@@ -1,7 +1,8 @@
 """A calculation's trace as people read it: labels in the page's language, long decimals cut.
 
-The stored trace keeps full precision (rules.md D-4); the page shows at most four decimals
-("≈" when it cuts) and scales as their brackets, so a reviewer can follow the arithmetic.
+The stored trace writes the exact values of the calculation to twelve decimals
+(``benefits.rules.trace``); the page shows at most four ("≈" when it cuts) and scales as their
+brackets, so a reviewer can follow the arithmetic.
 """
 
 from decimal import Decimal, InvalidOperation

@@ -1,7 +1,8 @@
-"""Pure calculations on contributions: no ORM, ``Decimal`` and dates in, ``Decimal`` out.
+"""Pure calculations on contributions: no ORM, ``Decimal`` and dates in.
 
 - ``income_by_month``: rules.md §3.1, the income implied by each payer's contributions for a
-  month, capped per payer, summed over payers. It is the same reading as
+  month, capped per payer, summed over payers, as an exact ``Fraction`` (SO ÷ 0.035 has no
+  finite decimal expansion, rules.md §3.4). It is the same reading as
   ``benefits.rules.facts.income_from_contributions`` (a test holds the two together); it lives
   here too because ``contributions`` must not import ``benefits`` (architecture.md).
 - ``penalty``: rules.md §2 [D-1].
@@ -11,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from gfss.common.money import round_kzt
@@ -33,24 +35,24 @@ class PayerMonth(NamedTuple):
     amount: Decimal
 
 
-def income_by_month(rows: Iterable[PayerMonth], *, params: ParameterSet) -> dict[date, Decimal]:
-    """Income per month, full precision: Σ over payers of min(SO ÷ rate, cap × MZP)."""
+def income_by_month(rows: Iterable[PayerMonth], *, params: ParameterSet) -> dict[date, Fraction]:
+    """Income per month, exactly: Σ over payers of min(SO ÷ rate, cap × MZP)."""
     per_payer: defaultdict[tuple[date, str], Decimal] = defaultdict(Decimal)
     for row in rows:
         per_payer[(row.period, row.payer)] += row.amount
-    limits: dict[date, tuple[Decimal, Decimal]] = {}
-    incomes: dict[date, Decimal] = {}
-    for (period, _payer), amount in sorted(per_payer.items()):
+    limits: dict[date, tuple[Fraction, Fraction]] = {}
+    incomes: dict[date, Fraction] = {}
+    for (period, _payer), amount in per_payer.items():
         if amount <= 0:  # every payment of the month reversed (refunded): no income
             continue
         if period not in limits:
             limits[period] = (
-                params.get("so.rate", on=period).decimal,
-                params.get("so.object_cap_mzp", on=period).decimal
-                * params.get("mzp", on=period).decimal,
+                params.get("so.rate", on=period).fraction,
+                params.get("so.object_cap_mzp", on=period).fraction
+                * params.get("mzp", on=period).fraction,
             )
         rate, cap = limits[period]
-        incomes[period] = incomes.get(period, Decimal(0)) + min(amount / rate, cap)
+        incomes[period] = incomes.get(period, Fraction(0)) + min(Fraction(amount) / rate, cap)
     return incomes
 
 

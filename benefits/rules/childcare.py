@@ -1,5 +1,7 @@
 """Childcare (rules.md §4.6, SC arts. 84-86): clamp(СМД24 × 0.40, floor, cap), monthly."""
 
+from fractions import Fraction
+
 from benefits.rules.common import LONG_TERM_AVERAGE_MONTHS, Calculation, require
 from benefits.rules.errors import BirthOrderInvalidError
 from benefits.rules.facts import Facts
@@ -41,10 +43,10 @@ def calculate(facts: Facts, *, params: ParameterSet) -> Result:
     mrp = calculation.param("mrp")
     grossed_up = calculation.param("childcare.floor_grossed_up")
     # An MRP multiple is rounded before any gross-up (rules.md §3.4).
-    allowance_amount = round_kzt(allowance_mrp * mrp.decimal)
+    allowance_amount = Fraction(round_kzt(Fraction(allowance_mrp) * mrp.fraction))
     if grossed_up.decimal:
         opv_rate = calculation.param("benefit.opv_rate")
-        floor = allowance_amount / (1 - opv_rate.decimal)
+        floor = allowance_amount / (1 - opv_rate.fraction)
         trace.add(
             "childcare_floor",
             formula="round(allowance MRP × MRP) / (1 − benefit.opv_rate)",
@@ -65,7 +67,7 @@ def calculate(facts: Facts, *, params: ParameterSet) -> Result:
     cap_share = calculation.param("childcare.cap_share_of_7mzp")
     mzp = calculation.param("mzp")
     # A share of 0 means there is no cap (before the Social Code).
-    cap = cap_share.decimal * CAP_MZP_MULTIPLE * mzp.decimal if cap_share.decimal else None
+    cap = cap_share.fraction * CAP_MZP_MULTIPLE * mzp.fraction if cap_share.decimal else None
     trace.add(
         "childcare_cap",
         formula=f"share × {CAP_MZP_MULTIPLE} × МЗП (share 0: no cap)",
@@ -74,7 +76,7 @@ def calculate(facts: Facts, *, params: ParameterSet) -> Result:
         result=cap if cap is not None else "none",
     )
 
-    amount = avg * replacement.decimal
+    amount = avg * replacement.fraction
     gross = max(amount, floor) if cap is None else min(max(amount, floor), cap)
     return calculation.pay(
         gross,

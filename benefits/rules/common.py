@@ -2,10 +2,13 @@
 
 A ``Calculation`` is the working state of one calculation: the facts, the parameters in force
 on the date of the right (rules.md §1), the trace, and the summary figures a ``Result`` reports.
+Every amount before the final gross is an exact ``Fraction`` (rules.md §3.4): parameters enter
+through ``ParameterInForce.fraction``, and ``pay`` rounds once, to a ``Decimal``.
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import TypeVar
 
 from benefits.rules.errors import FactInvalidError, FactMissingError, FactOutOfRangeError
@@ -46,7 +49,7 @@ class Calculation:
         self.params = params
         self.lump_sum = lump_sum
         self.trace = Trace()
-        self.avg_monthly_income = ZERO
+        self.avg_monthly_income = Fraction(0)
         self.stazh_months = facts.stazh_months
         self.ksu: Decimal | None = None
         self.months: int | None = None
@@ -58,11 +61,11 @@ class Calculation:
         """The value in force on the date the right arises (rules.md §1)."""
         return self.params.get(code, on=self.facts.right_date)
 
-    def average_income(self, *, months: int) -> Decimal:
+    def average_income(self, *, months: int) -> Fraction:
         """СМД over ``months`` months: given directly, or derived from the monthly incomes."""
         facts = self.facts
         if facts.avg_monthly_income is not None:
-            value = facts.avg_monthly_income
+            value = Fraction(facts.avg_monthly_income)
             self.trace.add(
                 "avg_monthly_income", formula="СМД (given)", values={"СМД": value}, result=value
             )
@@ -117,7 +120,7 @@ class Calculation:
             return self.refuse(RefusalReason.STAZH_BELOW_MINIMUM)
         share = self.param(f"{prefix}.mzp_deduction_share")
         mzp = self.param("mzp")
-        base = avg - share.decimal * mzp.decimal
+        base = avg - share.fraction * mzp.fraction
         self.trace.add(
             "income_less_deduction",
             formula="СМД − d × МЗП",
@@ -127,7 +130,7 @@ class Calculation:
         )
         coefficient, factor_parameters = factor(self)
         replacement = self.param(f"{prefix}.replacement")
-        gross = base * replacement.decimal * coefficient * ksu
+        gross = base * replacement.fraction * Fraction(coefficient) * Fraction(ksu)
         return self.pay(
             gross,
             formula=f"(СМД − d × МЗП) × КЗД × {factor_name} × КСУ",
@@ -150,14 +153,15 @@ class Calculation:
 
     def pay(
         self,
-        gross: Decimal,
+        gross: Fraction,
         *,
         formula: str,
         values: Mapping[str, object],
         parameters: Iterable[ParameterInForce],
         withhold_opv: bool,
     ) -> Result:
-        """Round the gross, then split OPV and net (rules.md §3.3-3.4); refuse if not positive."""
+        """Round the exact gross, the one rounding of the formula, then split OPV and net
+        (rules.md §3.3-3.4); refuse if the rounded gross is not positive [D-12]."""
         rounded = round_kzt(gross)
         self.trace.add(
             "gross", formula=formula, values=values, parameters=parameters, result=rounded
@@ -166,7 +170,7 @@ class Calculation:
             return self.refuse(RefusalReason.AMOUNT_NOT_POSITIVE)
         if withhold_opv:
             rate = self.param("benefit.opv_rate")
-            opv = round_kzt(rounded * rate.decimal)
+            opv = round_kzt(Fraction(rounded) * rate.fraction)
             self.trace.add(
                 "opv",
                 formula="round(gross × benefit.opv_rate)",

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from contributions.calculations import FIRST_PERIOD, PayerMonth, income_by_month
 from gfss.common.periods import add_months, month_start
@@ -36,7 +37,7 @@ class Facts:
     right_date: date
     avg_monthly_income: Decimal | None = None
     stazh_months: int | None = None
-    monthly_incomes: Mapping[date, Decimal] | None = field(default=None, hash=False)
+    monthly_incomes: Mapping[date, Fraction] | None = field(default=None, hash=False)
     degree: Decimal | None = None
     dependents: int | None = None
     days: int | None = None
@@ -47,8 +48,8 @@ class Facts:
 
 def income_from_contributions(
     contributions: Iterable[Contribution], *, params: ParameterSet
-) -> dict[date, Decimal]:
-    """Income per month implied by the contributions (rules.md §3.1), at full precision.
+) -> dict[date, Fraction]:
+    """Income per month implied by the contributions (rules.md §3.1), exactly.
 
     The reading of §3.1 is the contributions app's own (``income_by_month``): per payer per
     month SO ÷ rate, capped at so.object_cap_mzp × MZP, then summed over payers.
@@ -68,15 +69,14 @@ def window(*, right_date: date, months: int) -> tuple[date, date]:
     return add_months(end, -months), end
 
 
-def average_income(incomes: Mapping[date, Decimal], *, right_date: date, months: int) -> Decimal:
+def average_income(incomes: Mapping[date, Fraction], *, right_date: date, months: int) -> Fraction:
     """СМД: the income of the ``months`` calendar months before the month of the right ÷ N.
 
-    Always divided by N, however many months had income [V]; not rounded [D-4].
+    Always divided by N, however many months had income [V]; exact, not rounded [D-4].
     """
     first, end = window(right_date=right_date, months=months)
     total = sum(
-        (income for period, income in sorted(incomes.items()) if first <= period < end),
-        Decimal(0),
+        (income for period, income in incomes.items() if first <= period < end), Fraction(0)
     )
     return total / months
 
@@ -87,7 +87,9 @@ def stazh_months(periods: Iterable[date], *, right_date: date) -> int:
     return len({period for period in map(month_start, periods) if FIRST_PERIOD <= period < end})
 
 
-def has_income_in_window(incomes: Mapping[date, Decimal], *, right_date: date, months: int) -> bool:
+def has_income_in_window(
+    incomes: Mapping[date, Fraction], *, right_date: date, months: int
+) -> bool:
     """Whether any month of the window before the month of the right has income."""
     first, end = window(right_date=right_date, months=months)
     return any(first <= period < end and income > 0 for period, income in incomes.items())

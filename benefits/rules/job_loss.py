@@ -1,5 +1,7 @@
 """Loss of job (rules.md §4.3, SC arts. 113-119): СМД24 × КЗД × КСУ monthly, for ``months``."""
 
+from fractions import Fraction
+
 from benefits.rules.common import LONG_TERM_AVERAGE_MONTHS, Calculation, require
 from benefits.rules.errors import FactInvalidError
 from benefits.rules.facts import Facts, has_income_in_window
@@ -51,7 +53,7 @@ def calculate(facts: Facts, *, params: ParameterSet) -> Result:
 
     replacement = calculation.param("job_loss.replacement")
     return calculation.pay(
-        avg * replacement.decimal * ksu,
+        avg * replacement.fraction * Fraction(ksu),
         formula="СМД × КЗД × КСУ",
         values={"СМД": avg, "КЗД": replacement.decimal, "КСУ": ksu},
         parameters=[replacement],

@@ -25,8 +25,7 @@ def calculate_leave(benefit: Benefit, facts: Facts, *, params: ParameterSet) -> 
         raise DaysNotPositiveError(days)
     calculation = Calculation(benefit, facts, params=params, lump_sum=True)
     avg = calculation.average_income(months=AVERAGE_MONTHS)
-    # Multiplying before dividing keeps the one inexact division last. No contributions in the
-    # window make СМД and so the amount 0, which pay() refuses [D-8].
+    # No contributions in the window make СМД and so the amount 0, which pay() refuses [D-8].
     return calculation.pay(
         avg * days / DAYS_PER_MONTH,
         formula=f"СМД × days / {DAYS_PER_MONTH}",

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
-from benefits.rules.trace import Step
+from benefits.rules.trace import Step, decimal_text
 
 
 class Benefit(StrEnum):
@@ -44,7 +45,9 @@ REFUSAL_MESSAGES: dict[RefusalReason, dict[str, str]] = {
 }
 
 
-def _text(value: Decimal | int | None) -> str | int | None:
+def _text(value: Decimal | Fraction | int | None) -> str | int | None:
+    if isinstance(value, Fraction):
+        return decimal_text(value)
     return str(value) if isinstance(value, Decimal) else value
 
 
@@ -54,6 +57,7 @@ class Result:
 
     ``months``: job loss, the duration; childcare, the age of the child the payment runs to.
     Refused results carry zero amounts and the reason in ``refusal_reason``.
+    ``avg_monthly_income`` is the exact СМД the amounts were computed from [D-4].
     """
 
     benefit: str
@@ -61,7 +65,7 @@ class Result:
     eligible: bool
     refusal_reason: str | None
     refusal_message: dict[str, str] | None
-    avg_monthly_income: Decimal
+    avg_monthly_income: Fraction
     stazh_months: int | None
     ksu: Decimal | None
     months: int | None

@@ -8,9 +8,17 @@ the calculators stay free of Django.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
+from gfss.common.money import round_kzt
 from gfss.legal.params import ParameterInForce
+
+# The calculators work in exact fractions (rules.md §3.4); a trace writes one as a decimal,
+# every digit when its expansion ends within twelve places (45801.675), otherwise rounded
+# there (1017815.333333333333). Only the shown text is rounded, never the value computed on.
+SHOWN_PLACES = Decimal("1e-12")
 
 LABELS: dict[str, dict[str, str]] = {
     "avg_monthly_income": {
@@ -91,10 +99,18 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def decimal_text(value: Fraction) -> str:
+    """An exact rational written as a decimal, at most ``SHOWN_PLACES``, no trailing zeros."""
+    return f"{round_kzt(value, places=SHOWN_PLACES).normalize():f}"
+
+
 def as_text(value: object) -> str:
-    """One spelling for every value in a trace: Decimals as written, dates ISO, None as ''."""
+    """One spelling for every value in a trace: Decimals as written, fractions as decimals,
+    dates ISO, None as ''."""
     if value is None:
         return ""
+    if isinstance(value, Fraction):
+        return decimal_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from gfss.common.exceptions import ApplicationError
@@ -105,6 +106,11 @@ class ParameterInForce:
         if not isinstance(self.value, Decimal):
             raise TypeError(f"{self.code} is a scale, not a number")
         return self.value
+
+    @property
+    def fraction(self) -> Fraction:
+        """The number as an exact rational, for calculations that must not round (rules.md §3.4)."""
+        return Fraction(self.decimal)
 
     @property
     def scale(self) -> Scale:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -48,7 +49,7 @@ def test_golden_job_loss_from_contributions_through_the_ledger() -> None:
     # when
     result = benefit_calculate(benefit="job_loss", right_date=date(2025, 1, 15), person=person)
     # then
-    assert result.avg_monthly_income.quantize(Decimal("0.01")) == Decimal("495000.00")
+    assert result.avg_monthly_income == 495000
     assert (result.stazh_months, result.ksu, result.months) == (24, Decimal("0.85"), 3)
     assert (result.gross, result.opv, result.net) == (
         Decimal("189337.50"),
@@ -71,12 +72,63 @@ def test_golden_maternity_with_two_payers_capped_through_the_ledger() -> None:
     result = benefit_calculate(
         benefit="maternity", right_date=date(2025, 2, 1), person=person, stated={"days": 126}
     )
-    assert result.avg_monthly_income.quantize(Decimal("0.01")) == Decimal("637083.33")
+    assert result.avg_monthly_income == Fraction(11 * 695000, 12)  # 637,083.33…
     assert result.stazh_months == 12
     assert (result.gross, result.opv, result.net) == (
         Decimal("2675750.00"),
         Decimal("267575.00"),
         Decimal("2408175.00"),
+    )
+
+
+def test_job_loss_exact_half_tiyn_through_the_ledger() -> None:
+    # given rules.md §3.4: 18,193.90 each month 2023-08 … 2024-02, paid in by MT-102
+    person = PersonFactory()
+    pay(
+        person,
+        payer=EMPLOYER,
+        first=date(2023, 8, 1),
+        last=date(2024, 2, 1),
+        amount="18193.90",
+        value_date=date(2024, 3, 5),
+    )
+    # when the right arises on 2024-03-24
+    result = benefit_calculate(
+        benefit="job_loss",
+        right_date=date(2024, 3, 24),
+        person=person,
+        received_before=date(2024, 3, 24),
+    )
+    # then the exact 45,801.675 rounds up to 45,801.68
+    assert result.avg_monthly_income == Fraction(1017815, 7)
+    assert (result.stazh_months, result.ksu, result.months) == (7, Decimal("0.7"), 1)
+    assert (result.gross, result.opv, result.net) == (
+        Decimal("45801.68"),
+        Decimal("4580.17"),
+        Decimal("41221.51"),
+    )
+
+
+def test_adoption_exact_half_tiyn_through_the_ledger() -> None:
+    # given 10,000.01 paid for 2025-01 by MT-102
+    person = PersonFactory()
+    pay(
+        person,
+        payer=EMPLOYER,
+        first=date(2025, 1, 1),
+        last=date(2025, 1, 1),
+        amount="10000.01",
+        value_date=date(2025, 1, 24),
+    )
+    # when adoption is calculated for 45 days from 2025-02-01
+    result = benefit_calculate(
+        benefit="adoption", right_date=date(2025, 2, 1), person=person, stated={"days": 45}
+    )
+    # then the exact 25,000.025 rounds up to 25,000.03
+    assert (result.gross, result.opv, result.net) == (
+        Decimal("25000.03"),
+        Decimal("2500.00"),
+        Decimal("22500.03"),
     )
 
 

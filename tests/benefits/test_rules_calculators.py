@@ -1,12 +1,21 @@
 import json
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
-from benefits.rules import BENEFIT_CODES, Facts, calculate
+from benefits.rules import (
+    BENEFIT_CODES,
+    Contribution,
+    Facts,
+    calculate,
+    income_from_contributions,
+    stazh_months,
+)
 from benefits.rules.trace import LABELS
 from gfss.common.exceptions import ApplicationError
+from gfss.common.periods import periods_between
 from gfss.legal.data_file import parameter_set_from_file
 
 PARAMS = parameter_set_from_file()
@@ -181,7 +190,7 @@ def test_average_from_monthly_incomes_uses_12_months_for_maternity_and_24_otherw
     # given 1,200,000 of income in the month before the right
     facts = Facts(
         right_date=RIGHT,
-        monthly_incomes={date(2025, 3, 1): Decimal(1200000)},
+        monthly_incomes={date(2025, 3, 1): Fraction(1200000)},
         stazh_months=84,
         degree=Decimal("0.6"),
         days=126,
@@ -191,3 +200,64 @@ def test_average_from_monthly_incomes_uses_12_months_for_maternity_and_24_otherw
     # then the average is divided by 12 and by 24
     assert calculate("maternity", facts, params=PARAMS).avg_monthly_income == Decimal(100000)
     assert calculate("childcare", facts, params=PARAMS).avg_monthly_income == Decimal(50000)
+
+
+def _facts_from_contributions(right_date, *, first, last, amount, **stated):
+    contributions = [
+        Contribution(payer="A", period=period, amount=Decimal(amount))
+        for period in periods_between(first, last)
+    ]
+    return Facts(
+        right_date=right_date,
+        monthly_incomes=income_from_contributions(contributions, params=PARAMS),
+        stazh_months=stazh_months((c.period for c in contributions), right_date=right_date),
+        **stated,
+    )
+
+
+def test_job_loss_exact_half_tiyn_rounds_up():
+    # given rules.md §3.4: 18,193.90 each month 2023-08 … 2024-02, right on 2024-03-24
+    facts = _facts_from_contributions(
+        date(2024, 3, 24), first=date(2023, 8, 1), last=date(2024, 2, 1), amount="18193.90"
+    )
+    # when
+    result = calculate("job_loss", facts, params=PARAMS)
+    # then СМД is (5 × 490,000 + 2 × 18,193.90 / 0.035) / 24 exactly, and the gross
+    # 1,017,815/7 × 0.45 × 0.7 = 45,801.675 rounds half-up once
+    assert result.avg_monthly_income == Fraction(24427560, 7) / 24
+    assert (result.stazh_months, result.ksu, result.months) == (7, Decimal("0.7"), 1)
+    assert (result.gross, result.opv, result.net) == (
+        Decimal("45801.68"),
+        Decimal("4580.17"),
+        Decimal("41221.51"),
+    )
+
+
+def test_adoption_exact_half_tiyn_rounds_up():
+    # given 10,000.01 for 2025-01 (5 %), a right on 2025-02-01 and 45 days
+    facts = _facts_from_contributions(
+        date(2025, 2, 1), first=date(2025, 1, 1), last=date(2025, 1, 1), amount="10000.01", days=45
+    )
+    # when
+    result = calculate("adoption", facts, params=PARAMS)
+    # then 200,000.2 / 12 × 45 / 30 = 25,000.025 exactly, rounded up
+    assert result.avg_monthly_income == Fraction(1000001, 60)
+    assert (result.gross, result.opv, result.net) == (
+        Decimal("25000.03"),
+        Decimal("2500.00"),
+        Decimal("22500.03"),
+    )
+
+
+def test_the_trace_and_the_result_show_exact_values_as_decimals():
+    # given the rules.md §3.4 job-loss case, whose СМД 1,017,815/7 has no finite decimal
+    facts = _facts_from_contributions(
+        date(2024, 3, 24), first=date(2023, 8, 1), last=date(2024, 2, 1), amount="18193.90"
+    )
+    # when it is calculated and written as JSON
+    data = json.loads(json.dumps(calculate("job_loss", facts, params=PARAMS).as_dict()))
+    # then СМД reads as a decimal cut at twelve places, and the gross step shows its inputs
+    assert data["avg_monthly_income"] == "145402.142857142857"
+    (gross,) = [step for step in data["trace"] if step["key"] == "gross"]
+    assert gross["values"] == {"СМД": "145402.142857142857", "КЗД": "0.45", "КСУ": "0.7"}
+    assert gross["result"] == "45801.68"

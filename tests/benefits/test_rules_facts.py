@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from benefits.rules import Contribution, average_income, income_from_contributions, stazh_months
 from gfss.legal.data_file import parameter_set_from_file
@@ -65,10 +66,10 @@ def test_a_month_whose_contributions_were_reversed_brings_no_income():
 def test_average_income_always_divides_by_n_and_only_counts_the_window():
     # given income in the month of the right, in the window, and just before it
     incomes = {
-        date(2025, 3, 1): Decimal(1000000),  # month of the right: outside
-        date(2025, 2, 1): Decimal(120000),  # last month of the window
-        date(2024, 3, 1): Decimal(240000),  # first month of the 12-month window
-        date(2024, 2, 1): Decimal(1000000),  # before the window
+        date(2025, 3, 1): Fraction(1000000),  # month of the right: outside
+        date(2025, 2, 1): Fraction(120000),  # last month of the window
+        date(2024, 3, 1): Fraction(240000),  # first month of the 12-month window
+        date(2024, 2, 1): Fraction(1000000),  # before the window
     }
     # when the 12-month average is taken for a right on 2025-03-15
     average = average_income(incomes, right_date=date(2025, 3, 15), months=12)
@@ -76,14 +77,15 @@ def test_average_income_always_divides_by_n_and_only_counts_the_window():
     assert average == Decimal(30000)
 
 
-def test_average_income_keeps_full_precision():
+def test_average_income_is_exact():
     # given 100,000 in one month of a 24-month window
-    incomes = {date(2024, 12, 1): Decimal(100000)}
+    incomes = {date(2024, 12, 1): Fraction(100000)}
     # when the average is taken
     average = average_income(incomes, right_date=date(2025, 1, 10), months=24)
-    # then it is not rounded
-    assert average == Decimal(100000) / 24
-    assert average != Decimal("4166.67")
+    # then it is 12,500 / 3 exactly, neither rounded to the tiyn nor cut at 28 digits
+    assert average == Fraction(12500, 3)
+    assert average * 3 == 12500
+    assert average != Decimal(100000) / 24
 
 
 def test_stazh_counts_distinct_months_from_2005_before_the_month_of_the_right():

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from io import BytesIO
 
 import pytest
@@ -54,7 +55,7 @@ def _average_and_stazh(person, *, right_date, months):
     )[person.pk]
     periods = contribution_periods(person_ids=[person.pk], before=right_date)[person.pk]
     average = average_income(incomes, right_date=right_date, months=months)
-    return average.quantize(Decimal("0.01")), stazh_months(periods, right_date=right_date)
+    return average, stazh_months(periods, right_date=right_date)
 
 
 def test_golden_job_loss_from_contributions():
@@ -69,8 +70,8 @@ def test_golden_job_loss_from_contributions():
     )
     # when the facts are derived for a right on 2025-01-15
     average, stazh = _average_and_stazh(person, right_date=date(2025, 1, 15), months=24)
-    # then the golden numbers come out
-    assert (average, stazh) == (Decimal("495000.00"), 24)
+    # then the golden numbers come out: 24 × 17,500 / 0.035 / 24
+    assert (average, stazh) == (Fraction(495000), 24)
 
 
 def test_golden_maternity_two_payers_capped():
@@ -82,8 +83,8 @@ def test_golden_maternity_two_payers_capped():
         )
     # when the 12-month facts are derived for a right on 2025-02-01
     average, stazh = _average_and_stazh(person, right_date=date(2025, 2, 1), months=12)
-    # then each payer is capped before summing
-    assert (average, stazh) == (Decimal("637083.33"), 12)
+    # then each payer is capped before summing: 11 months of (595,000 + 100,000), ÷ 12, exactly
+    assert (average, stazh) == (Fraction(11 * 695000, 12), 12)
 
 
 def test_contributions_received_after_the_application_do_not_count():

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -143,8 +144,8 @@ def test_the_payout_order_reverses_the_lines_and_the_sums_net_them(pay, apply, o
     assert original.reversal.amount == Decimal("-4000.00")
     assert original.reversal.period == MAY
     income = monthly_incomes(person_ids=[person.pk], first=MAY, last=MAY, params=params)
-    rate = params.get("so.rate", on=MAY).decimal
-    assert income[person.pk][MAY] == Decimal("6000.00") / rate
+    rate = params.get("so.rate", on=MAY).fraction
+    assert income[person.pk][MAY] == Fraction(6000) / rate
     assert order.knp == "026"
     assert order.total == Decimal("4000.00")
     assert RefundApplication.objects.get(pk=application.pk).status == "ordered"
