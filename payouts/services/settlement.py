@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from benefits.entitlement import AwardEntitlement
 from benefits.models import AwardAmount, AwardDecision
+from gfss.common.bulk import rows_insert, rows_update
 from gfss.common.money import ZERO
 from payouts.models import AwardAccount, Overpayment, Payment, Underpayment
 
@@ -130,12 +131,11 @@ def settle(
         settled_months[award_id].add(period)
     reasons = _change_reasons(todo) if not reason else {}
     today = timezone.localdate()
-    under: list[Underpayment] = []
-    over: list[Overpayment] = []
+    under: list[tuple] = []
+    over: list[tuple] = []
     for award_id in todo:
         entitlement = entitled[award_id]
         revision = entitlement.revision
-        why = (reason or reasons.get(award_id, ""))[:300]
         last = through.get(award_id)
         periods = set(entitlement.months(through=last)) if last is not None else set()
         periods.update(settled_months[award_id])
@@ -145,50 +145,67 @@ def settle(
             difference = due.net - net
             if difference > 0:
                 under.append(
-                    Underpayment(
-                        award_id=award_id,
-                        period=period,
-                        gross=due.gross - gross,
-                        opv=due.opv - opv,
-                        net=difference,
-                        revision=revision,
-                        reason=why,
-                        batch_run_id=batch_run_id,
-                    )
+                    (award_id, period, due.gross - gross, due.opv - opv, difference, revision)
                 )
             elif difference < 0:
                 over.append(
-                    Overpayment(
-                        award_id=award_id,
-                        payment_id=regular.get((award_id, period)),
-                        period=period,
-                        amount=-difference,
-                        gross=gross - due.gross,
-                        opv=opv - due.opv,
-                        paid_net=net,
-                        entitled_net=due.net,
-                        detected_from=today,
-                        revision=revision,
-                        reason=why,
-                        batch_run_id=batch_run_id,
+                    (
+                        award_id,
+                        regular.get((award_id, period)),
+                        period,
+                        -difference,
+                        gross - due.gross,
+                        opv - due.opv,
+                        net,
+                        due.net,
+                        revision,
                     )
                 )
-    Underpayment.objects.bulk_create(under, batch_size=5000)
-    Overpayment.objects.bulk_create(over, batch_size=5000)
+    rows_insert(
+        Underpayment,
+        ["award", "period", "gross", "opv", "net", "revision", "reason", "batch_run"],
+        ((*row, (reason or reasons.get(row[0], ""))[:300], batch_run_id) for row in under),
+    )
+    rows_insert(
+        Overpayment,
+        [
+            "award",
+            "payment",
+            "period",
+            "amount",
+            "gross",
+            "opv",
+            "paid_net",
+            "entitled_net",
+            "revision",
+            "detected_from",
+            "reason",
+            "batch_run",
+        ],
+        ((*row, today, (reason or reasons.get(row[0], ""))[:300], batch_run_id) for row in over),
+    )
     found = Settled()
-    for row in under:
-        accounts[row.award_id].top_ups_pending += row.net
+    for award_id, _, _, _, net, _ in under:
+        accounts[award_id].top_ups_pending += net
         found.top_ups += 1
-        found.top_up_net += row.net
-    for row in over:
-        accounts[row.award_id].balance += row.amount
+        found.top_up_net += net
+    for award_id, _, _, amount, *_ in over:
+        accounts[award_id].balance += amount
         found.overpayments += 1
-        found.overpaid_net += row.amount
+        found.overpaid_net += amount
     for award_id in todo:
         accounts[award_id].settled_revision = entitled[award_id].revision
-    AwardAccount.objects.bulk_update(
-        [accounts[pk] for pk in todo],
+    rows_update(
+        AwardAccount,
         ["balance", "top_ups_pending", "settled_revision"],
-        batch_size=5000,
+        (
+            (
+                accounts[pk].pk,
+                accounts[pk].balance,
+                accounts[pk].top_ups_pending,
+                accounts[pk].settled_revision,
+            )
+            for pk in todo
+        ),
     )
     return found
