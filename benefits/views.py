@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from benefits.models import Application, Award, AwardDecision, BenefitType, Channel, RefusalCode
+from benefits.rules import limits
 from benefits.selectors import (
     QueueFilters,
     application_award_decisions,
@@ -76,12 +77,24 @@ class CommentForm(forms.Form):
 class AwardDecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Decision"), choices=AwardDecision.Kind.choices)
     effective_date = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Effective from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[limits.DOCUMENT_DATES],
     )
     degree = forms.DecimalField(
-        label=_("New degree"), max_digits=3, decimal_places=2, required=False
+        label=_("New degree"),
+        max_digits=3,
+        decimal_places=2,
+        required=False,
+        min_value=limits.DEGREE_MIN,
+        max_value=limits.DEGREE_MAX,
     )
-    dependents = forms.IntegerField(label=_("New number of dependents"), required=False)
+    dependents = forms.IntegerField(
+        label=_("New number of dependents"),
+        required=False,
+        min_value=1,
+        max_value=limits.DEPENDENTS_MAX,
+    )
     reason = forms.CharField(label=_("Reason"), required=False)
 
 

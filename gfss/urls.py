@@ -40,3 +40,8 @@ urlpatterns += i18n_patterns(
     path("", reporting_views.home, name="dashboard"),
     prefix_default_language=True,
 )
+
+handler400 = "gfss.api.errors.bad_request"
+handler403 = "gfss.api.errors.permission_denied"
+handler404 = "gfss.api.errors.page_not_found"
+handler500 = "gfss.api.errors.server_error"

@@ -56,8 +56,11 @@ def _locked_award(*, actor: Any, award_id: int, permission: Action, action: str)
 
 
 def _check_effective(award: Award, effective_date: date) -> None:
+    """A decision takes effect within the award's life: from its start, before its end."""
     if effective_date < award.start_date:
         raise EffectiveDateInvalidError(effective=effective_date, start=award.start_date)
+    if award.end_date is not None and effective_date >= award.end_date:
+        raise EffectiveDateAfterEndError(effective=effective_date, end=award.end_date)
 
 
 def _record(

@@ -36,10 +36,12 @@ from contributions.selectors import (
     quarantined_line_list_for_user,
     statement_get,
 )
-from contributions.services import mt102_import, quarantined_line_correct
+from contributions.services import mt102_import, mt102_oversized_record, quarantined_line_correct
+from contributions.services.imports import max_file_bytes
 from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
 from gfss.common.periods import add_months, month_start
+from gfss.common.uploads import LimitedUploadHandler, Streamed, read_chunks, stream_limited
 from participants.models import Payer
 from participants.selectors import person_get_for_user
 
@@ -90,12 +92,14 @@ _EXAMPLE_REJECTED = {
 
 
 class RawBodyParser(BaseParser):
-    """The request body as bytes, for a file posted as it is."""
+    """The request body, streamed, for a file posted as it is (``Streamed``)."""
 
     media_type = "*/*"
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        return stream.read() if stream is not None else b""
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: Any = None
+    ) -> Streamed:
+        return stream_limited(read_chunks(stream) if stream else (), limit=max_file_bytes())
 
 
 class Mt102ImportApi(APIView):
@@ -134,21 +138,33 @@ class Mt102ImportApi(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
+        # The size is checked as the bytes arrive: above the maximum they are not held.
         if request.content_type.startswith("multipart/form-data"):
+            request._request.upload_handlers = [
+                LimitedUploadHandler(request._request, limit=max_file_bytes())
+            ]
             serializer = Mt102ImportInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             upload = serializer.validated_data["file"]
-            data, filename = upload.read(), upload.name
+            streamed, filename = upload.streamed, upload.name
         else:
-            data = request.data if isinstance(request.data, bytes) else b""
+            streamed = request.data if isinstance(request.data, Streamed) else None
             filename = request.query_params.get("filename") or "upload.mt102"
-        report = mt102_import(
-            data=data,
-            filename=filename,
-            actor=request.user,
-            source=ReceivedFile.Source.API,
-            today=timezone.localdate(),
-        )
+        if streamed is not None and streamed.data is None:
+            report = mt102_oversized_record(
+                streamed=streamed,
+                filename=filename,
+                actor=request.user,
+                source=ReceivedFile.Source.API,
+            )
+        else:
+            report = mt102_import(
+                data=streamed.data if streamed is not None else b"",
+                filename=filename,
+                actor=request.user,
+                source=ReceivedFile.Source.API,
+                today=timezone.localdate(),
+            )
         return Response(report.as_json(), status=_STATUS_CODES[report.status])
 
 

@@ -1,7 +1,12 @@
 """Writes of the contributions app: import documents, accrue penalties, correct lines,
 reverse lines (refunds) and put them back (bank returns)."""
 
-from contributions.services.imports import ImportIssue, ImportReport, mt102_import
+from contributions.services.imports import (
+    ImportIssue,
+    ImportReport,
+    mt102_import,
+    mt102_oversized_record,
+)
 from contributions.services.penalties import PenaltyRun, penalties_accrue
 from contributions.services.quarantine import quarantined_line_correct
 from contributions.services.reversals import (
@@ -18,6 +23,7 @@ __all__ = [
     "contribution_lines_reenter",
     "contribution_lines_reverse",
     "mt102_import",
+    "mt102_oversized_record",
     "penalties_accrue",
     "quarantined_line_correct",
     "quarantined_lines_refund",

@@ -43,6 +43,7 @@ from contributions.mt102.validate import (
 )
 from gfss.common.money import ZERO
 from gfss.common.text import safe_filename
+from gfss.common.uploads import HEAD_BYTES, Streamed
 from participants.models import Payer, Person
 from participants.validators import ID_LENGTH, iin_sex
 
@@ -117,17 +118,19 @@ def mt102_import(
     *, data: bytes, filename: str, actor: Any, source: str, today: date
 ) -> ImportReport:
     """Receive, validate and load one MT-102 file; see the module docstring."""
-    received = _received_file_save(data=data, filename=filename, actor=actor, source=source)
-    limit = max_file_bytes()
-    if len(data) > limit:
-        issue = Issue(
-            code="format_invalid",
-            message=(
-                f"The file has {len(data):,} bytes; the largest accepted is {limit:,} bytes. "
-                "Split the payment into several documents."
+    if len(data) > max_file_bytes():
+        return mt102_oversized_record(
+            streamed=Streamed(
+                data=None,
+                head=data[:HEAD_BYTES],
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
             ),
+            filename=filename,
+            actor=actor,
+            source=source,
         )
-        return _rejected(received=received, document=None, issue=issue)
+    received = _received_file_save(data=data, filename=filename, actor=actor, source=source)
 
     # A shortcut, not the rule: the same bytes already loaded need no parsing. The unique
     # constraint on the document's hash still decides when two imports race.
@@ -180,6 +183,31 @@ def mt102_import(
         received_file_id=received.pk,
         document_uuid=str(payment_document.uuid),
     )
+
+
+@transaction.atomic
+def mt102_oversized_record(
+    *, streamed: Streamed, filename: str, actor: Any, source: str
+) -> ImportReport:
+    """A file above the maximum is refused unparsed; of its bytes only the first kilobyte is
+    kept, with its size and hash, for audit."""
+    limit = max_file_bytes()
+    received = ReceivedFile.objects.create(
+        filename=safe_filename(filename),
+        content=streamed.head,
+        size=streamed.size,
+        sha256=streamed.sha256,
+        source=source,
+        received_by=actor if getattr(actor, "pk", None) else None,
+    )
+    issue = Issue(
+        code="format_invalid",
+        message=(
+            f"The file has {streamed.size:,} bytes; the largest accepted is {limit:,} bytes. "
+            "Split the payment into several documents."
+        ),
+    )
+    return _rejected(received=received, document=None, issue=issue)
 
 
 @transaction.atomic

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 
+from gfss.common.text import has_control_character
+
 MAX_JSON_BYTES = 1_000_000
 MAX_DEPTH = 32
-# Tab, line feed and carriage return are text; the other C0 characters and DEL are not.
-CONTROL_CHARACTERS = frozenset(chr(c) for c in [*range(0x20), 0x7F]) - {"\t", "\n", "\r"}
 
 
 class BodyTooLarge(exceptions.APIException):
@@ -21,10 +21,6 @@ class BodyTooLarge(exceptions.APIException):
 
 class ControlCharacter(exceptions.ParseError):
     default_code = "control_character"
-
-
-def has_control_character(text: str) -> bool:
-    return not CONTROL_CHARACTERS.isdisjoint(text)
 
 
 class LimitedJSONParser(JSONParser):

@@ -7,6 +7,10 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]')
 
 
+def has_control_character(text: str) -> bool:
+    return _CONTROLS.search(text) is not None
+
+
 def escape_controls(text: str) -> str:
     """``text`` with each control character written as ``\\xNN``: PostgreSQL stores no NUL,
     and an auditor sees what was sent."""

@@ -1,0 +1,33 @@
+"""Refusals every request gets before any view runs."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+from gfss.api.errors import is_api, json_error
+from gfss.common.services import rejected_input_record
+from gfss.common.text import has_control_character
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class ControlCharacterMiddleware:
+    """A control character in the path or the query is never a name, a number or a date:
+    refused with 400 (a NUL would also fail on PostgreSQL), a write kept for audit."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = [text for key, values in request.GET.lists() for text in (key, *values)]
+        if not any(has_control_character(text) for text in (request.path, *query)):
+            return self.get_response(request)
+        message = _("The address holds a control character.")
+        if request.method in WRITE_METHODS:
+            rejected_input_record(
+                request=request, status_code=400, code="control_character", message=message
+            )
+        if is_api(request):
+            return json_error("control_character", message, 400)
+        return HttpResponseBadRequest(message)
