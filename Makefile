@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install messages migrate demo bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports worker
+.PHONY: run test lint format install messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l kk -l ru -l en --ignore ".venv/*" --ignore "staticfiles/*"
 	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+# The database (pg_dump, custom format) and the stored files in one archive; see the README.
+backup: install
+	$(PY) manage.py backup $(if $(OUTPUT),--output $(OUTPUT),)
+
+restore: install
+	@test -n "$(FILE)" || (echo "make restore FILE=path/to/backup.tar [FORCE=1]" && exit 2)
+	$(PY) manage.py restore $(FILE) $(if $(FORCE),--force,)
 
 worker: install
 	$(BIN)/celery -A gfss worker -Q celery,batch -l info

@@ -38,3 +38,15 @@ def payer_monitoring_task(*, month: str | None = None) -> dict[str, Any]:
     path = folder / f"payers-falling-{period:%Y-%m}.xlsx"
     path.write_bytes(content)  # the same month again overwrites: the task is idempotent
     return {"month": f"{period:%Y-%m}", "payers": len(rows), "file": str(path)}
+
+
+@shared_task(soft_time_limit=600, time_limit=900)
+def ledger_partitions_ensure_task() -> dict[str, Any]:
+    """The ledger's partitions through next year, made ahead (PostgreSQL; nothing on SQLite).
+    Monthly although yearly would do: a missed run then costs nothing."""
+    from django.utils import timezone
+
+    from contributions.partitions import partitions_ensure
+
+    made = partitions_ensure(through_year=timezone.localdate().year + 1)
+    return {"made": made}

@@ -235,6 +235,9 @@ class RefundLine(TimeStampedModel):
     contribution = models.ForeignKey(
         "contributions.ContributionLine",
         on_delete=models.PROTECT,
+        # A partitioned ledger line has no key of its own to point at: a trigger checks it
+        # (contributions.models, module docstring).
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="refund_claims",
@@ -313,6 +316,7 @@ class RefundPosting(TimeStampedModel):
     ledger_line = models.OneToOneField(
         "contributions.ContributionLine",
         on_delete=models.PROTECT,
+        db_constraint=False,  # checked by a trigger, as ``RefundLine.contribution``
         related_name="refund_posting",
         verbose_name=_("ledger line"),
     )

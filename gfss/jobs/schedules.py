@@ -41,6 +41,14 @@ SCHEDULE: list[Entry] = [
         hour="4",
         day_of_month="1",
     ),
+    # https://crontab.guru/#30_3_1_*_* : 03:30 on the 1st, next year's ledger partition ahead
+    Entry(
+        PREFIX + "ledger partitions ahead",
+        "contributions.tasks.ledger_partitions_ensure_task",
+        minute="30",
+        hour="3",
+        day_of_month="1",
+    ),
     # https://crontab.guru/#15_*_*_*_* : every hour at :15, proactive offers past 3 days lapse
     Entry(
         PREFIX + "proactive offers lapse",
