@@ -1,15 +1,18 @@
 """``manage.py bench_import``: the import and statement figures, on PostgreSQL.
 
-1. Generates MT-102 documents totalling ``--lines`` lines (employers paying monthly for their
-   staff) into a temporary directory, then imports them with the import command's code path
-   and prints lines/s end to end (read, parse, validate, load), the table's indexes and
-   constraints in place.
-2. Times a plain ``COPY`` of the same rows into the same table, in a transaction rolled back,
-   and prints the ratio.
-3. Imports one large file (``--big-file-mb``) with ``manage.py import_mt102`` in a child process
-   and prints its peak memory.
-4. Tops the ledger up to ``--statement-rows`` lines with ``INSERT ... SELECT generate_series``
-   (not through MT-102: that is step 1's job) and times the 20-year statement of one person.
+1. For documents of 1,000 and of 10,000 lines (``--sizes``): generates ``--lines`` lines of
+   employers paying for their staff for one month, all persons new to the registry (the
+   first load), and as many for the next month, the same persons (the steady state). Imports
+   each month with the import command's code path (``--jobs`` processes) and prints lines/s
+   end to end (read, parse, validate, load, commit), beside a plain ``COPY`` of the same rows
+   into the same table (its indexes, constraints and triggers in place, one process, rolled
+   back so that the next run finds the table as it was) and the ratio against its target:
+   at most 4 times the COPY on first load, 3 times in the steady state.
+2. Imports one large file (``--big-file-mb``) with ``manage.py import_mt102`` in a child
+   process and prints its peak memory.
+3. Tops the ledger up to ``--statement-rows`` lines with ``INSERT ... SELECT generate_series``
+   (not through MT-102: that is step 1's job), times the 20-year statement of one person and
+   prints the plans of the statement and of the payer monitoring on that ledger.
 
 Use a database of its own: ``createdb gfss_bench`` and
 ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/gfss_bench``.
@@ -34,18 +37,19 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from contributions.exceptions import BenchNeedsPostgres
 from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
 from contributions.mt102.build import build_document
-from contributions.selectors import statement_get
+from contributions.selectors import payers_with_falling_participants, statement_get
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.common.periods import add_months
+from gfss.org.access import SYSTEM
 from participants.models import Payer, Person
 
-MONTHS_PER_EMPLOYER = 10
 FIRST_PERIOD = date(2024, 1, 1)
 _COLUMNS = (
     "document_id, person_id, payer_id, period, amount, kind, value_date, line_no, "
@@ -57,8 +61,10 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--lines", type=int, default=1_000_000)
-        parser.add_argument("--lines-per-document", type=int, default=1_000)
+        parser.add_argument("--lines", type=int, default=200_000, help="per month and size")
+        parser.add_argument(
+            "--sizes", default="1000,10000", help="lines per document, comma-separated"
+        )
         parser.add_argument("--statement-rows", type=int, default=10_000_000)
         parser.add_argument("--big-file-mb", type=int, default=100, help="0 to skip")
         parser.add_argument("--skip-import", action="store_true")
@@ -83,42 +89,57 @@ class Command(BaseCommand):
         run = secrets.token_hex(2).upper()
         if not options["skip_import"]:
             with tempfile.TemporaryDirectory(prefix="gfss-bench-") as folder:
-                files = self._generate(Path(folder), run=run, **options)
-                self._import(files, jobs=options["jobs"])
-                self._plain_copy()
+                for size in (int(text) for text in options["sizes"].split(",")):
+                    self._first_and_steady(Path(folder), run=run, size=size, **options)
                 if options["big_file_mb"]:
                     self._big_file(Path(folder), run=run, megabytes=options["big_file_mb"])
         self._statement(rows=options["statement_rows"])
 
-    # --- 1. generate and import ------------------------------------------------------------
+    # --- 1. generate, import, and COPY the same rows ---------------------------------------
 
-    def _generate(self, folder: Path, *, run: str, **options: Any) -> list[Path]:
-        rng = random.Random(options["seed"])
-        per_document = options["lines_per_document"]
-        employers = max(options["lines"] // (per_document * MONTHS_PER_EMPLOYER), 1)
+    def _first_and_steady(self, folder: Path, *, run: str, size: int, **options: Any) -> None:
+        rng = random.Random(options["seed"] + size)
+        employers = max(options["lines"] // size, 1)
+        staff = [[self._person(rng) for _ in range(size)] for _ in range(employers)]
+        for month, phase, target in ((0, "first load", 4), (1, "steady state", 3)):
+            files = self._generate(folder, run=f"{run}{size}", staff=staff, month=month)
+            rate = self._import(files, jobs=options["jobs"])
+            floor = self._plain_copy(files)
+            self.stdout.write(
+                f"IMPORT {phase}, documents of {size:,} lines: {rate:,.0f} lines/s end to end "
+                f"with --jobs {options['jobs']}; plain COPY {floor:,.0f} rows/s; "
+                f"COPY / import = {floor / rate:.2f} (target at most {target})"
+            )
+
+    def _generate(
+        self,
+        folder: Path,
+        *,
+        run: str,
+        staff: list[list[tuple[dict[str, Any], Decimal]]],
+        month: int,
+    ) -> list[Path]:
         started = time.monotonic()
-        staff = [[self._person(rng) for _ in range(per_document)] for _ in range(employers)]
+        period = add_months(FIRST_PERIOD, month)
         files = []
-        for month in range(MONTHS_PER_EMPLOYER):
-            period = add_months(FIRST_PERIOD, month)
-            for index, people in enumerate(staff):
-                idn = make_bin(registered=date(2010, 1 + index % 12, 1), rng=random.Random(index))
-                data = build_document(
-                    reference=f"B{run}{index:04d}{month:02d}",
-                    payer_idn=idn,
-                    payer_name=f'ТОО "БЕНЧ {index}"',
-                    knp="012",
-                    value_date=add_months(period, 1).replace(day=10),
-                    default_period=period,
-                    lines=[{**person, "amount": amount} for person, amount in people],
-                    encoding="kz1048",
-                )
-                path = folder / f"{run}-{index:04d}-{month:02d}.mt102"
-                path.write_bytes(data)
-                files.append(path)
+        for index, people in enumerate(staff):
+            idn = make_bin(registered=date(2010, 1 + index % 12, 1), rng=random.Random(index))
+            data = build_document(
+                reference=f"B{run}{index:04d}{month:02d}",
+                payer_idn=idn,
+                payer_name=f'ТОО "БЕНЧ {index}"',
+                knp="012",
+                value_date=add_months(period, 1).replace(day=10),
+                default_period=period,
+                lines=[{**person, "amount": amount} for person, amount in people],
+                encoding="kz1048",
+            )
+            path = folder / f"{run}-{index:04d}-{month:02d}.mt102"
+            path.write_bytes(data)
+            files.append(path)
+        lines = sum(len(people) for people in staff)
         self.stdout.write(
-            f"generated {len(files)} documents, {len(files) * per_document:,} lines "
-            f"({employers} employers x {MONTHS_PER_EMPLOYER} months) "
+            f"  generated {len(files)} documents, {lines:,} lines for {period:%Y-%m} "
             f"in {time.monotonic() - started:.1f} s"
         )
         return files
@@ -135,8 +156,8 @@ class Command(BaseCommand):
         }
         return person, Decimal(rng.randint(300_000, 2_000_000)) / 100
 
-    def _import(self, files: list[Path], *, jobs: int) -> None:
-        """The import command itself, ``--jobs`` files at a time."""
+    def _import(self, files: list[Path], *, jobs: int) -> float:
+        """The import command itself, ``--jobs`` files at a time; lines/s."""
         output = io.StringIO()
         started = time.monotonic()
         call_command("import_mt102", *map(str, files), json=True, jobs=jobs, stdout=output)
@@ -146,18 +167,17 @@ class Command(BaseCommand):
         outcomes: dict[str, int] = {}
         for report in reports:
             outcomes[report["status"]] = outcomes.get(report["status"], 0) + 1
-        self.import_rate = lines / elapsed
-        self.imported_documents = [path.name for path in files]
         self.stdout.write(
-            f"IMPORT: {lines:,} lines in {len(files)} documents in {elapsed:.1f} s = "
-            f"{self.import_rate:,.0f} lines/s end to end with --jobs {jobs} {outcomes}"
+            f"  imported {lines:,} lines in {len(files)} documents in {elapsed:.1f} s {outcomes}"
         )
+        return lines / elapsed
 
     # --- 2. plain COPY of the same rows ----------------------------------------------------
 
-    def _plain_copy(self) -> None:
+    def _plain_copy(self, files: list[Path]) -> float:
+        """COPY of the rows the import just loaded, again, in one process; rows/s."""
         documents = list(
-            PaymentDocument.objects.filter(file__filename__in=self.imported_documents).values_list(
+            PaymentDocument.objects.filter(file__filename__in=[f.name for f in files]).values_list(
                 "pk", flat=True
             )
         )
@@ -184,11 +204,7 @@ class Command(BaseCommand):
                     copy.write(text[start : start + (1 << 20)])
             elapsed = time.monotonic() - started
             transaction.set_rollback(True)
-        rate = len(rows) / elapsed
-        self.stdout.write(
-            f"PLAIN COPY: {len(rows):,} rows in {elapsed:.1f} s = {rate:,.0f} rows/s; "
-            f"ratio plain COPY / end-to-end import = {rate / self.import_rate:.2f}"
-        )
+        return len(rows) / elapsed
 
     # --- 3. one big file in a child process -------------------------------------------------
 
@@ -271,6 +287,24 @@ class Command(BaseCommand):
             f"{total:,} lines: selector median {statistics.median(timings) * 1000:.1f} ms, "
             f"API endpoint median {statistics.median(api) * 1000:.1f} ms"
         )
+        self._plan(
+            "statement 2023-2024",
+            lambda: statement_get(person=person, first=date(2023, 1, 1), last=date(2024, 12, 1)),
+        )
+        self._plan(
+            "payer monitoring 2024-06",
+            lambda: payers_with_falling_participants(user=SYSTEM, month=date(2024, 6, 1)),
+        )
+
+    def _plan(self, name: str, call: Any) -> None:
+        """The plan PostgreSQL ran for the ledger query of ``call``, with its timings."""
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        sql = next(q["sql"] for q in captured if "contributions_contributionline" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, BUFFERS) {sql}")
+            plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
+        self.stdout.write(f"PLAN of the {name}:\n{plan}")
 
     def _bench_user(self) -> Any:
         from django.contrib.auth import get_user_model
