@@ -15,7 +15,7 @@ from benefits.rules.errors import FactInvalidError, FactMissingError, FactOutOfR
 from benefits.rules.facts import Facts, average_income
 from benefits.rules.limits import COUNT_RANGES
 from benefits.rules.result import REFUSAL_MESSAGES, Benefit, RefusalReason, Result
-from benefits.rules.trace import Trace
+from benefits.rules.trace import Trace, as_text
 from gfss.common.money import ZERO, round_kzt
 from gfss.legal.params import ParameterInForce, ParameterSet
 
@@ -82,7 +82,7 @@ class Calculation:
         else:
             raise FactMissingError("avg_monthly_income")
         if value < 0:
-            raise FactInvalidError("avg_monthly_income", value)
+            raise FactInvalidError("avg_monthly_income", as_text(value))
         self.avg_monthly_income = value
         return value
 

@@ -169,6 +169,15 @@ def test_fact_missing_names_the_fact():
     assert raised.value.extra == {"fact": "degree"}
 
 
+def test_a_negative_average_is_refused_as_the_claim_wrote_it():
+    # given a stated average of -0.50
+    facts = Facts(**{**FULL_FACTS.__dict__, "avg_monthly_income": Decimal("-0.50")})
+    # when / then the error quotes it as a decimal, not as the fraction -1/2
+    with pytest.raises(ApplicationError) as raised:
+        calculate("job_loss", facts, params=PARAMS)
+    assert raised.value.extra == {"fact": "avg_monthly_income", "value": "-0.5"}
+
+
 def test_degree_bounds_are_inclusive():
     # given the lowest and highest degree
     for degree in (Decimal("0.30"), Decimal("1.00")):
