@@ -17,9 +17,9 @@ from typing import Any
 from benefits.models import Award, BenefitType
 from benefits.rules import Facts, Result, calculate
 from benefits.rules.common import LONG_TERM_AVERAGE_MONTHS
-from benefits.rules.facts import income_from_contributions, window
-from contributions.calculations import PayerMonth
-from contributions.selectors import contribution_payer_months, contribution_periods
+from benefits.rules.facts import window
+from contributions.calculations import PayerMonth, income_by_month
+from contributions.selectors import contribution_month_counts, contribution_payer_months
 from gfss.common.periods import add_months, month_start, months_between
 from gfss.legal.params import ParameterSet
 from gfss.legal.selectors import parameter_set
@@ -88,10 +88,11 @@ def _stazh(requests: list[Request]) -> dict[int, int]:
     """Months with contributions from 2005-01 to the month of the right, per person."""
     result: dict[int, int] = {}
     for (end, received_before), person_ids in _by_window(requests).items():
-        periods = contribution_periods(
-            person_ids=person_ids, before=end, received_before=received_before
+        result.update(
+            contribution_month_counts(
+                person_ids=person_ids, before=end, received_before=received_before
+            )
         )
-        result.update({person_id: len(months) for person_id, months in periods.items()})
     return result
 
 
@@ -147,7 +148,7 @@ def facts_for(request: Request, history: History | None, *, params: ParameterSet
     facts = stated_facts(request.right_date, request.stated)
     if history is None:
         return facts
-    incomes = income_from_contributions(history.contributions, params=params)
+    incomes = income_by_month(history.contributions, params=params)
     derived: dict[str, Any] = {"monthly_incomes": incomes}
     if facts.stazh_months is None:
         derived["stazh_months"] = history.stazh_months

@@ -8,7 +8,6 @@
 - ``penalty``: rules.md §2 [D-1].
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -36,24 +35,47 @@ class PayerMonth(NamedTuple):
 
 
 def income_by_month(rows: Iterable[PayerMonth], *, params: ParameterSet) -> dict[date, Fraction]:
-    """Income per month, exactly: Σ over payers of min(SO ÷ rate, cap × MZP)."""
-    per_payer: defaultdict[tuple[date, str], Decimal] = defaultdict(Decimal)
-    for row in rows:
-        per_payer[(row.period, row.payer)] += row.amount
-    limits: dict[date, tuple[Fraction, Fraction]] = {}
-    incomes: dict[date, Fraction] = {}
+    """Income per month, exactly: Σ over payers of min(SO ÷ rate, cap × MZP).
+
+    Every payer-month of every calculation of a batch passes here, so the arithmetic is done on
+    integer numerators and denominators, and each month becomes a ``Fraction`` once (a
+    ``Fraction`` reduces itself after every operation, which costs more than the rule).
+    """
+    per_payer: dict[tuple[date, str], Decimal] = {}
+    for payer, period, amount in rows:
+        key = (period, payer)
+        per_payer[key] = per_payer[key] + amount if key in per_payer else amount
+    sums: dict[date, tuple[int, int]] = {}
     for (period, _payer), amount in per_payer.items():
         if amount <= 0:  # every payment of the month reversed (refunded): no income
             continue
-        if period not in limits:
-            limits[period] = (
-                params.get("so.rate", on=period).fraction,
-                params.get("so.object_cap_mzp", on=period).fraction
-                * params.get("mzp", on=period).fraction,
-            )
-        rate, cap = limits[period]
-        incomes[period] = incomes.get(period, Fraction(0)) + min(Fraction(amount) / rate, cap)
-    return incomes
+        rate_numerator, rate_denominator, cap, cap_denominator = params.derived(
+            ("income_limits", period), lambda period=period: _income_limits(period, params)
+        )
+        so, so_denominator = amount.as_integer_ratio()
+        # SO ÷ rate as numerator / denominator, replaced by the cap when it is above it.
+        income, denominator = so * rate_denominator, so_denominator * rate_numerator
+        if income * cap_denominator > cap * denominator:
+            income, denominator = cap, cap_denominator
+        if period in sums:
+            total, total_denominator = sums[period]
+            income = total * denominator + income * total_denominator
+            denominator *= total_denominator
+        sums[period] = (income, denominator)
+    return {period: Fraction(*income) for period, income in sums.items()}
+
+
+def _income_limits(period: date, params: ParameterSet) -> tuple[int, int, int, int]:
+    """The SO rate and the cap of the income of a payer-month, as numerators and denominators."""
+    rate = params.get("so.rate", on=period).fraction
+    cap_mzp = params.get("so.object_cap_mzp", on=period).fraction
+    mzp = params.get("mzp", on=period).fraction
+    return (
+        rate.numerator,
+        rate.denominator,
+        cap_mzp.numerator * mzp.numerator,
+        cap_mzp.denominator * mzp.denominator,
+    )
 
 
 def due_date(period: date, *, due_day: int, is_working_day: Callable[[date], bool]) -> date:

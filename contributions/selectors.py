@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -144,7 +145,7 @@ def contribution_payer_months(
             .order_by()
         )
         for person_id, payer_id, period, total in rows:
-            result[person_id].append(PayerMonth(payer=str(payer_id), period=period, amount=total))
+            result[person_id].append(PayerMonth(str(payer_id), period, total))
     return result
 
 
@@ -165,6 +166,28 @@ def monthly_incomes(
     return {person_id: income_by_month(months, params=params) for person_id, months in rows.items()}
 
 
+def _months_with_contribution(
+    person_ids: list[int], *, before: date, received_before: date | None
+) -> QuerySet[ContributionLine]:
+    """(person, period) of each month with contributions (net of refunds), from 2005-01 up to
+    and excluding the month of ``before`` (rules.md §3.2, D-5)."""
+    queryset = ContributionLine.objects.filter(
+        person_id__in=person_ids,
+        kind=ContributionLine.Kind.CONTRIBUTION,
+        period__gte=FIRST_PERIOD,
+        period__lt=month_start(before),
+    )
+    if received_before is not None:
+        queryset = queryset.filter(value_date__lte=received_before)
+    return (
+        queryset.values("person_id", "period")
+        .annotate(total=Sum("amount"))
+        .filter(total__gt=0)
+        .values_list("person_id", "period")
+        .order_by()
+    )
+
+
 def contribution_periods(
     *, person_ids: list[int], before: date, received_before: date | None = None
 ) -> dict[int, set[date]]:
@@ -172,23 +195,27 @@ def contribution_periods(
     and excluding the month of ``before`` (rules.md §3.2, D-5)."""
     result: dict[int, set[date]] = {person_id: set() for person_id in person_ids}
     for chunk in _chunks(person_ids):
-        queryset = ContributionLine.objects.filter(
-            person_id__in=chunk,
-            kind=ContributionLine.Kind.CONTRIBUTION,
-            period__gte=FIRST_PERIOD,
-            period__lt=month_start(before),
-        )
-        if received_before is not None:
-            queryset = queryset.filter(value_date__lte=received_before)
-        rows = (
-            queryset.values("person_id", "period")
-            .annotate(total=Sum("amount"))
-            .filter(total__gt=0)
-            .values_list("person_id", "period")
-            .order_by()
-        )
+        rows = _months_with_contribution(chunk, before=before, received_before=received_before)
         for person_id, period in rows:
             result[person_id].add(period)
+    return result
+
+
+def contribution_month_counts(
+    *, person_ids: list[int], before: date, received_before: date | None = None
+) -> dict[int, int]:
+    """Per person: how many months ``contribution_periods`` holds, counted by the database, so
+    that a batch reads one row per person instead of one per month of twenty years."""
+    result = dict.fromkeys(person_ids, 0)
+    for chunk in _chunks(person_ids):
+        months = _months_with_contribution(chunk, before=before, received_before=received_before)
+        sql, sql_params = months.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT person_id, COUNT(*) FROM ({sql}) AS months GROUP BY person_id",
+                sql_params,
+            )
+            result.update(cursor.fetchall())
     return result
 
 

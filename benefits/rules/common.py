@@ -211,6 +211,6 @@ class Calculation:
             gross=gross,
             opv=opv,
             net=net,
-            trace=self.trace.steps,
             lump_sum=self.lump_sum,
+            recorded=self.trace,
         )

@@ -5,11 +5,13 @@ participation length (стаж) with the functions below, so that there is one r
 §3.1-3.2.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 
 from contributions.calculations import FIRST_PERIOD, PayerMonth, income_by_month
 from gfss.common.periods import add_months, month_start
@@ -63,6 +65,7 @@ def income_from_contributions(
     )
 
 
+@cache  # a batch asks for the same few windows once per calculation
 def window(*, right_date: date, months: int) -> tuple[date, date]:
     """The half-open period range ``[first, month of the right)`` of ``months`` months."""
     end = month_start(right_date)
@@ -75,9 +78,13 @@ def average_income(incomes: Mapping[date, Fraction], *, right_date: date, months
     Always divided by N, however many months had income [V]; exact, not rounded [D-4].
     """
     first, end = window(right_date=right_date, months=months)
-    total = sum(
-        (income for period, income in incomes.items() if first <= period < end), Fraction(0)
-    )
+    # The incomes have a few denominators (one per SO rate, 1 for a capped month): adding the
+    # numerators of each first makes a few Fraction additions instead of one per month.
+    numerators: defaultdict[int, int] = defaultdict(int)
+    for period, income in incomes.items():
+        if first <= period < end:
+            numerators[income.denominator] += income.numerator
+    total = sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0))
     return total / months
 
 

@@ -1,13 +1,14 @@
 """The outcome of a calculation: the right, the amounts and the trace that explains them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
-from benefits.rules.trace import Step, decimal_text
+from benefits.rules.trace import Step, Trace, decimal_text
 
 
 class Benefit(StrEnum):
@@ -72,8 +73,13 @@ class Result:
     gross: Decimal
     opv: Decimal
     net: Decimal
-    trace: tuple[Step, ...]
     lump_sum: bool
+    # The calculation's trace, written out on first reading (``trace``).
+    recorded: Trace = field(repr=False, compare=False)
+
+    @cached_property
+    def trace(self) -> tuple[Step, ...]:
+        return self.recorded.steps
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimals as strings, the date in ISO form."""

@@ -139,10 +139,17 @@ class Step:
 
 
 class Trace:
-    """Collects the steps of one calculation, in order."""
+    """Collects the steps of one calculation, in order.
+
+    A step keeps its values as computed and is written out as text when the trace is read: a
+    batch of calculations reads only the amounts, and writing every exact value as a decimal
+    would cost as much as the calculation itself.
+    """
 
     def __init__(self) -> None:
-        self._steps: list[Step] = []
+        self._steps: list[
+            tuple[str, str, Mapping[str, object], list[ParameterInForce], object]
+        ] = []
 
     def add(
         self,
@@ -153,17 +160,20 @@ class Trace:
         values: Mapping[str, object] | None = None,
         parameters: Iterable[ParameterInForce] = (),
     ) -> None:
-        self._steps.append(
+        if key not in LABELS:
+            raise KeyError(key)
+        self._steps.append((key, formula, values or {}, list(parameters), result))
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(
             Step(
                 key=key,
                 label=LABELS[key],
                 formula=formula,
-                values={name: as_text(v) for name, v in (values or {}).items()},
+                values={name: as_text(v) for name, v in values.items()},
                 parameters=[p.as_trace() for p in parameters],
                 result=as_text(result),
             )
+            for key, formula, values, parameters, result in self._steps
         )
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return tuple(self._steps)

@@ -5,8 +5,9 @@ The fund works in tenge only (KZT), so no model carries a currency column. Every
 (rules.md §3.4): the final gross, OPV, net, penalty and refund amounts.
 """
 
-from decimal import Decimal
+from decimal import Decimal, DecimalTuple
 from fractions import Fraction
+from functools import cache
 
 from django.db import models
 
@@ -29,19 +30,28 @@ def round_kzt(value: Decimal | Fraction | int, *, places: Decimal = TIYN) -> Dec
         raise TypeError(f"round_kzt takes a Decimal, Fraction or int, not {type(value).__name__}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"round_kzt cannot round {value}")
-    shape = places.as_tuple()
-    if not isinstance(shape.exponent, int) or shape.sign or not any(shape.digits):
-        raise ValueError(f"round_kzt cannot round to {places}")
-    quantum = Fraction(places)
-    steps = abs(Fraction(value)) / quantum
-    whole, rest = divmod(steps.numerator, steps.denominator)
-    if 2 * rest >= steps.denominator:
+    # Keyed by the digits, not the value: 0.01 and 0.010 are equal but round to other places.
+    quantum, digits, exponent = _quantum(places.as_tuple())
+    numerator, denominator = value.as_integer_ratio()
+    steps, steps_denominator = abs(numerator) * quantum.denominator, denominator * quantum.numerator
+    whole, rest = divmod(steps, steps_denominator)
+    if 2 * rest >= steps_denominator:
         whole += 1
     # ``places`` may be any positive quantum (0.01, 1, 0.5); the digits of the result are the
     # rounded number of quanta times the quantum's own digits, at the quantum's exponent.
-    coefficient = whole * int("".join(map(str, shape.digits)))
-    sign = 1 if value < 0 and coefficient else 0
-    return Decimal((sign, tuple(map(int, str(coefficient))), shape.exponent))
+    coefficient = whole * digits
+    sign = "-" if numerator < 0 and coefficient else ""
+    return Decimal(f"{sign}{coefficient}E{exponent}")
+
+
+@cache
+def _quantum(shape: DecimalTuple) -> tuple[Fraction, int, int]:
+    """The quantum as a fraction, its digits and its exponent (the calculators round to the
+    same two or three quanta millions of times)."""
+    places = Decimal(shape)
+    if not isinstance(shape.exponent, int) or shape.sign or not any(shape.digits):
+        raise ValueError(f"round_kzt cannot round to {places}")
+    return Fraction(places), int("".join(map(str, shape.digits))), shape.exponent
 
 
 def money_field(**kwargs: object) -> models.DecimalField:

@@ -6,14 +6,17 @@ benefit can cite it. No value for a date is an error (rules.md §1), never a zer
 """
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 from gfss.common.exceptions import ApplicationError
+
+T = TypeVar("T")
 
 
 class UnknownParameter(ApplicationError):
@@ -107,7 +110,7 @@ class ParameterInForce:
             raise TypeError(f"{self.code} is a scale, not a number")
         return self.value
 
-    @property
+    @cached_property
     def fraction(self) -> Fraction:
         """The number as an exact rational, for calculations that must not round (rules.md §3.4)."""
         return Fraction(self.decimal)
@@ -119,6 +122,11 @@ class ParameterInForce:
         return self.value
 
     def as_trace(self) -> dict[str, str]:
+        return dict(self._trace)
+
+    @cached_property
+    def _trace(self) -> dict[str, str]:
+        # Every calculation of a batch cites the same few values: written out once each.
         value = self.value.as_data() if isinstance(self.value, Scale) else str(self.value)
         return {
             "code": self.code,
@@ -131,9 +139,16 @@ class ParameterInForce:
 
 @dataclass
 class ParameterSet:
-    """Every dated value of every parameter, sorted by date, for fast look-ups."""
+    """Every dated value of every parameter, sorted by date, for fast look-ups.
+
+    A batch of calculations asks for the same codes on the same few dates again and again, so
+    each answer is kept once found, and so is any value a rule derives from them (``derived``):
+    the values do not change once the set is built.
+    """
 
     _values: dict[str, list[ParameterInForce]] = field(default_factory=dict)
+    _found: dict[tuple[str, date], ParameterInForce] = field(default_factory=dict, repr=False)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, values: Iterable[ParameterInForce]) -> "ParameterSet":
@@ -145,13 +160,23 @@ class ParameterSet:
         return result
 
     def get(self, code: str, *, on: date) -> ParameterInForce:
+        found = self._found.get((code, on))
+        if found is not None:
+            return found
         series = self._values.get(code)
         if series is None:
             raise UnknownParameter(code)
         index = bisect_right([v.valid_from for v in series], on) - 1
         if index < 0:
             raise ParameterNotInForce(code, on)
-        return series[index]
+        found = self._found[(code, on)] = series[index]
+        return found
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, a value derived from these parameters, computed once for ``key``."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]  # type: ignore[no-any-return]
 
     def value(self, code: str, *, on: date) -> ParameterValue:
         return self.get(code, on=on).value
