@@ -12,5 +12,4 @@ urlpatterns = [
     path("statement/", views.statement_search, name="statement-search"),
     path("statement/<str:iin>/", views.statement, name="statement"),
     path("arrears/", views.arrears_list, name="arrears-list"),
-    path("monitoring/", views.monitoring, name="monitoring"),
 ]

@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from contributions.exceptions import PeriodInvalid
-from contributions.exports import falling_payers_xlsx, statement_pdf, statement_xlsx
+from contributions.exports import statement_pdf, statement_xlsx
 from contributions.models import LINE_ERROR_CODES, PaymentDocument, QuarantinedLine
 from contributions.periods import period_from_text, period_range_from_text
 from contributions.selectors import (
     document_lines_summary,
     payers_in_arrears,
-    payers_with_falling_participants,
     payment_document_get_for_user,
     payment_document_list_for_user,
     quarantined_line_list_for_user,
@@ -226,39 +225,5 @@ def arrears_list(request: HttpRequest) -> HttpResponse:
             "region": region,
             "regions": Region.objects.order_by("code"),
             "query": _query_without_page(request),
-        },
-    )
-
-
-@reads_required(Subject.PAYER)
-def monitoring(request: HttpRequest) -> HttpResponse:
-    default_month = add_months(month_start(timezone.localdate()), -1)
-    month_text = request.GET.get("month", "").strip() or f"{default_month:%Y-%m}"
-    region = request.GET.get("region", "").strip()
-    try:
-        month = period_from_text(month_text, field="month")
-    except PeriodInvalid as invalid:
-        return render(
-            request,
-            "contributions/monitoring.html",
-            {"error": invalid.message, "month": month_text, "regions": Region.objects.all()},
-            status=400,
-        )
-    rows = payers_with_falling_participants(
-        user=request.user, month=month, region_code=region or None
-    )
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(falling_payers_xlsx(rows, month_text=month_text), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="payers-falling-{month_text}.xlsx"'
-        return response
-    return render(
-        request,
-        "contributions/monitoring.html",
-        {
-            "rows": rows,
-            "month": month_text,
-            "region": region,
-            "regions": Region.objects.order_by("code"),
-            "title": _("Payers whose participants fell by half"),
         },
     )

@@ -139,6 +139,9 @@ CACHES = {
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Seconds from a change of the data to the rebuild of the report summaries (changes meanwhile
+# ride along); the nightly rebuild is in the beat schedule.
+REPORTING_REFRESH_DELAY = env.int("REPORTING_REFRESH_DELAY", default=300)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +22,7 @@ from reporting.indicators.payers import arrears_by_region, monitoring_by_month
 from reporting.indicators.receipts import receipts_by_month
 from reporting.indicators.refunds import refund_tables
 from reporting.indicators.services import service_figures
+from reporting.summaries import summaries_as_of
 from reporting.tables import BY_ROW, COUNT, MONEY, NUMBER, PERCENT, TEXT, Column, Table, share
 
 _INDICATOR = Column("indicator", gettext_lazy("Indicator"), TEXT)
@@ -184,5 +184,5 @@ def annual_report_get(filters: ReportFilters, *, user: Any) -> AnnualReport:
         filters=filters,
         tables=tables,
         has_data=has_coverage or has_receipts or has_benefits,
-        as_of=timezone.localtime(),
+        as_of=summaries_as_of(),
     )

@@ -1,6 +1,7 @@
 """The forecast: receipts and payouts for the next three years in three scenarios.
 
-Method. The base is the live data: the receipts of the last twelve full months, the monthly
+Method. The base is the live data: the receipts of the last twelve full months (from the
+receipts summary), the monthly
 caseload in payment today (each award's current gross × 12) and the lump sums assigned in the
 last twelve months. Each year ahead multiplies the base by the scenario's yearly growths:
 receipts by participants × wages and by the contribution rate in force on 1 January of that
@@ -23,13 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benefits.models import Award, AwardAmount, BenefitType
-from contributions.models import PaymentDocument
 from gfss.common.money import ZERO, round_kzt
 from gfss.common.periods import add_months, month_start
 from gfss.legal.selectors import parameter_get
 from gfss.org.models import Region
 from reporting.indicators.sql import decimal
-from reporting.models import ForecastScenario
+from reporting.models import ForecastScenario, ReceiptSummary
 from reporting.tables import MONEY, PERCENT, TEXT, ChartSpec, Column, Table
 
 YEARS_AHEAD = 3
@@ -58,12 +58,12 @@ def _current_gross(on: date) -> Subquery:
 
 def forecast_base(*, today: date, region: Region | None) -> Base:
     first, end = add_months(month_start(today), -12), month_start(today)
-    documents = PaymentDocument.objects.filter(value_date__gte=first, value_date__lt=end)
+    receipts_rows = ReceiptSummary.objects.filter(month__gte=first, month__lt=end)
     awards = Award.objects.all()
     if region is not None:
-        documents = documents.filter(payer__region=region)
+        receipts_rows = receipts_rows.filter(region=region)
         awards = awards.filter(branch__region=region)
-    receipts = decimal(documents.aggregate(total=Sum("total", default=ZERO))["total"])
+    receipts = decimal(receipts_rows.aggregate(total=Sum("total", default=ZERO))["total"])
     in_payment = awards.filter(
         Q(lump_sum=False, start_date__lte=today, status=Award.Status.ACTIVE)
         & (Q(end_date__isnull=True) | Q(end_date__gt=today))

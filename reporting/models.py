@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gfss.common.models import TimeStampedModel
+from gfss.common.money import money_field
 
 
 class EmployedPopulation(TimeStampedModel):
@@ -108,3 +109,144 @@ class ForecastScenario(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.get_code_display())
+
+
+# --- summaries -------------------------------------------------------------------------------
+# Kept by ``reporting.summaries.summaries_refresh`` (nightly and soon after a change) so that no
+# page reads the raw ledger: every row is a GROUP BY of the ledgers, rebuilt whole each time.
+
+
+class SummaryRefresh(TimeStampedModel):
+    """One rebuild of the summaries: the pages say their figures are as of the last one."""
+
+    class Trigger(models.TextChoices):
+        NIGHTLY = "nightly", _("Nightly")
+        CHANGE = "change", _("After a change of the data")
+        COMMAND = "command", _("By a command")
+
+    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    rows = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        verbose_name = _("summary refresh")
+        verbose_name_plural = _("summary refreshes")
+        ordering = ["-finished_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trigger__in=["nightly", "change", "command"]),
+                name="reporting_summaryrefresh_trigger_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__gte=F("started_at")),
+                name="reporting_summaryrefresh_finished_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class _Summary(TimeStampedModel):
+    # Overrides the inherited indexed column: a summary is rebuilt whole, never read by age.
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk}"
+
+
+def _region() -> models.ForeignKey:
+    return models.ForeignKey(
+        "org.Region", on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
+
+
+class CoverageSummary(_Summary):
+    """Participants of a year (a contribution for one of its months) by region, sex and
+    income band, with the sums their averages are made of (reporting.indicators.coverage)."""
+
+    year = models.PositiveSmallIntegerField()
+    region = _region()
+    sex = models.CharField(max_length=1)
+    band = models.PositiveSmallIntegerField()
+    persons = models.PositiveIntegerField()
+    months = models.PositiveBigIntegerField()
+    income = models.DecimalField(max_digits=24, decimal_places=6)
+    birth_years = models.PositiveBigIntegerField()
+    stazh = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "region"], name="reporting_coverage_year")]
+
+
+class ReceiptSummary(_Summary):
+    """Payment documents by month of their value date, payer's region and KNP."""
+
+    month = models.DateField()
+    region = _region()
+    knp = models.CharField(max_length=3)
+    documents = models.PositiveIntegerField()
+    total = money_field()
+    accepted = money_field()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region"], name="reporting_receipt_month")]
+
+
+class AwardSummary(_Summary):
+    """Per year, benefit, region of the branch, sex and age band at the right: recipients
+    (awards paying in the year) and the year's new awards with the sums of their averages."""
+
+    year = models.PositiveSmallIntegerField()
+    benefit = models.CharField(max_length=16)
+    region = _region()
+    sex = models.CharField(max_length=1)
+    band = models.PositiveSmallIntegerField()
+    recipients = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    award_sum = money_field(default=0)
+    income_sum = money_field(default=0)
+    age_sum = models.PositiveBigIntegerField(default=0)
+    stazh_sum = models.PositiveBigIntegerField(default=0)
+    stazh_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "region"], name="reporting_award_year")]
+
+
+class PaidSummary(_Summary):
+    """Payments by the month of their run, benefit, region of the branch, sex and age band."""
+
+    period = models.DateField()
+    benefit = models.CharField(max_length=16)
+    region = _region()
+    sex = models.CharField(max_length=1)
+    band = models.PositiveSmallIntegerField()
+    gross = money_field()
+    net = money_field()
+    lines = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "region"], name="reporting_paid_period")]
+
+
+class PayerMonthSummary(_Summary):
+    """Persons a payer paid contributions for in a month and in the month before: the payer
+    monitoring (domain.md) reads the payers whose number fell by half."""
+
+    payer = models.ForeignKey(
+        "participants.Payer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    period = models.DateField()
+    persons = models.PositiveIntegerField()
+    previous = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["period", "previous"], name="reporting_payermonth_period"),
+            models.Index(fields=["payer", "period"], name="reporting_payermonth_payer"),
+        ]

@@ -50,8 +50,12 @@ def annual_report_pdf(report: AnnualReport) -> bytes:
     pdf.cell(0, 9, text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=9)
     scope = str(filters.region) if filters.region else _("All regions")
-    as_of = date_format(report.as_of, "DATETIME_FORMAT")
-    pdf.cell(0, 6, text(f"{scope} · {_('Figures as of')} {as_of}"), new_x="LMARGIN", new_y="NEXT")
+    as_of = (
+        f"{_('Figures as of')} {date_format(report.as_of, 'DATETIME_FORMAT')}"
+        if report.as_of
+        else _("The summaries of the figures have not been built yet.")
+    )
+    pdf.cell(0, 6, text(f"{scope} · {as_of}"), new_x="LMARGIN", new_y="NEXT")
     for table in report.tables:
         pdf.ln(3)
         pdf.set_font(family, size=11)

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benefits.models import BenefitType
+from contributions.exceptions import PeriodInvalid
+from contributions.exports import falling_payers_xlsx
+from contributions.periods import period_from_text
+from gfss.common.periods import add_months, month_start
 from gfss.org import access
+from gfss.org.access import Subject
+from gfss.org.decorators import reads_required
 from gfss.org.models import Region
 from gfss.org.selectors import staff_profile_get
 from reporting.access import report_region_limit, user_reads_reports
@@ -21,7 +27,9 @@ from reporting.charts import chart_svg
 from reporting.exports import table_csv, table_xlsx
 from reporting.filters import ReportFilterInvalid, report_filters_parse
 from reporting.forecast import forecast_get
+from reporting.indicators.payers import falling_payers
 from reporting.pdf import annual_report_pdf
+from reporting.summaries import summaries_as_of
 
 # The tables that say whether the year has data at all (the KPI table always has its rows).
 DATA_TABLES = {"coverage", "receipts", "benefits"}
@@ -93,7 +101,7 @@ def _filter_choices(request: HttpRequest, *, benefit: bool = True) -> dict[str, 
         "region_fixed": limit is not None,
         "benefits": BenefitType.choices if benefit else [],
         "asked": request.GET,
-        "as_of": timezone.localtime(),
+        "as_of": summaries_as_of(),
     }
 
 
@@ -185,8 +193,41 @@ def forecast(request: HttpRequest) -> HttpResponse:
         {
             "forecast": result,
             "region": region,
-            "as_of": timezone.localtime(),
+            "as_of": summaries_as_of(),
             "tables": [{"table": t, "svg": chart_svg(t)} for t in result.tables],
             "edits_assumptions": request.user.has_perm("reporting.change_forecastscenario"),
+        },
+    )
+
+
+@reads_required(Subject.PAYER)
+def monitoring(request: HttpRequest) -> HttpResponse:
+    """The payers whose participants fell by half in a month, from the payer-month summary."""
+    default_month = add_months(month_start(timezone.localdate()), -1)
+    month_text = request.GET.get("month", "").strip() or f"{default_month:%Y-%m}"
+    region = request.GET.get("region", "").strip()
+    try:
+        month = period_from_text(month_text, field="month")
+    except PeriodInvalid as invalid:
+        return render(
+            request,
+            "contributions/monitoring.html",
+            {"error": invalid.message, "month": month_text, "regions": Region.objects.all()},
+            status=400,
+        )
+    rows = falling_payers(user=request.user, month=month, region_code=region or None)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(falling_payers_xlsx(rows, month_text=month_text), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="payers-falling-{month_text}.xlsx"'
+        return response
+    return render(
+        request,
+        "contributions/monitoring.html",
+        {
+            "rows": rows,
+            "month": month_text,
+            "region": region,
+            "regions": Region.objects.order_by("code"),
+            "as_of": summaries_as_of(),
         },
     )

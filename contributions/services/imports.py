@@ -43,6 +43,7 @@ from contributions.mt102.validate import (
 )
 from gfss.common.money import ZERO
 from gfss.common.text import safe_filename
+from gfss.common.signals import data_changed
 from gfss.common.uploads import HEAD_BYTES, Streamed
 from participants.models import Payer, Person
 from participants.validators import ID_LENGTH, iin_sex
@@ -149,6 +150,7 @@ def mt102_import(
             received=received, document=document, result=result, actor=actor
         )
         settled = True
+        transaction.on_commit(lambda: data_changed.send(sender=PaymentDocument, what="import"))
     except _Duplicate:
         settled = True
         existing = _existing_document(received=received, document=document)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contributions.models import ContributionLine, QuarantinedLine
 from gfss.common.exceptions import ConflictError
+from gfss.common.signals import data_changed
 
 
 def _copy(line: ContributionLine, *, amount: Decimal, reverses: int | None) -> ContributionLine:
@@ -43,6 +44,7 @@ def contribution_lines_reverse(*, amounts: dict[int, Decimal]) -> dict[int, Cont
             )
         rows[line_id] = _copy(line, amount=-amount, reverses=line_id)
     ContributionLine.objects.bulk_create(rows.values())
+    transaction.on_commit(lambda: data_changed.send(sender=ContributionLine, what="reversal"))
     return rows
 
 
@@ -57,6 +59,7 @@ def contribution_lines_reenter(*, reversal_ids: list[int]) -> dict[int, Contribu
             raise ConflictError(f"Line {reversal_id} is not a reversal.", code="reversal_invalid")
         rows[reversal_id] = _copy(reversal, amount=-reversal.amount, reverses=None)
     ContributionLine.objects.bulk_create(rows.values())
+    transaction.on_commit(lambda: data_changed.send(sender=ContributionLine, what="reversal"))
     return rows
 
 

@@ -49,6 +49,13 @@ SCHEDULE: list[Entry] = [
         hour="3",
         day_of_month="1",
     ),
+    # https://crontab.guru/#0_3_*_*_* : 03:00 every night, after the penalties, the report summaries
+    Entry(
+        PREFIX + "nightly report summaries",
+        "reporting.tasks.summaries_refresh_task",
+        minute="0",
+        hour="3",
+    ),
     # https://crontab.guru/#15_*_*_*_* : every hour at :15, proactive offers past 3 days lapse
     Entry(
         PREFIX + "proactive offers lapse",

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+from gfss.common.signals import data_changed
 from gfss.jobs import registry
 from gfss.jobs.models import BatchRun
 
@@ -123,6 +124,8 @@ def _step_one_chunk(*, run_id: int) -> bool:
                 run.heartbeat_at = now
                 run.save(update_fields=[*fields, "result", "finished_at", "updated_at"])
                 logger.info("batch run done id=%s changed=%s", run.pk, run.changed)
+                kind = run.kind
+                transaction.on_commit(lambda: data_changed.send(sender=BatchRun, what=kind))
                 return False
             outcome = handler.run_chunk(
                 run_id=run.pk,

@@ -4,7 +4,6 @@ table of the dashboard, with the dashboard's filters, its numbers typed as in th
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -19,6 +18,7 @@ from gfss.common.exceptions import NotFoundError
 from reporting.catalog import SECTIONS, table_get
 from reporting.exports import typed_rows
 from reporting.filters import report_filters_parse
+from reporting.summaries import summaries_as_of
 
 TABLES = [slug for section in SECTIONS for slug in section.tables]
 
@@ -108,7 +108,7 @@ class ReportTableApi(APIView):
                 "year": filters.year,
                 "region": filters.region.code if filters.region else None,
                 "benefit": filters.benefit,
-                "as_of": timezone.now(),
+                "as_of": summaries_as_of(),
                 "columns": [
                     {"key": c.key, "label": str(c.label), "kind": c.kind} for c in found.columns
                 ],

@@ -2,8 +2,9 @@
 sum paid, the average award, income at award, age and participation, by region, sex and age
 band; the childcare top-ups to the floor; the structure of disability and job-loss awards.
 
-Awards are grouped in SQL by benefit, region (of the branch), sex and age band at the date of
-the right; every average is a sum over a count, so that any grouping adds up exactly.
+The awards and payments summaries group them by benefit, region (of the branch), sex and age
+band at the date of the right; every average is a sum over a count, so that any grouping adds
+up exactly. The structures (top-ups, degrees, months) count the year's new awards directly.
 """
 
 from collections import defaultdict
@@ -19,7 +20,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Sum,
 )
@@ -32,9 +32,10 @@ from benefits.models import Award, AwardAmount, BenefitType
 from gfss.common.money import ZERO, round_kzt
 from gfss.org.models import Region
 from reporting.filters import ReportFilters
-from reporting.indicators.ages import AGE_BANDS, age_band, age_band_label, age_on
+from reporting.indicators.ages import AGE_BANDS, age_band_label
 from reporting.indicators.paid import paid_by_group
 from reporting.indicators.sql import dated_value, decimal
+from reporting.models import AwardSummary
 from reporting.tables import COUNT, MONEY, NUMBER, PERCENT, TEXT, ChartSpec, Column, Table, share
 
 # The rows of the annual report: maternity and adoption share one line there.
@@ -95,18 +96,8 @@ class Tally:
         }
 
 
-def _awards(filters: ReportFilters) -> QuerySet[Award]:
-    awards = Award.objects.all()
-    if filters.region is not None:
-        awards = awards.filter(branch__region=filters.region)
-    if filters.benefit:
-        awards = awards.filter(benefit=filters.benefit)
-    return awards.annotate(age=age_on("right_date", "person__birth_date")).annotate(
-        band=age_band("age")
-    )
-
-
-def _first_gross() -> Subquery:
+def first_gross() -> Subquery:
+    """The gross of an award's assignment: the amount it was awarded at."""
     return Subquery(
         AwardAmount.objects.filter(award=OuterRef("pk"), reason=AwardAmount.Reason.ASSIGNMENT)
         .order_by("valid_from", "pk")
@@ -115,63 +106,31 @@ def _first_gross() -> Subquery:
     )
 
 
-def _in_payment(filters: ReportFilters) -> Q:
-    """Awards paying in some month of the year; a lump sum in the year of its start."""
-    monthly = (
-        Q(lump_sum=False, start_date__lt=filters.end)
-        & (Q(end_date__isnull=True) | Q(end_date__gt=filters.first))
-        & (Q(terminated_on__isnull=True) | Q(terminated_on__gte=filters.first))
-    )
-    lump = Q(lump_sum=True, start_date__gte=filters.first, start_date__lt=filters.end)
-    return monthly | lump
-
-
 Key = tuple[str, int | None, str, int]
 
 
 def benefit_tallies(filters: ReportFilters) -> dict[Key, Tally]:
-    """(benefit, region id, sex, age band) to its tally: two grouped award queries and the
-    grouped payments."""
-    keys = ("benefit", "branch__region_id", "person__sex", "band")
+    """(benefit, region id, sex, age band) to its tally, from the awards and payments
+    summaries."""
+    summaries = AwardSummary.objects.filter(year=filters.year)
+    if filters.region is not None:
+        summaries = summaries.filter(region=filters.region)
+    if filters.benefit:
+        summaries = summaries.filter(benefit=filters.benefit)
     tallies: dict[Key, Tally] = defaultdict(Tally)
-    new_rows = (
-        _awards(filters)
-        .filter(assigned_on__gte=filters.first, assigned_on__lt=filters.end)
-        .annotate(
-            first_gross=_first_gross(),
-            income=Cast(KT("calculation__avg_monthly_income"), _DECIMAL),
-            stazh=Cast(KT("calculation__stazh_months"), IntegerField()),
-        )
-        .values(*keys)
-        .annotate(
-            n=Count("id"),
-            award_sum=Sum("first_gross", default=ZERO),
-            income_sum=Sum("income", default=ZERO),
-            age_sum=Sum("age", default=0),
-            stazh_sum=Sum("stazh", default=0),
-            stazh_n=Count("stazh"),
-        )
-    )
-    for row in new_rows:
-        tally = tallies[tuple(row[k] for k in keys)]  # type: ignore[index]
-        tally.new = row["n"]
-        tally.award_sum = decimal(row["award_sum"])
-        tally.income_sum = decimal(row["income_sum"])
-        tally.age_sum = int(row["age_sum"])
-        tally.stazh_sum = int(row["stazh_sum"])
-        tally.stazh_n = row["stazh_n"]
-        tally.men, tally.women = (row["n"], 0) if row["person__sex"] == "M" else (0, row["n"])
-    recipient_rows = (
-        _awards(filters)
-        .filter(_in_payment(filters))
-        .values(*keys)
-        .annotate(n=Count("person_id", distinct=True))
-    )
-    for row in recipient_rows:
-        tallies[tuple(row[k] for k in keys)].recipients = row["n"]  # type: ignore[index]
+    for row in summaries:
+        tally = tallies[(row.benefit, row.region_id, row.sex, row.band)]
+        tally.recipients = row.recipients
+        tally.new = row.new
+        tally.award_sum = row.award_sum
+        tally.income_sum = row.income_sum
+        tally.age_sum = row.age_sum
+        tally.stazh_sum = row.stazh_sum
+        tally.stazh_n = row.stazh_n
+        tally.men, tally.women = (row.new, 0) if row.sex == "M" else (0, row.new)
     for key, paid in paid_by_group(filters).items():
-        tallies[key].paid = Decimal(paid["gross"])
-        tallies[key].paid_net = Decimal(paid["net"])
+        tallies[key].paid = paid["gross"]
+        tallies[key].paid_net = paid["net"]
     return tallies
 
 
@@ -240,7 +199,7 @@ def childcare_topups(filters: ReportFilters) -> dict[str, Any]:
     if filters.region is not None:
         awards = awards.filter(branch__region=filters.region)
     awards = awards.annotate(
-        first_gross=_first_gross(),
+        first_gross=first_gross(),
         replaced=ExpressionWrapper(
             Cast(KT("calculation__avg_monthly_income"), _DECIMAL)
             * dated_value("childcare.replacement", "right_date"),

@@ -2,9 +2,8 @@
 the year's twelve months, by region and sex, their average age, participation, income and
 months with contributions, the income bands, and the share of the employed population.
 
-One grouped query over the year's contribution lines. Income follows rules.md §3.1 as
-``contributions.calculations.income_by_month`` does: per payer and month, the contributions
-(refund reversals netted) ÷ the rate, capped at the cap × MZP, summed over payers.
+Read from the year's coverage summary (``reporting.summaries``), whose sums add up across
+regions, sexes and bands so that every average here is exact.
 """
 
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from gfss.common.money import round_kzt
 from gfss.org.models import Region
 from reporting.filters import ReportFilters
-from reporting.indicators.sql import dated_case, day, decimal, fetch, year_of
-from reporting.models import EmployedPopulation
+from reporting.indicators.sql import decimal
+from reporting.models import CoverageSummary, EmployedPopulation
 from reporting.tables import COUNT, MONEY, NUMBER, PERCENT, TEXT, ChartSpec, Column, Table, share
 
 # Bands of the average monthly income, in tenge: analytic groups of the report, not legal
@@ -34,43 +33,11 @@ INCOME_BANDS: tuple[tuple[int, int | None], ...] = (
 )
 LOW_INCOME = 120_000
 
-_SQL = """
-WITH payer_month AS (
-    SELECT cl.person_id, cl.payer_id, cl.period, SUM(cl.amount) AS amount
-    FROM contributions_contributionline cl
-    WHERE cl.kind = 'contribution' AND cl.period >= %s AND cl.period < %s
-    GROUP BY cl.person_id, cl.payer_id, cl.period
-    HAVING SUM(cl.amount) > 0
-), person_month AS (
-    SELECT person_id, period,
-           SUM(CASE WHEN amount / ({rate}) < ({cap}) * ({mzp}) THEN amount / ({rate})
-                    ELSE ({cap}) * ({mzp}) END) AS income
-    FROM payer_month GROUP BY person_id, period
-), person_year AS (
-    SELECT person_id, COUNT(*) AS months, SUM(income) / COUNT(*) AS income
-    FROM person_month GROUP BY person_id
-), stazh AS (
-    SELECT person_id, COUNT(*) AS months FROM (
-        SELECT cl.person_id, cl.period FROM contributions_contributionline cl
-        WHERE cl.kind = 'contribution' AND cl.period < %s
-          AND cl.person_id IN (SELECT person_id FROM person_year)
-        GROUP BY cl.person_id, cl.period HAVING SUM(cl.amount) > 0
-    ) months_paid GROUP BY person_id
-)
-SELECT p.region_id AS region_id, p.sex AS sex, {band} AS band,
-       COUNT(*) AS persons, SUM(py.months) AS months, SUM(py.income) AS income,
-       SUM({birth_year}) AS birth_years, SUM(s.months) AS stazh
-FROM person_year py
-JOIN participants_person p ON p.id = py.person_id
-JOIN stazh s ON s.person_id = py.person_id
-{where}
-GROUP BY p.region_id, p.sex, {band}
-"""
 
-
-def _band_sql() -> str:
+def band_sql(income: str) -> str:
+    """The income band index of an average monthly income column, in SQL."""
     whens = " ".join(
-        f"WHEN py.income < {upper} THEN {index}"
+        f"WHEN {income} < {upper} THEN {index}"
         for index, (_lower, upper) in enumerate(INCOME_BANDS)
         if upper is not None
     )
@@ -133,20 +100,12 @@ class Coverage:
 
 
 def coverage_get(filters: ReportFilters) -> Coverage:
-    params: list[Any] = [day(filters.first), day(filters.end), day(filters.end)]
-    where = ""
+    summaries = CoverageSummary.objects.filter(year=filters.year)
     if filters.region is not None:
-        where = "WHERE p.region_id = %s"
-        params.append(filters.region.pk)
-    sql = _SQL.format(
-        rate=dated_case("so.rate", "period"),
-        cap=dated_case("so.object_cap_mzp", "period"),
-        mzp=dated_case("mzp", "period"),
-        band=_band_sql(),
-        birth_year=year_of("p.birth_date"),
-        where=where,
+        summaries = summaries.filter(region=filters.region)
+    rows = summaries.values(
+        "region_id", "sex", "band", "persons", "months", "income", "birth_years", "stazh"
     )
-    rows = fetch(sql, params)
     employed_rows = EmployedPopulation.objects.filter(year=filters.year)
     if filters.region is not None:
         employed_rows = employed_rows.filter(region=filters.region)

@@ -1,24 +1,28 @@
 """Payers: penalty arrears by region, and the monitoring of payers whose participants fell by
-half or more, month by month (domain.md), through the contributions app's selectors."""
+half or more, month by month (domain.md), from the payer-month summary."""
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contributions.models import ContributionLine
-from contributions.selectors import MONITORING_MIN_PARTICIPANTS, payers_in_arrears
+from contributions.selectors import (
+    MONITORING_MIN_PARTICIPANTS,
+    FallingPayer,
+    payers_in_arrears,
+)
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
+from gfss.org.access import Subject, reach
 from gfss.org.models import Region
 from reporting.filters import ReportFilters
 from reporting.indicators.sql import decimal
+from reporting.models import PayerMonthSummary
 from reporting.tables import COUNT, MONEY, TEXT, ChartSpec, Column, Table
 
 
@@ -38,34 +42,58 @@ def arrears_by_region(filters: ReportFilters, *, user: Any) -> list[dict[str, An
     ]
 
 
-def monitoring_by_month(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
-    """How many payers fell by half each month of the year: the rule of
-    ``contributions.selectors.payers_with_falling_participants`` (a test holds the two
-    together), for the twelve months in one grouped query instead of twelve."""
-    month, end = filters.first, min(filters.end, add_months(month_start(timezone.localdate()), 1))
-    lines = ContributionLine.objects.filter(
-        period__gte=add_months(month, -1),
-        period__lt=end,
-        kind=ContributionLine.Kind.CONTRIBUTION,
-        reverses__isnull=True,
+def falling(summaries: QuerySet[PayerMonthSummary]) -> QuerySet[PayerMonthSummary]:
+    """The payer-months of payers with at least the monitoring threshold of participants in
+    the month before whose number fell by half or more (the rule of
+    ``contributions.selectors.payers_with_falling_participants``; a test holds them together)."""
+    return summaries.filter(previous__gte=MONITORING_MIN_PARTICIPANTS).filter(
+        previous__gte=F("persons") * 2
     )
+
+
+def monitoring_by_month(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
+    """How many payers fell by half each month of the year, in one grouped query over the
+    payer-month summary."""
+    month, end = filters.first, min(filters.end, add_months(month_start(timezone.localdate()), 1))
+    summaries = PayerMonthSummary.objects.filter(period__gte=month, period__lt=end)
     if filters.region is not None:
-        lines = lines.filter(payer__region=filters.region)
-    counts: dict[int, dict[date, int]] = defaultdict(dict)
-    for row in lines.values("payer_id", "period").annotate(n=Count("person_id", distinct=True)):
-        counts[row["payer_id"]][row["period"]] = row["n"]
+        summaries = summaries.filter(payer__region=filters.region)
+    counts = dict(
+        falling(summaries)
+        .order_by()
+        .values("period")
+        .annotate(n=Count("id"))
+        .values_list("period", "n")
+    )
     rows = []
     while month < end:
-        previous = add_months(month, -1)
-        falling = sum(
-            1
-            for by_month in counts.values()
-            if by_month.get(previous, 0) >= MONITORING_MIN_PARTICIPANTS
-            and by_month.get(previous, 0) >= 2 * by_month.get(month, 0)
+        rows.append(
+            {"period": month, "month": date_format(month, "F Y"), "payers": counts.get(month, 0)}
         )
-        rows.append({"period": month, "month": date_format(month, "F Y"), "payers": falling})
         month = add_months(month, 1)
     return rows if any(r["payers"] for r in rows) else []
+
+
+def falling_payers(*, user: Any, month: date, region_code: str | None = None) -> list[FallingPayer]:
+    """The monitoring list of a month: each falling payer with its region, by region and
+    identifier."""
+    summaries = reach(user, Subject.PAYER).apply(
+        PayerMonthSummary.objects.filter(period=month_start(month)), region="payer__region_id"
+    )
+    if region_code:
+        summaries = summaries.filter(payer__region__code=region_code)
+    rows = falling(summaries).select_related("payer__region")
+    return [
+        FallingPayer(
+            payer_id=row.payer_id,
+            idn=row.payer.idn,
+            name=row.payer.name,
+            region=row.payer.region,
+            participants_before=row.previous,
+            participants_now=row.persons,
+        )
+        for row in rows.order_by("payer__region__code", "payer__idn")
+    ]
 
 
 def payer_tables(filters: ReportFilters, *, user: Any) -> list[Table]:

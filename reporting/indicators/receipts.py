@@ -1,44 +1,38 @@
 """Money in: what the payment documents brought each month of the year, by KNP (012
-contributions, 017 penalties), as received (quarantined lines included) and as accepted."""
+contributions, 017 penalties), as received (quarantined lines included) and as accepted, from
+the receipts summary."""
 
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contributions.models import KNP_CONTRIBUTION, PaymentDocument
+from contributions.models import KNP_CONTRIBUTION
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
 from reporting.filters import ReportFilters
 from reporting.indicators.sql import decimal
+from reporting.models import ReceiptSummary
 from reporting.tables import COUNT, MONEY, TEXT, ChartSpec, Column, Table
 
 
 def receipts_by_month(filters: ReportFilters) -> list[dict[str, Any]]:
-    documents = PaymentDocument.objects.filter(
-        value_date__gte=filters.first, value_date__lt=filters.end
-    )
+    summaries = ReceiptSummary.objects.filter(month__gte=filters.first, month__lt=filters.end)
     if filters.region is not None:
-        documents = documents.filter(payer__region=filters.region)
-    grouped = (
-        documents.annotate(month=TruncMonth("value_date"))
-        .values("month", "knp")
-        .annotate(
-            total=Sum("total", default=ZERO),
-            accepted=Sum("amount_accepted", default=ZERO),
-            documents=Count("id"),
-        )
+        summaries = summaries.filter(region=filters.region)
+    grouped = summaries.values("month", "knp").annotate(
+        total=Sum("total", default=ZERO),
+        accepted=Sum("accepted", default=ZERO),
+        documents=Sum("documents", default=0),
     )
     months: dict[date, dict[str, Any]] = {}
     for row in grouped:
         month = row["month"]
-        month = month.date() if hasattr(month, "date") else month
         entry = months.setdefault(
             month,
             {

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from gfss.org.models import Role
+from reporting.summaries import summaries_refresh
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PayerFactory, PersonFactory
 
@@ -22,6 +23,7 @@ def contributions_2024() -> None:
             value_date=date(2024, 4, 20),
         )
     )
+    summaries_refresh(trigger="command")
 
 
 def test_a_reports_token_reads_every_table(partner_api, contributions_2024) -> None:

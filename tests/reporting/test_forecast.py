@@ -14,6 +14,7 @@ from benefits.services.awards import award_create
 from gfss.org.models import Role
 from reporting.forecast import forecast_get
 from reporting.models import ForecastScenario
+from reporting.summaries import summaries_refresh
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PayerFactory, PersonFactory, branch
 
@@ -45,7 +46,8 @@ def test_the_projection_grows_the_live_base_by_the_assumptions() -> None:
         participants_growth=0, wage_growth=10, minimum_wage_growth=0, indexation=10
     )
 
-    # when: forecast from 2024-12-15
+    # when: forecast from 2024-12-15, on the summaries rebuilt
+    summaries_refresh(trigger="command", today=date(2024, 12, 15))
     result = forecast_get(region=None, today=date(2024, 12, 15))
 
     # then: payouts 1,200,000 a year indexed by 10 %; receipts up 10 % with wages and by the

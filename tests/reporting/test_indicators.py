@@ -15,6 +15,7 @@ from reporting.indicators.coverage import coverage_get
 from reporting.indicators.receipts import receipts_by_month
 from reporting.indicators.services import service_figures
 from reporting.models import EmployedPopulation
+from reporting.summaries import summaries_refresh
 from tests.benefits.cases import case_received, contributions_paid, insured_person
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PayerFactory, PersonFactory, branch
@@ -53,7 +54,8 @@ def test_coverage_counts_participants_by_region_and_sex_with_income_from_the_rat
     EmployedPopulation.objects.create(year=2024, region=_region("75"), persons=4)
     EmployedPopulation.objects.create(year=2024, region=_region("71"), persons=4)
 
-    # when
+    # when the summaries are rebuilt
+    summaries_refresh(trigger="command")
     coverage = coverage_get(ReportFilters(year=2024))
 
     # then: 100,000 and 150,000 a month for her; 595,000 (the cap) for him
@@ -91,6 +93,7 @@ def test_receipts_add_up_by_month_and_knp() -> None:
             value_date=date(2024, 2, 26),
         )
     )
+    summaries_refresh(trigger="command")
     rows = {row["period"]: row for row in receipts_by_month(ReportFilters(year=2024))}
     february = rows[date(2024, 2, 1)]
     assert february["contributions"] == Decimal("5000.00")
@@ -141,6 +144,7 @@ def test_benefit_figures_average_the_new_awards_and_count_recipients_in_payment(
         end=date(2023, 6, 1),
     )
 
+    summaries_refresh(trigger="command")
     figures = benefit_figures(ReportFilters(year=2024))
 
     childcare = figures.by_group["childcare"]

@@ -9,6 +9,7 @@ from gfss.common.periods import add_months
 from gfss.org.models import Region, Role
 from reporting.filters import ReportFilters
 from reporting.indicators.payers import monitoring_by_month
+from reporting.summaries import summaries_refresh
 from tests.contributions.test_penalties_and_monitoring import falling_payers  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,7 @@ def test_monitoring_by_month_counts_the_payers_the_list_shows(
 ) -> None:
     analyst = make_staff(Role.ANALYST)
     filters = ReportFilters(year=2024, region=Region.objects.get(code=region) if region else None)
+    summaries_refresh(trigger="command")
     with django_assert_max_num_queries(1):
         rows = monitoring_by_month(filters, user=analyst)
     listed = {

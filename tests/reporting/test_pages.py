@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from gfss.org.models import Role
 from reporting.models import EmployedPopulation
+from reporting.summaries import summaries_refresh
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PayerFactory, PersonFactory
 
@@ -37,6 +38,7 @@ def contributions_2024() -> None:
     EmployedPopulation.objects.create(
         year=2024, region=astana.region, persons=2, source="statistics bureau"
     )
+    summaries_refresh(trigger="command")
 
 
 def _client(user) -> Client:

@@ -15,6 +15,8 @@ from participants.models import Person
 from payouts.demo import demo_payouts_generate
 from refunds.demo import demo_refunds_generate
 from reporting.demo import demo_employed_population_generate
+from reporting.models import SummaryRefresh
+from reporting.summaries import summaries_paused, summaries_refresh
 
 
 def _positive(value: str) -> int:
@@ -44,7 +46,11 @@ class Command(BaseCommand):
             if options["if_empty"] and Person.objects.exists():
                 self.stdout.write("Demo data already present; nothing generated.")
             else:
-                self._generate(**options)
+                # One rebuild of the report summaries at the end, not one per change.
+                with summaries_paused():
+                    self._generate(**options)
+                refresh = summaries_refresh(trigger=SummaryRefresh.Trigger.COMMAND)
+                self.stdout.write(f"report summaries: {refresh.rows} rows")
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
             for username, role, branch in users:
                 self.stdout.write(f"  {username:<14} {role:<24} {branch}")

@@ -61,7 +61,7 @@ class Command(BaseCommand):
             ("annual", f"/en/reporting/annual/?year={year}"),
             ("annual", f"/en/reporting/annual/?year={year}&format=pdf"),
             ("forecast", "/en/reporting/forecast/"),
-            ("monitoring", "/en/contributions/monitoring/"),
+            ("monitoring", "/en/reporting/monitoring/"),
             ("api", f"/api/v1/reports/coverage/?year={year}"),
             ("api", f"/api/v1/reports/receipts/?year={year}"),
             ("api", f"/api/v1/reports/benefits/?year={year}"),
