@@ -176,7 +176,7 @@ class CoverageSummary(_Summary):
     persons = models.PositiveIntegerField()
     months = models.PositiveBigIntegerField()
     income = models.DecimalField(max_digits=24, decimal_places=6)
-    birth_years = models.PositiveBigIntegerField()
+    birth_years = models.BigIntegerField()
     stazh = models.PositiveBigIntegerField()
 
     class Meta:
@@ -210,8 +210,8 @@ class AwardSummary(_Summary):
     new = models.PositiveIntegerField(default=0)
     award_sum = money_field(default=0)
     income_sum = money_field(default=0)
-    age_sum = models.PositiveBigIntegerField(default=0)
-    stazh_sum = models.PositiveBigIntegerField(default=0)
+    age_sum = models.BigIntegerField(default=0)
+    stazh_sum = models.BigIntegerField(default=0)
     stazh_n = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -42,8 +42,8 @@ from contributions.mt102.validate import (
     read_amount_leniently,
 )
 from gfss.common.money import ZERO
-from gfss.common.text import safe_filename
 from gfss.common.signals import data_changed
+from gfss.common.text import safe_filename
 from gfss.common.uploads import HEAD_BYTES, Streamed
 from participants.models import Payer, Person
 from participants.validators import ID_LENGTH, iin_sex
