@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports worker
+.PHONY: run test lint format install messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports reports-scale-data worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -94,7 +94,17 @@ bench-refunds: install
 	DATABASE_URL=$(PG_URL)/gfss_bench_refunds $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_refunds $(PY) manage.py bench_refunds
 
-# The report pages and API timed on a database's data, against one SUM over the ledger:
-# REPORTS_DB_URL (default: the demo's SQLite file after `make demo`).
+# The summaries' rebuild, the report pages and API timed on a database's data, against one SUM
+# over the ledger: REPORTS_DB_URL (default: the demo's SQLite file after `make demo`).
 bench-reports: install
 	DEBUG=1 LOG_LEVEL=WARNING $(if $(REPORTS_DB_URL),DATABASE_URL=$(REPORTS_DB_URL)) $(PY) manage.py bench_reports
+
+# The dataset of the report targets, on a database of its own: SCALE of national (default one
+# tenth: 675,000 participants, three years of contributions, 120,000 awards); then
+# `make bench-reports REPORTS_DB_URL=$(PG_URL)/gfss_bench_reports`.
+SCALE ?= 0.1
+reports-scale-data: install
+	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_reports" -c "CREATE DATABASE gfss_bench_reports"
+	DATABASE_URL=$(PG_URL)/gfss_bench_reports $(PY) manage.py migrate -v0
+	DATABASE_URL=$(PG_URL)/gfss_bench_reports $(PY) manage.py load_parameters
+	DATABASE_URL=$(PG_URL)/gfss_bench_reports LOG_LEVEL=WARNING $(PY) manage.py seed_demo --scale $(SCALE)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from benefits.models import Application, BenefitType, Channel
 from benefits.services.applications import (
@@ -28,6 +28,7 @@ from benefits.services.applications import (
 from contributions.models import ContributionLine
 from gfss.common.exceptions import ApplicationError
 from gfss.common.identifiers import make_iin
+from gfss.legal.selectors import parameter_value
 from participants.models import Person, Sex
 
 # domain.md "2022 figures by benefit", new awards; maternity and adoption share one figure,
@@ -215,3 +216,141 @@ def _decide(case: Application, *, rng: random.Random, specialist: Any, head: Any
         return "waiting"
     application_assign(actor=specialist, application_id=case.pk)
     return "assigned"
+
+
+# --- at scale: set-based on PostgreSQL ------------------------------------------------------
+
+# Recipients of 2022 by benefit (domain.md "2022 figures by benefit"), with the averages at
+# award: (recipients, award, income, participation months).
+RECIPIENTS_2022 = {
+    BenefitType.DISABILITY: (97_645, 37_902, 117_963, 131),
+    BenefitType.BREADWINNER: (61_442, 40_854, 124_667, 121),
+    BenefitType.JOB_LOSS: (110_619, 44_896, 109_563, 78),
+    BenefitType.MATERNITY: (251_105, 810_523, 188_492, 0),
+    BenefitType.CHILDCARE: (642_646, 45_997, 94_737, 48),
+}
+# Who receives each benefit: (sex, youngest, oldest, share of the benefit's awards); domain.md
+# gives disability 60 % men and 63.9 % aged 50-63, job loss 37 % aged 20-34, 43 % 35-49, 20 %
+# 50-63, and an average age of 30 for mothers, 41 for breadwinner families.
+COHORTS = {
+    BenefitType.DISABILITY: (
+        ("M", 50, 63, 0.384),
+        ("F", 50, 63, 0.255),
+        ("M", 30, 49, 0.216),
+        ("F", 30, 49, 0.145),
+    ),
+    BenefitType.BREADWINNER: (("M", 30, 55, 0.5), ("F", 30, 55, 0.5)),
+    BenefitType.JOB_LOSS: (
+        ("M", 20, 34, 0.185),
+        ("F", 20, 34, 0.185),
+        ("M", 35, 49, 0.215),
+        ("F", 35, 49, 0.215),
+        ("M", 50, 63, 0.1),
+        ("F", 50, 63, 0.1),
+    ),
+    BenefitType.MATERNITY: (("F", 22, 39, 1.0),),
+    BenefitType.CHILDCARE: (("F", 22, 39, 0.95), ("M", 22, 39, 0.05)),
+}
+# How long each award runs, in months (None: open-ended; 0: a lump sum), and over how many
+# months before today the awards started.
+DURATION = {
+    BenefitType.DISABILITY: (None, 96),
+    BenefitType.BREADWINNER: (None, 96),
+    BenefitType.JOB_LOSS: (6, 36),
+    BenefitType.MATERNITY: (0, 36),
+    BenefitType.CHILDCARE: (12, 36),
+}
+_U = "((hashint8(({x})::bigint)::float8 + 2147483648.5) / 4294967296.0)"
+
+_AWARDS_SQL = """
+INSERT INTO benefits_award (created_at, updated_at, uuid, person_id, benefit, branch_id,
+    right_date, assigned_on, start_date, end_date, lump_sum, status, termination_reason,
+    calculation, revision)
+SELECT now(), now(), gen_random_uuid(), p.id, %(benefit)s, b.id, s.start, s.start, s.start,
+       CASE WHEN %(months)s::int > 0 THEN (s.start + make_interval(months => s.months))::date END,
+       %(months)s::int = 0, 'active', '',
+       jsonb_build_object(
+           'avg_monthly_income', round((%(income)s * (0.6 + 0.8 * {u_income}))::numeric)::text,
+           'stazh_months', round((%(stazh)s * (0.5 + {u_stazh}))::numeric)::int,
+           'months', s.months),
+       0
+FROM (
+    SELECT id, region_id FROM participants_person
+    WHERE sex = %(sex)s AND birth_date > %(born_after)s AND birth_date <= %(born_before)s
+    ORDER BY hashint8(id + %(salt)s) LIMIT %(n)s
+) p
+JOIN org_branch b ON b.region_id = p.region_id
+CROSS JOIN LATERAL (
+    SELECT (date_trunc('month', %(today)s::date)
+            - make_interval(months => 1 + floor({u_start} * %(window)s)::int))::date AS start,
+           CASE WHEN %(benefit)s = 'job_loss'
+                THEN CASE WHEN {u_months} < 0.54 THEN 6
+                          ELSE 1 + floor(({u_months} - 0.54) / 0.46 * 5)::int END
+                ELSE GREATEST(%(months)s::int, 0) END AS months
+) s
+"""
+
+_AMOUNTS_SQL = """
+INSERT INTO benefits_awardamount (created_at, updated_at, award_id, valid_from, gross, opv, net,
+    reason, comment, base, step)
+SELECT now(), now(), a.id, a.start_date, g.gross, g.opv, g.gross - g.opv, 'assignment', '',
+       g.gross, '{{}}'::jsonb
+FROM benefits_award a
+CROSS JOIN LATERAL (SELECT round((%(award)s * (0.7 + 0.6 * {u}))::numeric, 2) AS gross) base
+CROSS JOIN LATERAL (
+    SELECT base.gross,
+           CASE WHEN a.benefit = 'breadwinner' THEN 0 ELSE round(base.gross * %(opv)s, 2) END
+           AS opv
+) g
+WHERE a.id > %(after)s AND a.benefit = %(benefit)s
+"""
+
+
+@transaction.atomic
+def demo_awards_bulk(*, count: int, today: date) -> dict[str, int]:
+    """``count`` awards in the 2022 proportions by benefit, sex and age, in the persons'
+    regions, each with its assignment amount; set-based (PostgreSQL). Returns awards by
+    benefit."""
+    total = sum(figures[0] for figures in RECIPIENTS_2022.values())
+    opv_rate = parameter_value("benefit.opv_rate", on=today)
+    made: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for salt, (benefit, (recipients, award, income, stazh)) in enumerate(
+            RECIPIENTS_2022.items()
+        ):
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM benefits_award")
+            after = cursor.fetchone()[0]
+            months, window = DURATION[benefit]
+            for index, (sex, youngest, oldest, share) in enumerate(COHORTS[benefit]):
+                cursor.execute(
+                    _AWARDS_SQL.format(
+                        u_income=_U.format(x="p.id * 8 + 1"),
+                        u_stazh=_U.format(x="p.id * 8 + 2"),
+                        u_start=_U.format(x="p.id * 8 + 3"),
+                        u_months=_U.format(x="p.id * 8 + 4"),
+                    ),
+                    {
+                        "benefit": benefit,
+                        "months": -1 if months is None else months,
+                        "income": income,
+                        "stazh": stazh,
+                        "sex": sex,
+                        "born_after": today.replace(year=today.year - oldest - 1),
+                        "born_before": today.replace(year=today.year - youngest),
+                        "salt": salt * 10 + index,
+                        "n": round(count * recipients / total * share),
+                        "today": today,
+                        "window": window,
+                    },
+                )
+            cursor.execute(
+                _AMOUNTS_SQL.format(u=_U.format(x="a.id * 8 + 5")),
+                {"award": award, "opv": opv_rate, "after": after, "benefit": benefit},
+            )
+            cursor.execute(
+                "SELECT COUNT(*) FROM benefits_award WHERE id > %s AND benefit = %s",
+                [after, benefit],
+            )
+            made[benefit] = cursor.fetchone()[0]
+        cursor.execute("ANALYZE benefits_award; ANALYZE benefits_awardamount")
+    return made

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.org.models import Region
@@ -140,3 +140,52 @@ def population_generate(*, participants: int, seed: int, today: date) -> Populat
     return Population(
         persons=len(persons) + len(links), payers=len(payers), family_links=len(links)
     )
+
+
+def population_copy(*, participants: int, seed: int, today: date) -> Population:
+    """The population at national proportions by COPY (PostgreSQL): ``participants`` persons
+    of working age by region share, and one employer per twelve of them. No family links: the
+    bulk awards need none."""
+    rng = random.Random(seed)
+    regions = list(Region.objects.order_by("code").values_list("id", "population_share"))
+    region_ids = [region_id for region_id, _ in regions]
+    weights = [float(share) for _, share in regions]
+    iins = set(Person.objects.values_list("iin", flat=True))
+    idns = set(Payer.objects.values_list("idn", flat=True))
+    with connection.cursor() as cursor:
+        with cursor.copy(
+            "COPY participants_person (iin, surname, first_name, patronymic, birth_date, sex,"
+            " region_id, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for _ in range(participants):
+                person = _person(rng, region_ids, weights, today, iins)
+                copy.write_row(
+                    (
+                        person.iin,
+                        person.surname,
+                        person.first_name,
+                        "",
+                        person.birth_date,
+                        person.sex,
+                        person.region_id,
+                        "now",
+                        "now",
+                    )
+                )
+        payers = 0
+        with cursor.copy(
+            "COPY participants_payer (idn, name, kind, region_id, created_at, updated_at)"
+            " FROM STDIN"
+        ) as copy:
+            for index in range(max(participants // 12, 3)):
+                registered = date(rng.randint(2000, 2020), rng.randint(1, 12), 1)
+                idn = make_bin(registered=registered, rng=rng)
+                if idn in idns:
+                    continue
+                idns.add(idn)
+                name = f'ТОО "{rng.choice(COMPANY_WORDS)}-{rng.choice(COMPANY_WORDS)} {index}"'
+                region = rng.choices(region_ids, weights)[0]
+                copy.write_row((idn, name, Payer.Kind.EMPLOYER, region, "now", "now"))
+                payers += 1
+        cursor.execute("ANALYZE participants_person; ANALYZE participants_payer")
+    return Population(persons=participants, payers=payers, family_links=0)

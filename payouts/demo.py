@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection, transaction
+
 from benefits.amounts import split_gross
 from benefits.models import Award, BenefitType
 from benefits.services.award_decisions import award_suspend, awards_end_reported
@@ -160,3 +162,43 @@ def demo_payouts_generate(*, seed: int, today: date) -> DemoPayouts:
         overpayments=Overpayment.objects.count(),
         payout_files=PayoutFile.objects.count(),
     )
+
+
+_PAID_SQL = """
+INSERT INTO payouts_payment (created_at, updated_at, uuid, kind, run_id, award_id, benefit,
+    period, gross, opv, net, deduction, payable)
+SELECT now(), now(), gen_random_uuid(), 'regular', run.id, a.id, a.benefit, run.period,
+       x.gross, x.opv, x.net, 0, x.net
+FROM benefits_award a
+JOIN benefits_awardamount x ON x.award_id = a.id
+JOIN payouts_paymentrun run
+  ON run.period >= date_trunc('month', a.start_date)
+ AND (CASE WHEN a.lump_sum THEN run.period = date_trunc('month', a.start_date)
+           ELSE a.end_date IS NULL OR run.period < a.end_date END)
+WHERE a.id > %(after)s AND run.period BETWEEN %(first)s AND %(last)s
+"""
+
+_ACCOUNTS_SQL = """
+INSERT INTO payouts_awardaccount
+    (created_at, updated_at, award_id, balance, top_ups_pending, settled_revision)
+SELECT now(), now(), a.id, 0, 0, a.revision FROM benefits_award a WHERE a.id > %(after)s
+"""
+
+
+@transaction.atomic
+def demo_payments_bulk(*, after_award: int, today: date, months: int) -> int:
+    """The monthly runs of the last ``months`` months for the awards made in bulk (ids above
+    ``after_award``) at their one amount, as the runs would have paid them; set-based
+    (PostgreSQL). Returns the payment lines made."""
+    last = add_months(month_start(today), -1)
+    first = add_months(last, 1 - months)
+    period = first
+    while period <= last:
+        PaymentRun.objects.get_or_create(period=period)
+        period = add_months(period, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(_PAID_SQL, {"after": after_award, "first": first, "last": last})
+        lines = cursor.rowcount
+        cursor.execute(_ACCOUNTS_SQL, {"after": after_award})
+        cursor.execute("ANALYZE payouts_payment")
+    return lines

@@ -142,13 +142,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _table_get(slug: str, *, filters: Any, user: Any) -> Any:
+    """A table of the dashboard, of the annual report or of the forecast, by its slug."""
+    if slug.startswith("annual-"):
+        tables = annual_report_get(filters, user=user).tables
+    elif slug.startswith("forecast-"):
+        tables = forecast_get(region=report_region_limit(user=user)).tables
+    else:
+        return table_get(slug, filters=filters, user=user)
+    return next((t for t in tables if t.slug == slug), None)
+
+
 @login_required
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     try:
         filters = report_filters_parse(request.GET, user=request.user)
     except ReportFilterInvalid as invalid:
         return HttpResponse(invalid.message, status=400, content_type="text/plain; charset=utf-8")
-    table = table_get(slug, filters=filters, user=request.user)
+    table = _table_get(slug, filters=filters, user=request.user)
     if table is None or fmt not in {"csv", "xlsx"}:
         raise Http404
     name = f"{slug}-{filters.year}{'-' + filters.region.code if filters.region else ''}"

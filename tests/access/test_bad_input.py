@@ -70,7 +70,7 @@ def test_the_pages_say_a_date_out_of_range_is_refused(make_staff):
     client = _page_client(make_staff)
     pages = [
         f"/en/contributions/statement/{person.iin}/?from=9999-12",
-        "/en/contributions/monitoring/?month=0001-01",
+        "/en/reporting/monitoring/?month=0001-01",
         "/en/calculator/?benefit=job_loss&right_date=0001-01-01&avg_monthly_income=300000"
         "&stazh_months=40",
     ]

@@ -167,3 +167,33 @@ def test_the_home_page_keeps_the_work_counters_and_links_the_reports(make_staff)
     refunds = _client(make_staff(Role.REFUND_OFFICER)).get("/en/").content.decode()
     assert "Open e-cases" not in refunds
     assert "/en/reporting/" not in refunds
+
+
+def test_the_annual_report_and_the_forecast_export_their_tables(
+    make_staff, contributions_2024
+) -> None:
+    client = _client(make_staff(Role.ANALYST))
+    page = client.get("/en/reporting/annual/?year=2024").content.decode()
+    assert "/en/reporting/export/annual-coverage.csv?year=2024" in page
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get(
+                        "/en/reporting/export/annual-coverage.csv?year=2024"
+                    ).streaming_content
+                ).decode()
+            )
+        )
+    )
+    participants = next(row for row in rows if row[0].startswith("Participants with"))
+    assert participants[1] == "3"
+    assert (
+        "/en/reporting/export/forecast-receipts.xlsx"
+        in client.get("/en/reporting/forecast/").content.decode()
+    )
+    sheet = load_workbook(
+        io.BytesIO(client.get("/en/reporting/export/forecast-assumptions.xlsx").content)
+    ).active
+    assert sheet.cell(1, 1).value
+    assert client.get("/en/reporting/export/annual-nothing.csv?year=2024").status_code == 404
