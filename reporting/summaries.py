@@ -27,7 +27,6 @@ from benefits.models import Award
 from contributions.models import ContributionLine, PaymentDocument
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
-from payouts.models import Payment
 from reporting.indicators.ages import age_band, age_on
 from reporting.indicators.benefits import first_gross
 from reporting.indicators.coverage import band_sql
@@ -168,30 +167,30 @@ def _receipts(now: datetime) -> int:
     return len(summaries)
 
 
+# Payments by run month and their award's group: the award's age band is computed once per award
+# (in the CTE), not once per payment line.
+_PAID_SQL = """
+WITH award_group (id, region_id, sex, band) AS ({awards})
+INSERT INTO reporting_paidsummary
+    (created_at, updated_at, period, benefit, region_id, sex, band, gross, net, lines)
+SELECT %s, %s, r.period, p.benefit, a.region_id, a.sex, a.band, SUM(p.gross), SUM(p.net),
+       COUNT(*)
+FROM payouts_payment p
+JOIN payouts_paymentrun r ON r.id = p.run_id
+JOIN award_group a ON a.id = p.award_id
+GROUP BY r.period, p.benefit, a.region_id, a.sex, a.band
+"""
+
+
 def _paid(now: datetime) -> int:
-    rows = (
-        Payment.objects.annotate(age=age_on("award__right_date", "award__person__birth_date"))
-        .annotate(band=age_band("age"))
-        .values("run__period", "benefit", "award__branch__region_id", "award__person__sex", "band")
-        .annotate(gross=Sum("gross", default=ZERO), net=Sum("net", default=ZERO), n=Count("id"))
+    awards, params = (
+        _awards_banded()
+        .values_list("id", "branch__region_id", "person__sex", "band")
+        .order_by()
+        .query.sql_with_params()
     )
-    summaries = [
-        PaidSummary(
-            created_at=now,
-            updated_at=now,
-            period=row["run__period"],
-            benefit=row["benefit"],
-            region_id=row["award__branch__region_id"],
-            sex=row["award__person__sex"],
-            band=row["band"],
-            gross=row["gross"],
-            net=row["net"],
-            lines=row["n"],
-        )
-        for row in rows
-    ]
-    PaidSummary.objects.bulk_create(summaries, batch_size=5000)
-    return len(summaries)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    return _execute(_PAID_SQL.format(awards=awards), [*params, stamp, stamp])
 
 
 _AWARD_KEYS = ("benefit", "branch__region_id", "person__sex", "band")
