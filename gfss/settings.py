@@ -181,6 +181,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gfss.api.schema.error_responses_hook",
+    ],
     # Several models have a "status" or "channel": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "benefits.models.applications.Application.Status",

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import NotFoundError
 from gfss.org.access import Subject, reach
@@ -19,7 +20,10 @@ def person_list_for_user(*, user: Any, subject: Subject = Subject.PERSON) -> Que
 def person_get_for_user(*, user: Any, iin: str, subject: Subject = Subject.PERSON) -> Person:
     person = person_list_for_user(user=user, subject=subject).filter(iin=iin).first()
     if person is None:
-        raise NotFoundError(f"No person with IIN {iin} is visible to you.", code="person_not_found")
+        raise NotFoundError(
+            _("No person with IIN %(iin)s is visible to you.") % {"iin": iin[:12]},
+            code="person_not_found",
+        )
     return person
 
 

@@ -179,7 +179,9 @@ class CommentInputSerializer(serializers.Serializer):
 class AwardOutputSerializer(serializers.ModelSerializer):
     iin = serializers.CharField(source="person.iin")
     branch = serializers.CharField(source="branch.code")
-    application = serializers.UUIDField(source="application.uuid", default=None)
+    application = serializers.UUIDField(
+        source="application.uuid", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Award
@@ -237,7 +239,9 @@ class OfferCreateInputSerializer(serializers.Serializer):
 
 
 class OfferOutputSerializer(serializers.ModelSerializer):
-    application = serializers.UUIDField(source="application.uuid", default=None)
+    application = serializers.UUIDField(
+        source="application.uuid", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = ProactiveOffer

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -226,7 +227,9 @@ class AwardTerminateApi(_AwardChangeApi):
 def _award_decision(request: Request, uuid: str) -> AwardDecision:
     decision = AwardDecision.objects.select_related("award").filter(uuid=uuid).first()
     if decision is None:
-        raise NotFoundError(f"No award decision {uuid}.", code="award_decision_not_found")
+        raise NotFoundError(
+            _("No award decision %(uuid)s.") % {"uuid": uuid}, code="award_decision_not_found"
+        )
     # Visibility follows the award's branch (404 for other branches).
     award_get_for_user(user=request.user, uuid=decision.award.uuid)
     return decision

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
@@ -43,7 +44,7 @@ class CalculateInputSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "iin" not in attrs and "avg_monthly_income" not in attrs:
             raise serializers.ValidationError(
-                "Give either an IIN or the average monthly income (avg_monthly_income)."
+                _("Give either an IIN or the average monthly income (avg_monthly_income).")
             )
         return attrs
 

@@ -6,13 +6,15 @@ answered with HTTP 400 and a specific code.
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from gfss.common.exceptions import ApplicationError
 
 
 class BenefitUnknownError(ApplicationError):
     def __init__(self, benefit: str) -> None:
         super().__init__(
-            f"No benefit with code {benefit!r} exists.",
+            _("No benefit with code %(benefit)s exists.") % {"benefit": repr(benefit)},
             code="benefit_unknown",
             extra={"benefit": benefit},
         )
@@ -21,7 +23,8 @@ class BenefitUnknownError(ApplicationError):
 class DegreeOutOfRangeError(ApplicationError):
     def __init__(self, degree: Decimal, *, low: Decimal, high: Decimal) -> None:
         super().__init__(
-            f"The degree of loss of working capacity {degree} is outside {low}-{high}.",
+            _("The degree of loss of working capacity %(degree)s is outside %(low)s-%(high)s.")
+            % {"degree": degree, "low": low, "high": high},
             code="degree_out_of_range",
             extra={"degree": str(degree), "min": str(low), "max": str(high)},
         )
@@ -30,7 +33,8 @@ class DegreeOutOfRangeError(ApplicationError):
 class DaysNotPositiveError(ApplicationError):
     def __init__(self, days: int) -> None:
         super().__init__(
-            f"The days on the sick-leave certificate must be positive, not {days}.",
+            _("The days on the sick-leave certificate must be positive, not %(days)s.")
+            % {"days": days},
             code="days_not_positive",
             extra={"days": days},
         )
@@ -39,7 +43,8 @@ class DaysNotPositiveError(ApplicationError):
 class DependentsInvalidError(ApplicationError):
     def __init__(self, dependents: int) -> None:
         super().__init__(
-            f"The number of dependents must be at least 1, not {dependents}.",
+            _("The number of dependents must be at least 1, not %(dependents)s.")
+            % {"dependents": dependents},
             code="dependents_invalid",
             extra={"dependents": dependents},
         )
@@ -48,7 +53,8 @@ class DependentsInvalidError(ApplicationError):
 class BirthOrderInvalidError(ApplicationError):
     def __init__(self, birth_order: int) -> None:
         super().__init__(
-            f"The child's birth order must be at least 1, not {birth_order}.",
+            _("The child's birth order must be at least 1, not %(order)s.")
+            % {"order": birth_order},
             code="birth_order_invalid",
             extra={"birth_order": birth_order},
         )
@@ -57,7 +63,8 @@ class BirthOrderInvalidError(ApplicationError):
 class FactMissingError(ApplicationError):
     def __init__(self, fact: str) -> None:
         super().__init__(
-            f"The fact {fact!r} is needed for this benefit and was not given.",
+            _("The fact %(fact)s is needed for this benefit and was not given.")
+            % {"fact": repr(fact)},
             code="fact_missing",
             extra={"fact": fact},
         )
@@ -68,7 +75,7 @@ class FactInvalidError(ApplicationError):
 
     def __init__(self, fact: str, value: object) -> None:
         super().__init__(
-            f"The fact {fact!r} cannot be {value}.",
+            _("The fact %(fact)s cannot be %(value)s.") % {"fact": repr(fact), "value": value},
             code="fact_invalid",
             extra={"fact": fact, "value": str(value)},
         )
@@ -79,7 +86,8 @@ class FactOutOfRangeError(ApplicationError):
 
     def __init__(self, fact: str, value: int, *, low: int, high: int) -> None:
         super().__init__(
-            f"The fact {fact!r} must be from {low} to {high}, not {value}.",
+            _("The fact %(fact)s must be from %(low)s to %(high)s, not %(value)s.")
+            % {"fact": repr(fact), "low": low, "high": high, "value": value},
             code="fact_out_of_range",
             extra={"fact": fact, "value": value, "min": low, "max": high},
         )

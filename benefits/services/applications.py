@@ -18,6 +18,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.access import authorize
 from benefits.award_periods import award_period
@@ -157,7 +158,10 @@ def application_create(
     trace, checks, branch, deadlines. Any bad input raises before anything is written."""
     today = today or timezone.localdate()
     if benefit not in BenefitType.values:
-        raise ApplicationError(f"No benefit with code {benefit!r} exists.", code="benefit_unknown")
+        raise ApplicationError(
+            _("No benefit with code %(benefit)s exists.") % {"benefit": repr(benefit)},
+            code="benefit_unknown",
+        )
     applicant = Person.objects.select_related("region").filter(iin=iin).first()
     if applicant is None:
         raise PersonUnknownError(iin)

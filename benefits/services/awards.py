@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from benefits.models import Award, AwardAmount, BenefitType
 from benefits.models.awards import LUMP_SUM_BENEFITS
@@ -31,7 +32,10 @@ def award_create(
 ) -> Award:
     """An active award with its first amount (the assignment)."""
     if benefit not in BenefitType.values:
-        raise ApplicationError(f"No benefit with code {benefit!r} exists.", code="benefit_unknown")
+        raise ApplicationError(
+            _("No benefit with code %(benefit)s exists.") % {"benefit": repr(benefit)},
+            code="benefit_unknown",
+        )
     if gross <= 0:
         raise ApplicationError("An award needs a positive amount.", code="amount_not_positive")
     award = Award(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.documents import Documents, as_json, missing_facts
 from benefits.exceptions import FactsMissingError, OfferStateError, PersonUnknownError
@@ -31,7 +32,10 @@ def offer_create(
 ) -> ProactiveOffer:
     now = now or timezone.now()
     if benefit not in BenefitType.values:
-        raise ApplicationError(f"No benefit with code {benefit!r} exists.", code="benefit_unknown")
+        raise ApplicationError(
+            _("No benefit with code %(benefit)s exists.") % {"benefit": repr(benefit)},
+            code="benefit_unknown",
+        )
     person = Person.objects.filter(iin=iin).first()
     if person is None:
         raise PersonUnknownError(iin)

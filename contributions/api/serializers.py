@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from contributions.models import PaymentDocument, QuarantinedLine
+from gfss.api.fields import MonthField
 
 
 class Mt102ImportOutputSerializer(serializers.Serializer):
@@ -85,7 +86,7 @@ class QuarantinedLineCorrectInputSerializer(serializers.Serializer):
 
 
 class PeriodSummarySerializer(serializers.Serializer):
-    period = serializers.DateField(format="%Y-%m")
+    period = MonthField()
     lines = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=18, decimal_places=2)
 
@@ -110,7 +111,7 @@ class StatementLineSerializer(serializers.Serializer):
 
 
 class StatementMonthSerializer(serializers.Serializer):
-    period = serializers.DateField(format="%Y-%m")
+    period = MonthField()
     total = serializers.DecimalField(max_digits=18, decimal_places=2)
     lines = StatementLineSerializer(many=True)
 
@@ -118,8 +119,8 @@ class StatementMonthSerializer(serializers.Serializer):
 class StatementOutputSerializer(serializers.Serializer):
     iin = serializers.CharField(source="person.iin")
     name = serializers.CharField(source="person.full_name")
-    period_from = serializers.DateField(source="first", format="%Y-%m")
-    period_to = serializers.DateField(source="last", format="%Y-%m")
+    period_from = MonthField(source="first")
+    period_to = MonthField(source="last")
     months = StatementMonthSerializer(many=True)
     total_contributions = serializers.DecimalField(max_digits=18, decimal_places=2)
     total_penalties = serializers.DecimalField(max_digits=18, decimal_places=2)

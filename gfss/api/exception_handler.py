@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -61,7 +62,7 @@ def _response(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         return _error(
             "validation_error",
-            "The request has invalid fields.",
+            _("The request has invalid fields."),
             {"fields": response.data},
             status.HTTP_400_BAD_REQUEST,
         )

@@ -1,0 +1,114 @@
+"""Under /api/ every answer is JSON in the one error shape, in the caller's language, and the
+schema says so for each operation."""
+
+import pytest
+from django.test import Client
+from django.urls import path
+from rest_framework.test import APIClient
+
+from gfss import urls as root_urls
+from gfss.org.access import Scope
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _shape(response) -> dict:
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"code", "message", "extra"}, body
+    return body
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status", "code"),
+    [
+        ("get", "/api/v1/nowhere/", 404, "not_found"),
+        ("get", "/api/v1/applications/not-a-uuid/", 404, "not_found"),
+        ("get", "/api/v1/awards/123/", 404, "not_found"),
+        ("delete", "/api/v1/persons/", 405, "method_not_allowed"),
+        ("get", "/api/v1/persons/", 401, "not_authenticated"),
+    ],
+)
+def test_every_refusal_under_api_is_json(partner_api, method, url, status, code):
+    client = APIClient() if status == 401 else partner_api(Scope.REGISTRY_READ)
+    response = getattr(client, method)(url)
+    assert response.status_code == status
+    assert _shape(response)["code"] == code
+
+
+def test_a_crash_under_api_is_json(settings, partner_api):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/crash")
+    assert response.status_code == 500
+    assert _shape(response)["code"] == "server_error"
+    # a staff page's crash stays a page
+    assert (
+        not Client(raise_request_exception=False)
+        .get("/page-crash")["Content-Type"]
+        .startswith("application/json")
+    )
+
+
+def _crash(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [
+    path("api/v1/crash", _crash),
+    path("page-crash", _crash),
+    *root_urls.urlpatterns,
+]
+handler500 = root_urls.handler500
+
+
+@pytest.mark.parametrize(
+    ("language", "not_authenticated", "not_found"),
+    [
+        ("en", "Authentication credentials were not provided.", "No person with IIN"),
+        ("ru", "Учетные данные не были предоставлены.", "Нет человека с ИИН"),
+        ("kk", None, "ЖСН"),
+        (None, "Учетные данные не были предоставлены.", "Нет человека с ИИН"),  # ru by default
+    ],
+)
+def test_messages_come_in_the_callers_language(partner_api, language, not_authenticated, not_found):
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    anonymous = APIClient().get("/api/v1/persons/", **headers)
+    if not_authenticated:
+        assert _shape(anonymous)["message"] == not_authenticated
+    missing = partner_api(Scope.REGISTRY_READ).get("/api/v1/persons/850712300017/", **headers)
+    assert not_found in _shape(missing)["message"]
+
+
+def test_a_validation_error_speaks_one_language(partner_api):
+    response = partner_api(Scope.CALCULATE).post(
+        "/api/v1/benefits/calculate",
+        {"benefit": "job_loss", "right_date": "0001-01-01"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    body = _shape(response)
+    assert body["message"] == "Запрос содержит неверные поля."
+    assert "Введите дату" in str(body["extra"]["fields"]["right_date"])
+
+
+def test_the_schema_documents_the_errors_and_the_months(admin_client):
+    PersonFactory()
+    schema = admin_client.get("/api/schema/?format=json").json()
+    for url, item in schema["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            assert {"401", "403", "429", "500"} <= set(responses), (method, url)
+            if "{" in url:
+                assert "404" in responses, (method, url)
+            if "requestBody" in operation:
+                assert {"400", "413"} <= set(responses), (method, url)
+    components = schema["components"]["schemas"]
+    statement = components["StatementOutput"]["properties"]
+    assert statement["period_from"]["pattern"] == statement["period_to"]["pattern"]
+    assert statement["period_from"]["type"] == "string"
+    assert "format" not in statement["period_from"]
+    month = components["StatementMonth"]["properties"]["period"]
+    assert "format" not in month
+    assert components["OfferOutput"]["properties"]["application"]["nullable"] is True
