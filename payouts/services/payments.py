@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from benefits.entitlement import AwardEntitlement, entitlements
 from benefits.models import Award
+from gfss.common.bulk import rows_update
 from gfss.common.exceptions import ApplicationError, ConflictError
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start, next_period
@@ -218,8 +219,13 @@ def awards_pay(run: PaymentRun, award_ids: list[int], *, batch_run_id: int | Non
     for line in top_ups:
         accounts[line.award_id].top_ups_pending -= line.net
     touched = {p.award_id for p in lines}
-    AwardAccount.objects.bulk_update(
-        [accounts[pk] for pk in sorted(touched)], ["balance", "top_ups_pending"], batch_size=5000
+    rows_update(
+        AwardAccount,
+        ["balance", "top_ups_pending"],
+        (
+            (accounts[pk].pk, accounts[pk].balance, accounts[pk].top_ups_pending)
+            for pk in sorted(touched)
+        ),
     )
     return RunOutcome(
         settled=settled,
