@@ -10,7 +10,10 @@
    import of the same document waits on the unique index and then reports ``duplicate``.
 
 On PostgreSQL the lines and new persons go in with ``COPY``; elsewhere (the SQLite demo) with
-``bulk_create``.
+``bulk_create``. The ledger has no foreign key constraints (``contributions.models`` says why):
+what they would check is this module's guarantee instead. Every line's document is the one
+inserted above, its payer the one read or made above, and its person an id read from the
+registry or inserted in the same transaction; none of them is ever deleted.
 """
 
 import hashlib
