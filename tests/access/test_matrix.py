@@ -1,0 +1,315 @@
+"""The access matrix of the API: every route × every caller, each answer written out below.
+
+The objects belong to Almaty; ``specialist`` and ``head`` are Almaty's, ``*_71`` Astana's.
+Each request runs in its own savepoint, so a write allowed in one cell leaves the next cell
+the same world. A pattern without its row fails ``test_every_pattern_has_a_row``.
+Statuses: 200/201/204 answered, 302 sent to the login (pages) or back (admin), 400 the input
+is wrong (so the caller got past access), 401 not authenticated, 403 refused, 404 no such
+object or not the caller's, 405 method, 409 state, 422 refused by a rule.
+"""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLResolver, get_resolver
+
+from tests.access.matrix_world import CALLERS, World, world_build
+
+pytestmark = pytest.mark.django_db
+
+
+def _routes(patterns: list, prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+# Where a route's parameters come from (the first match wins).
+_PARAMETERS = [
+    (
+        r"cases/<uuid:uuid>/award-decisions/<uuid:decision>",
+        "cases/{case}/award-decisions/{decision}",
+    ),
+    (r"award-decisions/<uuid:uuid>", "award-decisions/{decision}"),
+    (r"(applications|cases)/<uuid:uuid>", r"\1/{case}"),
+    (r"awards/<uuid:uuid>", "awards/{award}"),
+    (r"documents/<uuid:uuid>", "documents/{document}"),
+    (r"<uuid:uuid>", "{missing}"),
+    (r"<str:iin>", "{iin}"),
+    (r"<str:idn>", "{idn}"),
+    (r"<int:award_id>", "{award_id}"),
+    (r"<str:period>", "2025-01"),
+    (r"<slug:table>", "coverage"),
+    (r"<slug:slug>\.<str:fmt>", "coverage.csv"),
+    (r"<(int|path|str):[a-z_]+>", "0"),
+    (r"<id>", "0"),
+    (r"\^\(\?P<app_label>[^$]*\$", "participants/"),
+    (r"\^\(\[\^/\]\+\)/history/\(\[\^/\]\+\)/\$", "0/history/0/"),
+    (r"\(\?P<url>\.\*\)\$", "nowhere/"),
+]
+
+
+def concrete(route: str, ids: dict) -> str:
+    path = route
+    for pattern, replacement in _PARAMETERS:
+        path = re.sub(pattern, replacement, path)
+    return "/" + path.format(**ids)
+
+
+# route -> (method, one status per caller in CALLERS' order):
+# anonymous, outsider, specialist, specialist_71, head, head_71, analyst, refunds, admin, then
+# the partner scopes payments, applications, calculate, registry.read, statements, reports,
+# refunds and payouts.
+TABLE: dict[str, tuple[str, str]] = {
+    "api/docs/": ("GET", "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+    "api/schema/": ("GET", "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+    "api/v1/applications/": (
+        "POST",
+        "401 403 403 403 403 403 403 403 403 403 400 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/<uuid:uuid>/": (
+        "GET",
+        "401 403 200 404 200 404 200 403 200 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/<uuid:uuid>/assign": (
+        "POST",
+        "401 403 200 404 200 404 403 403 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/<uuid:uuid>/confirm": (
+        "POST",
+        "401 403 403 404 409 404 403 403 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/<uuid:uuid>/decline": (
+        "POST",
+        "401 403 400 400 400 400 400 403 400 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/<uuid:uuid>/refuse": (
+        "POST",
+        "401 403 400 400 400 400 400 403 400 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/<uuid:uuid>/return": (
+        "POST",
+        "401 403 400 400 400 400 400 403 400 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/<uuid:uuid>/status": (
+        "GET",
+        "401 403 200 404 200 404 200 403 200 403 404 403 403 403 403 403 403",
+    ),
+    "api/v1/applications/list": (
+        "GET",
+        "401 403 200 200 200 200 200 403 200 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/award-decisions/<uuid:uuid>/confirm": (
+        "POST",
+        "401 403 403 404 200 404 403 403 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/awards/": (
+        "GET",
+        "401 403 200 200 200 200 200 403 200 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/awards/<uuid:uuid>/": (
+        "GET",
+        "401 403 200 404 200 404 200 403 200 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/awards/<uuid:uuid>/recalculate": (
+        "POST",
+        "401 403 400 400 400 400 400 403 400 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/awards/<uuid:uuid>/resume": (
+        "POST",
+        "401 403 400 400 400 400 400 403 400 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/awards/<uuid:uuid>/suspend": (
+        "POST",
+        "401 403 400 400 400 400 400 403 400 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/awards/<uuid:uuid>/terminate": (
+        "POST",
+        "401 403 400 400 400 400 400 403 400 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/benefits/calculate": (
+        "POST",
+        "401 403 400 400 400 400 400 400 400 403 403 400 403 403 403 403 403",
+    ),
+    "api/v1/offers/": (
+        "POST",
+        "401 403 403 403 403 403 403 403 403 403 400 403 403 403 403 403 403",
+    ),
+    "api/v1/offers/<uuid:uuid>/accept": (
+        "POST",
+        "401 403 403 403 403 403 403 403 403 403 404 403 403 403 403 403 403",
+    ),
+    "api/v1/payers/": (
+        "GET",
+        "401 403 200 200 200 200 200 200 200 403 403 403 200 403 403 403 403",
+    ),
+    "api/v1/payments/arrears/": (
+        "GET",
+        "401 403 200 200 200 200 200 200 200 403 403 403 200 403 403 403 403",
+    ),
+    "api/v1/payments/documents/": (
+        "GET",
+        "401 403 200 200 200 200 200 200 200 200 403 403 403 403 403 403 403",
+    ),
+    "api/v1/payments/documents/<uuid:uuid>/": (
+        "GET",
+        "401 403 404 404 404 404 200 200 200 404 403 403 403 403 403 403 403",
+    ),
+    "api/v1/payments/monitoring/": (
+        "GET",
+        "401 403 400 400 400 400 400 400 400 403 403 403 400 403 403 403 403",
+    ),
+    "api/v1/payments/mt102/": (
+        "POST",
+        "401 403 403 403 403 403 403 403 403 422 403 403 403 403 403 403 403",
+    ),
+    "api/v1/payments/quarantine/": (
+        "GET",
+        "401 403 200 200 200 200 200 200 200 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/payments/quarantine/<int:line_id>/correct": (
+        "POST",
+        "401 403 400 400 400 400 403 403 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/payouts/files/": (
+        "GET",
+        "401 403 403 403 403 403 200 403 200 403 403 403 403 403 403 403 200",
+    ),
+    "api/v1/payouts/files/<uuid:uuid>/": (
+        "GET",
+        "401 403 403 403 403 403 404 403 404 403 403 403 403 403 403 403 404",
+    ),
+    "api/v1/payouts/files/<uuid:uuid>/document": (
+        "GET",
+        "401 403 403 403 403 403 404 403 404 403 403 403 403 403 403 403 404",
+    ),
+    "api/v1/payouts/files/<uuid:uuid>/register": (
+        "GET",
+        "401 403 403 403 403 403 404 403 404 403 403 403 403 403 403 403 404",
+    ),
+    "api/v1/persons/": (
+        "GET",
+        "401 403 200 200 200 200 200 200 200 403 403 403 200 403 403 403 403",
+    ),
+    "api/v1/persons/<str:iin>/": (
+        "GET",
+        "401 403 200 404 200 404 200 200 200 403 403 403 200 403 403 403 403",
+    ),
+    "api/v1/persons/<str:iin>/statement": (
+        "GET",
+        "401 403 200 404 200 404 200 200 200 403 403 200 403 200 403 403 403",
+    ),
+    "api/v1/refunds/": (
+        "POST",
+        "401 403 403 403 403 403 403 403 403 403 403 403 403 403 403 400 403",
+    ),
+    "api/v1/refunds/<uuid:uuid>/": (
+        "GET",
+        "401 403 404 404 404 404 404 404 404 403 403 403 403 403 403 404 403",
+    ),
+    "api/v1/refunds/<uuid:uuid>/bank-return": (
+        "POST",
+        "401 403 403 403 403 403 403 404 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/refunds/<uuid:uuid>/confirm": (
+        "POST",
+        "401 403 403 403 403 403 403 404 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/refunds/<uuid:uuid>/decide": (
+        "POST",
+        "401 403 403 403 403 403 403 400 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/refunds/<uuid:uuid>/decline": (
+        "POST",
+        "401 403 403 403 403 403 403 404 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/refunds/<uuid:uuid>/status": (
+        "GET",
+        "401 403 404 404 404 404 404 404 404 403 403 403 403 403 403 404 403",
+    ),
+    "api/v1/refunds/list": (
+        "GET",
+        "401 403 200 200 200 200 200 200 200 403 403 403 403 403 403 200 403",
+    ),
+    "api/v1/refunds/orders/": (
+        "POST",
+        "401 403 403 403 403 403 403 201 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/refunds/orders/<uuid:uuid>/paid": (
+        "POST",
+        "401 403 403 403 403 403 403 400 403 403 403 403 403 403 403 403 403",
+    ),
+    "api/v1/refunds/report": (
+        "GET",
+        "401 403 200 200 200 200 200 200 200 403 403 403 403 403 403 200 403",
+    ),
+    "api/v1/reports/": (
+        "GET",
+        "401 403 200 200 200 200 200 403 200 403 403 403 403 403 200 403 403",
+    ),
+    "api/v1/reports/<slug:table>/": (
+        "GET",
+        "401 403 200 200 200 200 200 403 200 403 403 403 403 403 200 403 403",
+    ),
+    "healthz": ("GET", "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+    "i18n/setlang/": ("GET", "302 302 302 302 302 302 302 302 302 302 302 302 302 302 302 302 302"),
+}
+
+
+def _row(route: str) -> tuple[str, str] | None:
+    return TABLE.get(route)
+
+
+# The API's routes, and the two every caller reaches.
+ROUTES = sorted(
+    route
+    for route in set(_routes(get_resolver().url_patterns))
+    if route.startswith("api/") or route in {"healthz", "i18n/setlang/"}
+)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    # Built once for the module inside a transaction that is rolled back at its end.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            yield world_build()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+def test_every_pattern_has_a_row():
+    assert [route for route in ROUTES if _row(route) is None] == []
+
+
+def _answer(world: World, caller: str, method: str, url: str) -> int:
+    block = transaction.atomic()
+    # A durable service may run inside, as it may inside any test's transaction.
+    block._from_testcase = True
+    with block:
+        client = world.clients[caller]
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, {}, content_type="application/json")
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_each_caller_gets_its_answer(world, route):
+    row = _row(route)
+    assert row is not None, route
+    method, expected = row
+    url = concrete(route, world.ids)
+    answers = " ".join(str(_answer(world, caller, method, url)) for caller in CALLERS)
+    assert answers == expected, f"{route!r}: ({method!r}, {answers!r})"
