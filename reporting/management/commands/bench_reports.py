@@ -66,7 +66,7 @@ class Command(BaseCommand):
         verdict = "ok" if seconds <= REFRESH_TARGET else "OVER"
         self.stdout.write(
             f"{'summary refresh (' + str(refresh.rows) + ' rows)':<62} {seconds:7.1f} s  "
-            f"target {REFRESH_TARGET:.0f} s {verdict:<4}  x{seconds / floor_s:.0f} the floor"
+            f"target {REFRESH_TARGET:.0f} s {verdict:<4}  {seconds / floor_s:.1f} × the floor"
         )
         checks = [
             ("dashboard", f"/en/reporting/?year={year}"),
@@ -92,5 +92,5 @@ class Command(BaseCommand):
             ratio = seconds / floor_s if floor_s else float("inf")
             self.stdout.write(
                 f"{url:<62} {seconds:7.3f} s  target {target:.1f} s {verdict:<4}  "
-                f"x{ratio:.0f} the floor"
+                f"{ratio:.2f} × the floor"
             )
