@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -11,12 +13,19 @@ class PartnerTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        from gfss.org.selectors import partner_client_get_by_token
+        from gfss.org.selectors import partner_token_get
+        from gfss.org.services import partner_token_used
 
-        client = partner_client_get_by_token(token=key)
-        if client is None:
+        token = partner_token_get(token=key)
+        if token is None or token.revoked_at is not None or not token.client.is_active:
             raise exceptions.AuthenticationFailed("Invalid or inactive partner token.")
-        return client.user, client
+        if token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed(
+                _("The partner token has expired: ask the fund for a new one."),
+                code="token_expired",
+            )
+        partner_token_used(token=token)
+        return token.client.user, token.client
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         from gfss.api.throttling import BadTokenThrottle

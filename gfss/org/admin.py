@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gfss.org.models import Branch, PartnerClient, Region, StaffProfile
+from gfss.org.models import Branch, PartnerClient, PartnerToken, Region, StaffProfile
 
 
 @admin.register(Region)
@@ -23,11 +23,26 @@ class StaffProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class PartnerTokenInline(admin.TabularInline):
+    """A partner's keys, by their dates only (`manage.py partner_token_rotate` and
+    `partner_token_revoke` change them)."""
+
+    model = PartnerToken
+    fields = ["created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(PartnerClient)
 class PartnerClientAdmin(admin.ModelAdmin):
     list_display = ["name", "scopes", "is_active", "created_at"]
-    readonly_fields = ["user", "token_hash"]
-    fields = ["name", "scopes", "is_active", "user", "token_hash"]
+    readonly_fields = ["user"]
+    fields = ["name", "scopes", "is_active", "user"]
+    inlines = [PartnerTokenInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A token is shown once, at issue: `manage.py partner_create NAME --scope ...`.

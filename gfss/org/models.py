@@ -98,13 +98,12 @@ class StaffProfile(TimeStampedModel):
 
 
 class PartnerClient(TimeStampedModel):
-    """A partner system (bank, State Corporation, portal) with a token and its scopes."""
+    """A partner system (bank, State Corporation, portal) with its scopes and its tokens."""
 
     name = models.CharField(max_length=200, unique=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner_client"
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -114,6 +113,25 @@ class PartnerClient(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PartnerToken(TimeStampedModel):
+    """One key of a partner system, of which only the hash is kept. It works until it expires
+    or is revoked; a rotation issues a new key and leaves the old one a grace period."""
+
+    client = models.ForeignKey(PartnerClient, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner token")
+        verbose_name_plural = _("partner tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} ({self.created_at:%Y-%m-%d})"
 
     @staticmethod
     def hash_token(token: str) -> str:

@@ -1,12 +1,13 @@
 from typing import Any
 
-from gfss.org.models import Branch, PartnerClient, StaffProfile
+from gfss.org.models import Branch, PartnerToken, StaffProfile
 
 
-def partner_client_get_by_token(*, token: str) -> PartnerClient | None:
+def partner_token_get(*, token: str) -> PartnerToken | None:
+    """The stored key ``token`` is, with its partner and the partner's user; valid or not."""
     return (
-        PartnerClient.objects.select_related("user")
-        .filter(token_hash=PartnerClient.hash_token(token), is_active=True)
+        PartnerToken.objects.select_related("client__user")
+        .filter(token_hash=PartnerToken.hash_token(token))
         .first()
     )
 

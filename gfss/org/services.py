@@ -2,18 +2,21 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from gfss.common.exceptions import ApplicationError
 from gfss.org.access import Scope
-from gfss.org.models import Branch, PartnerClient, Region, Role, StaffProfile
+from gfss.org.models import Branch, PartnerClient, PartnerToken, Region, Role, StaffProfile
 from gfss.org.regions import ABAI_ULYTAU_ZHETYSU_FORMED, CENTRAL_OFFICE, REGIONS, branch_names
 from gfss.org.roles import ROLE_PERMISSIONS
 
@@ -89,6 +92,23 @@ def staff_user_create(
 class IssuedToken:
     client: PartnerClient
     token: str  # shown once; only its hash is stored
+    expires_at: datetime
+
+
+def _token_issue(client: PartnerClient) -> IssuedToken:
+    token = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + settings.PARTNER_TOKEN_LIFETIME
+    PartnerToken.objects.create(
+        client=client, token_hash=PartnerToken.hash_token(token), expires_at=expires_at
+    )
+    return IssuedToken(client=client, token=token, expires_at=expires_at)
+
+
+def _partner_get(name: str) -> PartnerClient:
+    client = PartnerClient.objects.select_for_update(no_key=True).filter(name=name).first()
+    if client is None:
+        raise ApplicationError(f"No partner system is named {name!r}.", code="partner_unknown")
+    return client
 
 
 @transaction.atomic
@@ -100,11 +120,50 @@ def partner_client_create(*, name: str, scopes: list[str]) -> IssuedToken:
             code="scope_unknown",
             extra={"scopes": unknown},
         )
-    user = get_user_model().objects.create_user(username=f"partner:{name}"[:150])
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(username=f"partner:{name}"[:150])
+            client = PartnerClient.objects.create(name=name, user=user, scopes=sorted(scopes))
+    except IntegrityError as error:
+        raise ApplicationError(
+            f"A partner system named {name!r} already exists: rotate its token with "
+            f"partner_token_rotate.",
+            code="partner_exists",
+        ) from error
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    token = secrets.token_urlsafe(32)
-    client = PartnerClient.objects.create(
-        name=name, user=user, token_hash=PartnerClient.hash_token(token), scopes=sorted(scopes)
-    )
-    return IssuedToken(client=client, token=token)
+    return _token_issue(client)
+
+
+@transaction.atomic
+def partner_token_rotate(*, name: str) -> IssuedToken:
+    """A new key for the partner; its keys still valid stop working after the grace period."""
+    client = _partner_get(name)
+    now = timezone.now()
+    grace_end = now + settings.PARTNER_TOKEN_GRACE
+    PartnerToken.objects.filter(
+        client=client, revoked_at__isnull=True, expires_at__gt=grace_end
+    ).update(expires_at=grace_end, updated_at=now)
+    return _token_issue(client)
+
+
+@transaction.atomic
+def partner_token_revoke(*, name: str) -> int:
+    """Every key of the partner stops working now; returns how many were still valid."""
+    client = _partner_get(name)
+    now = timezone.now()
+    return PartnerToken.objects.filter(
+        client=client, revoked_at__isnull=True, expires_at__gt=now
+    ).update(revoked_at=now, updated_at=now)
+
+
+# Last use is kept to the minute: a partner's every request does not write.
+LAST_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def partner_token_used(*, token: PartnerToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is not None and token.last_used_at > now - LAST_USE_RESOLUTION:
+        return
+    PartnerToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

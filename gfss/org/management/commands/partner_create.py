@@ -21,4 +21,6 @@ class Command(BaseCommand):
             issued = partner_client_create(name=options["name"], scopes=options["scope"])
         except ApplicationError as error:
             raise CommandError(error.message) from error
+        # The key alone on stdout, for a script to take; when it expires, on stderr.
         self.stdout.write(issued.token)
+        self.stderr.write(f"valid until {issued.expires_at:%Y-%m-%d %H:%M %Z}", str)
