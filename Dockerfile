@@ -6,4 +6,4 @@ COPY . .
 RUN pip install --no-cache-dir -e . \
     && SECRET_KEY=build python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "gfss.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "gfss.wsgi:application", "-c", "gunicorn.conf.py"]

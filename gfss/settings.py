@@ -4,13 +4,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-key-set-SECRET_KEY-in-production")
+# No key is built in. Without SECRET_KEY a server (gunicorn, a Celery worker or beat) refuses
+# to start unless DEBUG is set (gfss/startup.py); other commands and the tests, which sign
+# nothing that outlives them, run on a random key of their own process.
+SECRET_KEY_GIVEN = bool(env.str("SECRET_KEY", default=""))
+SECRET_KEY = env.str("SECRET_KEY", default="") or get_random_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -47,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gfss.common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,6 +169,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # JSON only: the browsable HTML API needs inline script and style (the docs are /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "gfss.api.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -208,6 +218,11 @@ API_THROTTLE_RATES = {
     }.items()
 }
 
+# A partner token works for PARTNER_TOKEN_DAYS from its issue; after a rotation the old one
+# keeps working for PARTNER_TOKEN_GRACE_HOURS, so the partner can switch without a gap.
+PARTNER_TOKEN_LIFETIME = timedelta(days=env.int("PARTNER_TOKEN_DAYS", default=365))
+PARTNER_TOKEN_GRACE = timedelta(hours=env.int("PARTNER_TOKEN_GRACE_HOURS", default=48))
+
 # Logins: after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
 # refused for LOGIN_LOCKOUT_MINUTES (django-axes; the attempts are kept in the database).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -232,12 +247,64 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Every script and style comes from our own static files: no page needs an inline one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page uses, turned off (gfss.common.middleware).
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "screen-wake-lock",
+        "xr-spatial-tracking",
+    ],
+    (),  # allowed to no origin, this one included
+)
+
+# A staff session ends 8 hours after login, and when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 200 * 1024 * 1024  # MT-102 documents up to 100 MB and more
 
+# One handler for every line, masking IINs (gfss.common.logfilters). Django's own loggers (its
+# request warnings, runserver's access log) lose their default handlers and come here too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_iins": {"()": "gfss.common.logfilters.MaskIinFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_iins"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }

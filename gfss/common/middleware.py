@@ -1,7 +1,8 @@
-"""Refusals every request gets before any view runs."""
+"""Refusals every request gets before any view runs, and headers Django does not set."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
@@ -31,3 +32,20 @@ class ControlCharacterMiddleware:
         if is_api(request):
             return json_error("control_character", message, 400)
         return HttpResponseBadRequest(message)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``settings.PERMISSIONS_POLICY``: the browser features no page of ours uses are
+    turned off for it and for anything it embeds."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -61,6 +61,7 @@ def _start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": _database_url(),  # the test database, test_<name>
         "REDIS_URL": os.environ["REDIS_URL"],
         "CONN_MAX_AGE": "0",
+        "SECRET_KEY": django_settings.SECRET_KEY,  # a worker outside the test run needs one
     }
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [

@@ -3,8 +3,8 @@
 (function () {
   "use strict";
   function paint(el, data) {
-    var bar = el.querySelector(".progress > span");
-    if (bar) { bar.style.width = data.percent + "%"; }
+    var bar = el.querySelector("progress");
+    if (bar) { bar.value = data.percent; }
     ["status_label", "done", "total", "changed", "skipped", "errors", "percent"].forEach(function (name) {
       var slot = el.querySelector("[data-field='" + name + "']");
       if (slot) { slot.textContent = data[name]; }

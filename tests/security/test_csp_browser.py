@@ -1,0 +1,98 @@
+"""In headless Chromium, the pages work under the CSP: the browser refuses nothing on them, and
+the scripts that need to run (the API docs, the keyboard of the e-case page) do."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gfss.org.models import Role
+from tests.benefits.cases import case_received, insured_person
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "pass-1234-word"  # make_staff's
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser(live_server, settings):
+    from playwright.sync_api import sync_playwright
+
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _session(browser, live_server, user, refusals):
+    page = browser.new_page()
+    page.set_default_timeout(15_000)
+    page.on(
+        "console",
+        lambda message: (
+            refusals.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.goto(f"{live_server.url}/en/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server.url}/en/")
+    return page
+
+
+def test_the_browser_refuses_nothing_on_the_pages(browser, live_server, make_staff):
+    # given a case, its specialist and an administrator
+    case = case_received(insured_person())
+    refusals: list[str] = []
+    page = _session(browser, live_server, make_staff(Role.SPECIALIST), refusals)
+    # when the specialist goes through her pages
+    for path in (
+        "/en/cases/",
+        f"/en/cases/{case.uuid}/",
+        f"/en/contributions/statement/{case.person.iin}/",
+        "/en/calculator/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+    # and the administrator goes through his
+    admin = _session(browser, live_server, make_staff(Role.ADMINISTRATOR), refusals)
+    for path in ("/en/jobs/", "/en/payouts/", "/en/admin/", "/en/admin/participants/person/"):
+        admin.goto(f"{live_server.url}{path}")
+        admin.wait_for_load_state("load")
+    # then the API docs are drawn by their script, under the CSP
+    admin.goto(f"{live_server.url}/api/docs/")
+    admin.wait_for_selector(".swagger-ui .info .title", timeout=60_000)  # a large bundle
+    assert "GFSS API" in admin.inner_text(".swagger-ui .info .title")
+    # and the browser refused nothing anywhere
+    assert refusals == []
+
+
+def test_the_csp_is_enforced_by_the_browser(browser, live_server, make_staff):
+    # An inline style put in a page is refused: the policy is really in force.
+    refusals: list[str] = []
+    page = _session(browser, live_server, make_staff(Role.SPECIALIST), refusals)
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<style>body{color:red}</style>')")
+    page.wait_for_timeout(200)
+    assert any("style" in refusal for refusal in refusals), refusals
