@@ -40,7 +40,9 @@ from gfss.common.exceptions import ApplicationError
 from gfss.legal.selectors import parameter_set
 from gfss.org.access import Action, Subject, may
 from gfss.org.decorators import reads_required
+from gfss.org.models import AccessedData
 from gfss.org.selectors import user_branch
+from gfss.org.services import access_log_record
 
 QUEUE_PAGE_SIZE = 50
 
@@ -155,6 +157,12 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         # Opening the case starts the review: the applicant's status shows the day it began.
         application = cases.application_review_start(actor=user, application_id=application.pk)
         application = _get(request, uuid)
+    access_log_record(
+        request=request,
+        subject=AccessedData.CASE,
+        iin=application.person.iin,
+        reference=application.uuid,
+    )
     award = getattr(application, "award", None)
     table, months = _contribution_months(application)
     return render(

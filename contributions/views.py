@@ -30,7 +30,8 @@ from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import add_months, month_start
 from gfss.org.access import Action, Subject
 from gfss.org.decorators import may_required, reads_required
-from gfss.org.models import Region
+from gfss.org.models import AccessedData, Region
+from gfss.org.services import access_log_record
 from participants.selectors import person_get_for_user
 
 PAGE_SIZE = 50
@@ -191,6 +192,7 @@ def statement(request: HttpRequest, iin: str) -> HttpResponse:
             status=400,
         )
     result = statement_get(person=person, first=first, last=last)
+    access_log_record(request=request, subject=AccessedData.STATEMENT, iin=person.iin)
     export = request.GET.get("format")
     name = f"statement-{person.iin}-{first:%Y%m}-{last:%Y%m}"
     if export == "xlsx":

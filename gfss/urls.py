@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from benefits.calculator.api import BenefitCalculateApi
 from gfss.common.health import healthz
+from gfss.org import views as org_views
 from reporting import views as reporting_views
 
 api_v1 = [
@@ -38,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("payouts/", include("payouts.urls")),
     path("refunds/", include("refunds.urls")),
     path("reporting/", include("reporting.urls")),
+    path("access-log/", org_views.access_log, name="access-log"),
     path("", reporting_views.home, name="dashboard"),
     prefix_default_language=True,
 )

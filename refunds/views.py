@@ -21,7 +21,8 @@ from gfss.common.periods import parse_period
 from gfss.org import access
 from gfss.org.access import Action, Subject
 from gfss.org.decorators import may_required, reads_required
-from gfss.org.models import Region
+from gfss.org.models import AccessedData, Region
+from gfss.org.services import access_log_record
 from participants.selectors import payer_list_for_user, person_get_for_user
 from refunds.checks import check_message
 from refunds.forms import RefundApplicationForm
@@ -342,6 +343,7 @@ def person_refunds(request: HttpRequest, iin: str) -> HttpResponse:
         person = person_get_for_user(user=request.user, iin=iin)
     except NotFoundError:
         raise Http404 from None
+    access_log_record(request=request, subject=AccessedData.PERSON, iin=person.iin)
     return render(
         request,
         "refunds/person.html",

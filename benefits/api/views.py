@@ -44,6 +44,8 @@ from benefits.services.offers import offer_accept, offer_create
 from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
+from gfss.org.models import AccessedData
+from gfss.org.services import access_log_record
 
 
 def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -112,7 +114,14 @@ class ApplicationDetailApi(RetrieveAPIView):
     permission_classes = [reads(Subject.CASE)]
 
     def get_object(self) -> Application:
-        return _application(self.request, self.kwargs["uuid"])
+        application = _application(self.request, self.kwargs["uuid"])
+        access_log_record(
+            request=self.request,
+            subject=AccessedData.CASE,
+            iin=application.person.iin,
+            reference=application.uuid,
+        )
+        return application
 
 
 # A decision on an e-case: validate the input (if any), call its service, show the case.

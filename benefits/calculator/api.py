@@ -10,6 +10,8 @@ from benefits.calculator.serializers import (
 )
 from benefits.calculator.services import benefit_calculator_run
 from gfss.api.permissions import Action, does
+from gfss.org.models import AccessedData
+from gfss.org.services import access_log_record
 
 
 class BenefitCalculateApi(APIView):
@@ -41,4 +43,6 @@ class BenefitCalculateApi(APIView):
         result = benefit_calculator_run(
             user=request.user, benefit=benefit, right_date=right_date, iin=iin, stated=data
         )
+        if iin:
+            access_log_record(request=request, subject=AccessedData.CALCULATION, iin=iin)
         return Response(result.as_dict())

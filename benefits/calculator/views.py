@@ -8,6 +8,8 @@ from benefits.trace_display import trace_rows
 from gfss.common.exceptions import ApplicationError
 from gfss.org.access import Action
 from gfss.org.decorators import may_required
+from gfss.org.models import AccessedData
+from gfss.org.services import access_log_record
 
 
 @may_required(Action.CALCULATE)
@@ -28,6 +30,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             context["error"] = error
         else:
+            if iin:
+                access_log_record(request=request, subject=AccessedData.CALCULATION, iin=iin)
             language = (get_language() or "ru")[:2]
             context["result"] = result
             context["trace"] = trace_rows(result)

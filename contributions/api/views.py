@@ -42,6 +42,8 @@ from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
 from gfss.common.periods import add_months, month_start
 from gfss.common.uploads import LimitedUploadHandler, Streamed, read_chunks, stream_limited
+from gfss.org.models import AccessedData
+from gfss.org.services import access_log_record
 from participants.models import Payer
 from participants.selectors import person_get_for_user
 
@@ -245,6 +247,7 @@ class PersonStatementApi(APIView):
         )
         person = person_get_for_user(user=request.user, iin=iin, subject=Subject.LEDGER)
         statement = statement_get(person=person, first=first, last=last)
+        access_log_record(request=request, subject=AccessedData.STATEMENT, iin=person.iin)
         return Response(StatementOutputSerializer(statement).data)
 
 

@@ -8,8 +8,9 @@ from django.http.request import RawPostDataException
 from gfss.common.models import RejectedInput
 from gfss.common.text import escape_controls
 
-# Enough for any JSON document a partner sends; a larger body is cut, and says so.
-BODY_LIMIT = 1_000_000
+# Enough to see what was sent and why it was refused; a larger body is cut, and says so. (With
+# the refused-write rate, this bounds what one caller can make the audit keep.)
+BODY_LIMIT = 64 * 1024
 
 
 def _body_text(request: HttpRequest) -> str:

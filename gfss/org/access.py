@@ -38,6 +38,7 @@ class Subject(StrEnum):
     REFUND = "refund"
     REPORT = "report"  # indicators, dashboards, exports
     JOB = "job"  # long jobs (BatchRun)
+    ACCESS_LOG = "access_log"  # who saw which person's data (AccessLogEntry)
 
 
 class Action(StrEnum):
@@ -82,7 +83,8 @@ _BRANCH_WORK = {
 # What each staff role reads. A subject not listed is not readable at all (403).
 STAFF_READS: dict[str, dict[Subject, Extent]] = {
     Role.SPECIALIST: _BRANCH_WORK,
-    Role.HEAD: _BRANCH_WORK,
+    # The head also reads who of the branch saw which person's data.
+    Role.HEAD: {**_BRANCH_WORK, Subject.ACCESS_LOG: _BRANCH},
     # The refund check needs the payer and the person's ledger in every region.
     Role.REFUND_OFFICER: {
         Subject.PERSON: _ALL,
@@ -92,7 +94,9 @@ STAFF_READS: dict[str, dict[Subject, Extent]] = {
         Subject.QUARANTINED_LINE: _ALL,
         Subject.REFUND: _ALL,
     },
-    Role.ANALYST: {subject: _ALL for subject in Subject if subject != Subject.JOB},
+    Role.ANALYST: {
+        subject: _ALL for subject in Subject if subject not in {Subject.JOB, Subject.ACCESS_LOG}
+    },
     Role.ADMINISTRATOR: dict.fromkeys(Subject, _ALL),
 }
 

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gfss.org.models import Branch, PartnerClient, PartnerToken, Region, StaffProfile
+from gfss.org.models import (
+    AccessLogEntry,
+    Branch,
+    PartnerClient,
+    PartnerToken,
+    Region,
+    StaffProfile,
+)
 
 
 @admin.register(Region)
@@ -46,4 +53,25 @@ class PartnerClientAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A token is shown once, at issue: `manage.py partner_create NAME --scope ...`.
+        return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Who saw which person's data: read-only, kept (the staff page shows a head its branch's)."""
+
+    list_display = ["created_at", "user", "branch", "subject", "iin", "path", "address"]
+    list_filter = ["subject", "branch"]
+    search_fields = ["iin", "user__username"]
+    list_select_related = ["user", "branch"]
+    readonly_fields = [field.name for field in AccessLogEntry._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

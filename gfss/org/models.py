@@ -136,3 +136,48 @@ class PartnerToken(TimeStampedModel):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccessedData(models.TextChoices):
+    """What of a person's data a staff user saw (the access log)."""
+
+    STATEMENT = "statement", _("statement of contributions")
+    CASE = "case", _("e-case")
+    CALCULATION = "calculation", _("calculation")
+    PERSON = "person", _("person card")
+
+
+class AccessLogEntry(TimeStampedModel):
+    """A staff user saw a person's data: who, when (``created_at``), what, from which address.
+
+    Written by the page or endpoint that showed it; never changed or deleted (the admin shows it
+    read-only, and on PostgreSQL a trigger refuses any UPDATE or DELETE of a row).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The viewer's branch when it looked: whose head reads the entry (none: a superuser).
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(max_length=16, choices=AccessedData)
+    iin = models.CharField(max_length=12, db_index=True)  # whose data
+    reference = models.CharField(max_length=64, blank=True, default="")  # e.g. the e-case
+    path = models.CharField(max_length=500)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["branch", "-created_at"], name="org_accesslog_branch_created")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject__in=AccessedData.values),
+                name="org_accesslogentry_subject_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_subject_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -81,7 +81,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_partnerclient",
         "org.add_partnerclient",
         "org.change_partnerclient",
+        "org.view_partnertoken",
+        # Who saw which person's data (read-only for everyone).
+        "org.view_accesslogentry",
         "common.view_rejectedinput",
+        # Login lockouts: deleting an attempt unlocks that user at that address.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

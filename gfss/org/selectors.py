@@ -1,6 +1,9 @@
 from typing import Any
 
-from gfss.org.models import Branch, PartnerToken, StaffProfile
+from django.db.models import QuerySet
+
+from gfss.org import access
+from gfss.org.models import AccessLogEntry, Branch, PartnerToken, StaffProfile
 
 
 def partner_token_get(*, token: str) -> PartnerToken | None:
@@ -24,3 +27,10 @@ def staff_profile_get(*, user: Any) -> StaffProfile | None:
 def user_branch(*, user: Any) -> Branch | None:
     profile = staff_profile_get(user=user)
     return profile.branch if profile else None
+
+
+def access_log_list_for_user(*, user: Any) -> QuerySet[AccessLogEntry]:
+    """The access log as far as ``user`` reads it: a branch head its branch's, the
+    administrator all of it."""
+    entries = AccessLogEntry.objects.select_related("user", "branch").order_by("-created_at", "-id")
+    return access.reach(user, access.Subject.ACCESS_LOG).apply(entries, branch="branch_id")

@@ -12,11 +12,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from gfss.common.exceptions import ApplicationError
+from gfss.common.http import client_address
+from gfss.org import access
 from gfss.org.access import Scope
-from gfss.org.models import Branch, PartnerClient, PartnerToken, Region, Role, StaffProfile
+from gfss.org.models import (
+    AccessedData,
+    AccessLogEntry,
+    Branch,
+    PartnerClient,
+    PartnerToken,
+    Region,
+    Role,
+    StaffProfile,
+)
 from gfss.org.regions import ABAI_ULYTAU_ZHETYSU_FORMED, CENTRAL_OFFICE, REGIONS, branch_names
 from gfss.org.roles import ROLE_PERMISSIONS
 
@@ -167,3 +179,22 @@ def partner_token_used(*, token: PartnerToken) -> None:
         return
     PartnerToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+def access_log_record(
+    *, request: HttpRequest, subject: AccessedData, iin: str, reference: str = ""
+) -> AccessLogEntry | None:
+    """Writes that a staff user was shown ``subject`` of the person ``iin`` (partners' reads
+    are not logged here: each partner answers for its own)."""
+    caller = access.caller_of(request.user)
+    if not caller.is_staff:
+        return None
+    return AccessLogEntry.objects.create(
+        user_id=caller.user_id,
+        branch_id=caller.branch_id,
+        subject=subject,
+        iin=iin,
+        reference=str(reference),
+        path=request.path[:500],
+        address=client_address(request) or None,
+    )

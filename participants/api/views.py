@@ -2,6 +2,8 @@ from django.db.models import QuerySet
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from gfss.api.permissions import Subject, reads
+from gfss.org.models import AccessedData
+from gfss.org.services import access_log_record
 from participants.api.filters import PayerFilter, PersonFilter
 from participants.api.serializers import PayerOutputSerializer, PersonOutputSerializer
 from participants.models import Payer, Person
@@ -22,7 +24,9 @@ class PersonDetailApi(RetrieveAPIView):
     permission_classes = [reads(Subject.PERSON)]
 
     def get_object(self) -> Person:
-        return person_get_for_user(user=self.request.user, iin=self.kwargs["iin"])
+        person = person_get_for_user(user=self.request.user, iin=self.kwargs["iin"])
+        access_log_record(request=self.request, subject=AccessedData.PERSON, iin=person.iin)
+        return person
 
 
 class PayerListApi(ListAPIView):

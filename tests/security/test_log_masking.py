@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from gfss.org.access import Scope
+
 pytestmark = pytest.mark.django_db
 
 IIN = "850712300017"
@@ -54,6 +56,28 @@ def test_our_own_lines_and_their_tracebacks_are_masked(console: io.StringIO) -> 
     assert "iin=8507******** not found, also 9901********" in text
     assert "ValueError: bad person 8507********" in text
     assert IIN not in text
+
+
+def test_an_upload_with_names_and_refused_lines_logs_no_name_and_no_iin(
+    console: io.StringIO, partner_api: Callable[..., Any]
+) -> None:
+    # given an MT-102 document with persons' names and IINs, some of its lines bad
+    raw = (Path(settings.BASE_DIR) / "tests/contributions/samples/bad-lines.txt").read_bytes()
+    text = raw.decode("cp1251")
+    names = {line[4:] for line in text.splitlines() if line.startswith(("/FM/", "/NM/"))}
+    iins = {line[5:] for line in text.splitlines() if line.startswith("/IDN/")}
+    assert names
+    assert iins
+    # when a bank uploads it
+    response = partner_api(Scope.PAYMENTS).generic(
+        "POST", "/api/v1/payments/mt102/", raw, content_type="text/plain"
+    )
+    assert response.status_code in (201, 422)
+    # then whatever was logged names no one and holds no whole IIN
+    logged = console.getvalue()
+    assert logged
+    assert [name for name in names if name in logged] == []
+    assert [iin for iin in iins if iin in logged] == []
 
 
 def _fail_for(iin: str) -> None:
