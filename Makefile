@@ -5,15 +5,26 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports reports-scale-data worker
+.PHONY: run test lint format install lock messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports reports-scale-data worker
 
-$(STAMP): pyproject.toml
+# The dependencies come from the lock files, every one checked against its hash; the project
+# itself is installed on top, with no dependency of its own resolved.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh the lock files from pyproject.toml (current versions within its ranges, with hashes).
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: install
+	$(LOCK) --upgrade -o requirements.lock pyproject.toml
+	cp requirements.lock requirements-dev.lock
+	$(LOCK) --extra dev -o requirements-dev.lock pyproject.toml
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
