@@ -23,7 +23,7 @@ from benefits.services.applications import (
     application_create,
     application_refuse,
     application_return,
-    application_review_start,
+    application_take,
 )
 from contributions.models import ContributionLine
 from gfss.common.exceptions import ApplicationError
@@ -187,7 +187,7 @@ def _decide(case: Application, *, rng: random.Random, specialist: Any, head: Any
     roll = rng.random()
     if roll < 0.35:
         return "open"
-    application_review_start(actor=specialist, application_id=case.pk)
+    application_take(actor=specialist, application_id=case.pk)
     if roll < 0.45:
         return "open"
     if not case.eligible or roll < 0.55:

@@ -1,9 +1,13 @@
 """Domain errors of e-cases, offers and award decisions; each a specific code for the caller."""
 
-from datetime import date
+from datetime import date, datetime
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from benefits.models import Application, RefusalCode
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 
 
@@ -105,16 +109,54 @@ class OfferNotFoundError(NotFoundError):
         )
 
 
+# What a refused state change would have done, as the sentence's verb in each language.
+_STATE_ACTIONS = {
+    "assigned": pgettext_lazy("e-case action", "assigned"),
+    "refused": pgettext_lazy("e-case action", "refused"),
+    "returned": pgettext_lazy("e-case action", "returned"),
+    "confirmed": pgettext_lazy("e-case action", "confirmed"),
+    "sent back": pgettext_lazy("e-case action", "sent back"),
+    "taken": pgettext_lazy("e-case action", "taken"),
+}
+
+
 class ApplicationStateError(ConflictError):
     """Someone else decided first, or the case is not in a state for this action."""
 
     def __init__(self, *, status: str, action: str) -> None:
+        label = dict(Application.Status.choices).get(status, status)
         super().__init__(
-            f"The e-case is {status.replace('_', ' ')}; it cannot be {action} now.",
+            _("The e-case is “%(status)s”; it cannot be %(action)s now.")
+            % {"status": label, "action": _STATE_ACTIONS.get(action, action)},
             code="application_already_decided"
             if status not in ("received", "in_review")
             else "application_state_invalid",
             extra={"status": status, "action": action},
+        )
+
+
+class CaseHeldError(ConflictError):
+    """Another specialist holds the case: it is read, or taken over, never decided past them."""
+
+    def __init__(self, *, holder: str, since: datetime) -> None:
+        super().__init__(
+            _("%(holder)s holds this e-case since %(since)s; take it over to decide it.")
+            % {"holder": holder, "since": date_format(localtime(since), "SHORT_DATETIME_FORMAT")},
+            code="application_held",
+            extra={"holder": holder, "since": since.isoformat()},
+        )
+
+
+class RefusalContradictsChecksError(ApplicationError):
+    def __init__(self, *, reason: str) -> None:
+        super().__init__(
+            _(
+                "“%(reason)s” contradicts the case's calculation and checks: choose a reason "
+                "they support, or describe another reason."
+            )
+            % {"reason": dict(RefusalCode.choices).get(reason, reason)},
+            code="refusal_reason_contradicts_checks",
+            extra={"reason": reason},
         )
 
 

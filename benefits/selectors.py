@@ -1,7 +1,7 @@
 """Reads of awards and e-cases, filtered by what the user may see."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -51,7 +51,7 @@ def application_get_for_user(
 ) -> Application:
     application = (
         application_list_for_user(user=user, subject=subject)
-        .select_related("insured_person", "decided_by", "confirmed_by", "award")
+        .select_related("insured_person", "decided_by", "confirmed_by", "held_by", "award")
         .filter(uuid=uuid)
         .first()
     )
@@ -73,6 +73,11 @@ QUEUE_COLUMNS = (
     "person__first_name",
     "person__patronymic",
     "branch__code",
+    "held_since",
+    "held_active_at",
+    "held_by__username",
+    "held_by__first_name",
+    "held_by__last_name",
 )
 
 
@@ -98,7 +103,7 @@ def application_queue(*, user: Any, filters: QueueFilters, today: date) -> Query
     if filters.overdue:
         queryset = queryset.filter(decision_due__lt=today)
     # The list shows a few columns; the JSON of the calculation stays unread (TOAST).
-    return queryset.only(*QUEUE_COLUMNS).order_by("decision_due", "id")
+    return queryset.select_related("held_by").only(*QUEUE_COLUMNS).order_by("decision_due", "id")
 
 
 def application_counters(*, user: Any, today: date) -> dict[str, int]:
@@ -111,9 +116,18 @@ def application_counters(*, user: Any, today: date) -> dict[str, int]:
     )
 
 
-def application_next_for_user(*, user: Any, after: Application | None = None) -> Application | None:
+def application_free_for(*, user: Any, now: datetime, timeout: timedelta) -> Q:
+    """Cases nobody else holds: free, held by ``user``, or whose holder has been idle too long."""
+    return Q(held_by__isnull=True) | Q(held_by=user.pk) | Q(held_active_at__lte=now - timeout)
+
+
+def application_next_for_user(
+    *, user: Any, now: datetime, timeout: timedelta, after: Application | None = None
+) -> Application | None:
     """The case to open next: a head's next confirmation not of their own making, else the
-    earliest-due case still to decide."""
+    earliest-due case still to decide that nobody else holds. Only those who decide have one."""
+    if not may(user, Action.DECIDE_CASE):
+        return None
     queryset = application_list_for_user(user=user).order_by("decision_due", "id")
     if after is not None:
         queryset = queryset.exclude(pk=after.pk)
@@ -125,7 +139,11 @@ def application_next_for_user(*, user: Any, after: Application | None = None) ->
         )
         if waiting is not None:
             return waiting
-    return queryset.filter(status__in=Application.DECIDABLE_STATUSES).first()
+    return (
+        queryset.filter(status__in=Application.DECIDABLE_STATUSES)
+        .filter(application_free_for(user=user, now=now, timeout=timeout))
+        .first()
+    )
 
 
 def offer_get_for_user(*, user: Any, uuid: UUID | str) -> ProactiveOffer:

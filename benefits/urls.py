@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("next/", views.case_next, name="next"),
     path("<uuid:uuid>/", views.case_detail, name="case"),
+    path("<uuid:uuid>/take", views.case_take, name="take"),
     path("<uuid:uuid>/assign", views.case_assign, name="assign"),
     path("<uuid:uuid>/refuse", views.case_refuse, name="refuse"),
     path("<uuid:uuid>/return", views.case_return, name="return"),

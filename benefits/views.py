@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -18,9 +19,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
-from benefits.models import Application, Award, AwardDecision, BenefitType, Channel, RefusalCode
+from benefits.models import (
+    Application,
+    ApplicationEvent,
+    Award,
+    AwardDecision,
+    BenefitType,
+    Channel,
+    RefusalCode,
+)
+from benefits.refusals import legal_ground, refusal_choices
 from benefits.rules import limits
 from benefits.selectors import (
     QueueFilters,
@@ -36,6 +45,7 @@ from benefits.selectors import (
 from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
 from benefits.trace_display import trace_rows
+from gfss.common import display
 from gfss.common.exceptions import ApplicationError
 from gfss.legal.selectors import parameter_set
 from gfss.org.access import Action, Subject, may
@@ -68,8 +78,18 @@ class AssignForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
+    """The reasons offered are those the case's calculation and checks support; none is
+    preselected unless the calculation itself refused."""
+
     reason_code = forms.ChoiceField(label=_("Reason"), choices=RefusalCode.choices)
     reason_text = forms.CharField(label=_("Reasons for the applicant"), widget=forms.Textarea)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if choices is not None:
+            first = [("", _("— choose a reason —"))] if len(choices) > 1 else []
+            field = self.fields["reason_code"]
+            field.choices = first + choices  # type: ignore[attr-defined]
 
 
 class CommentForm(forms.Form):
@@ -127,6 +147,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "counters": application_counters(user=request.user, today=today),
             "today": today,
+            "hold_cutoff": timezone.now() - cases.hold_timeout(),
             "benefits": BenefitType.choices,
             "statuses": Application.Status.choices,
             "channels": Channel.choices,
@@ -147,16 +168,26 @@ def _contribution_months(application: Application) -> tuple[Any, list[dict[str, 
     return table, months
 
 
+def _hold(application: Application, user: Any) -> dict[str, Any]:
+    """Who holds the case now (the holder idle too long holds it no more), for the page."""
+    holder_id = application.holder_id_at(timezone.now(), cases.hold_timeout())
+    return {
+        "holder": application.held_by if holder_id is not None else None,
+        "since": application.held_since if holder_id is not None else None,
+        "mine": holder_id is not None and holder_id == user.pk,
+        "other": holder_id is not None and holder_id != user.pk,
+    }
+
+
 @reads_required(Subject.CASE)
 def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The e-case as it is: opening it changes nothing (a specialist takes it to decide)."""
     application = _get(request, uuid)
     user = request.user
-    can_decide = may(user, Action.DECIDE_CASE, branch_id=application.branch_id)
+    decides = may(user, Action.DECIDE_CASE, branch_id=application.branch_id)
     can_confirm = may(user, Action.CONFIRM_CASE, branch_id=application.branch_id)
-    if can_decide and application.status == Application.Status.RECEIVED:
-        # Opening the case starts the review: the applicant's status shows the day it began.
-        application = cases.application_review_start(actor=user, application_id=application.pk)
-        application = _get(request, uuid)
+    decidable = decides and application.status in Application.DECIDABLE_STATUSES
+    hold = _hold(application, user)
     access_log_record(
         request=request,
         subject=AccessedData.CASE,
@@ -171,6 +202,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "case": application,
             "today": timezone.localdate(),
+            "hold": hold,
             "trace": trace_rows(application.calculation),
             "checks": [
                 {**check, "label": CHECK_LABELS.get(check["code"], check["code"])}
@@ -178,27 +210,71 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             ],
             "table": table,
             "months": months,
-            "events": application_events(application=application),
+            "events": _event_rows(application),
+            "refusal_reason_label": dict(RefusalCode.choices).get(
+                application.calculation.get("refusal_reason") or "", ""
+            ),
             "award": award,
             "amounts": award_amounts(award=award) if award else [],
             "award_decisions": application_award_decisions(application=application),
-            "can_decide": can_decide and application.status in Application.DECIDABLE_STATUSES,
+            "decides": decides,
+            "can_take": decidable and not hold["mine"],
+            "can_decide": decidable and not hold["other"],
             "can_confirm": (
                 can_confirm
                 and application.status == Application.Status.AWAITING_CONFIRMATION
                 and application.decided_by_id != user.pk
             ),
-            "can_decide_award": can_decide and award is not None,
+            "can_decide_award": decides and award is not None,
             "can_confirm_award": can_confirm,
             "assign_form": AssignForm(),
             "refuse_form": RefuseForm(
-                initial={"reason_code": application.calculation.get("refusal_reason") or ""}
+                choices=refusal_choices(application),
+                initial={"reason_code": application.calculation.get("refusal_reason") or ""},
             ),
+            "decision": _decision(application),
             "comment_form": CommentForm(),
             "award_form": AwardDecisionForm(initial={"effective_date": timezone.localdate()}),
             "award_statuses": Award.Status,
         },
     )
+
+
+def _event_rows(application: Application) -> list[dict[str, Any]]:
+    """The history in words: channels and refusal reasons by their labels; the arrival dated
+    the day the application was received, as the header says."""
+    channels = dict(Channel.choices)
+    reasons = dict(RefusalCode.choices)
+    rows = []
+    for event in application_events(application=application):
+        comment = event.comment
+        when: Any = event.created_at
+        if event.kind == ApplicationEvent.Kind.RECEIVED:
+            comment = channels.get(comment, comment)
+            when = application.received_on
+        code = (event.data or {}).get("refusal_code")
+        if code and comment.startswith(f"{code}: "):
+            comment = f"{reasons.get(code, code)}: {comment[len(code) + 2 :]}"
+        rows.append({"event": event, "when": when, "comment": comment})
+    return rows
+
+
+def _decision(application: Application) -> dict[str, Any] | None:
+    """What was decided, by whom and when, on what ground, and who checked it."""
+    if not application.outcome and application.status != Application.Status.RETURNED:
+        return None
+    refused = application.outcome == Application.Outcome.REFUSE
+    return {
+        "refused": refused,
+        "returned": application.status == Application.Status.RETURNED,
+        "final": application.status
+        in (Application.Status.ASSIGNED, Application.Status.REFUSED, Application.Status.RETURNED),
+        "gross": application.override_gross or application.calculated_gross,
+        "overridden": application.override_gross is not None,
+        "ground": legal_ground(
+            benefit=application.benefit, reason=application.refusal_code if refused else ""
+        ),
+    }
 
 
 def _get(request: HttpRequest, uuid: str) -> Application:
@@ -213,8 +289,30 @@ def _case_url(application: Application) -> str:
 
 
 def _next_url(request: HttpRequest, application: Application) -> str:
-    following = application_next_for_user(user=request.user, after=application)
+    following = application_next_for_user(
+        user=request.user, now=timezone.now(), timeout=cases.hold_timeout(), after=application
+    )
     return _case_url(following) if following else reverse("benefits:queue")
+
+
+def case_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An action on a case is a POST; a GET of its address (a login that came back to it after
+    the session ended in another tab) opens the case instead of answering 405."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, uuid: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return redirect("benefits:case", uuid=uuid)
+        return view(request, uuid, *args, **kwargs)
+
+    return wrapped
+
+
+def _form_errors(request: HttpRequest, form: forms.Form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(errors)
+        messages.error(request, f"{label}: {text}" if label else text)
 
 
 def _act(
@@ -226,25 +324,55 @@ def _act(
     *,
     go_next: bool = True,
 ) -> HttpResponse:
+    """Validate, call the one service, say what happened; ``done`` is the message or, given
+    the service's result, a function that words it."""
     application = _get(request, uuid)
     data: dict[str, Any] = {}
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            for field, errors in form.errors.items():
-                messages.error(request, f"{field}: {' '.join(errors)}")
+            _form_errors(request, form)
             return redirect(_case_url(application))
         data = form.cleaned_data
     try:
-        action(application, data)
+        result = action(application, data)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(_case_url(application))
-    messages.success(request, done)
+    messages.success(request, done(result) if callable(done) else done)
     return redirect(_next_url(request, application) if go_next else _case_url(application))
 
 
-@require_POST
+@case_post
+@reads_required(Subject.CASE)
+def case_take(request: HttpRequest, uuid: str) -> HttpResponse:
+    return _act(
+        request,
+        uuid,
+        None,
+        lambda a, d: cases.application_take(
+            actor=request.user, application_id=a.pk, take_over=request.POST.get("over") == "1"
+        ),
+        _("The e-case is yours: others see that you hold it."),
+        go_next=False,
+    )
+
+
+def _assigned(application: Application) -> str:
+    if application.status == Application.Status.AWAITING_CONFIRMATION:
+        return _(
+            "Sent to the branch head for confirmation: gross %(set)s set by hand instead of "
+            "the calculated %(calculated)s."
+        ) % {
+            "set": display.money(application.override_gross),
+            "calculated": display.money(application.calculated_gross),
+        }
+    return _("Decision recorded: assigned, gross %(gross)s.") % {
+        "gross": display.money(application.calculated_gross)
+    }
+
+
+@case_post
 @reads_required(Subject.CASE)
 def case_assign(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
@@ -257,11 +385,11 @@ def case_assign(request: HttpRequest, uuid: str) -> HttpResponse:
             override_gross=d["override_gross"],
             comment=d["comment"],
         ),
-        _("Decision recorded: assigned."),
+        _assigned,
     )
 
 
-@require_POST
+@case_post
 @reads_required(Subject.CASE)
 def case_refuse(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
@@ -273,7 +401,7 @@ def case_refuse(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@require_POST
+@case_post
 @reads_required(Subject.CASE)
 def case_return(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
@@ -285,7 +413,7 @@ def case_return(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@require_POST
+@case_post
 @reads_required(Subject.CASE)
 def case_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
@@ -297,7 +425,7 @@ def case_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@require_POST
+@case_post
 @reads_required(Subject.CASE)
 def case_decline(request: HttpRequest, uuid: str) -> HttpResponse:
     return _act(
@@ -309,7 +437,7 @@ def case_decline(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@require_POST
+@case_post
 @reads_required(Subject.CASE)
 def award_decide(request: HttpRequest, uuid: str) -> HttpResponse:
     def decide(application: Application, data: dict[str, Any]) -> AwardDecision:
@@ -344,7 +472,7 @@ def award_decide(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@require_POST
+@case_post
 @reads_required(Subject.CASE)
 def award_decision_confirm(request: HttpRequest, uuid: str, decision: str) -> HttpResponse:
     def confirm(application: Application, data: dict[str, Any]) -> AwardDecision:
@@ -358,7 +486,9 @@ def award_decision_confirm(request: HttpRequest, uuid: str, decision: str) -> Ht
 
 @reads_required(Subject.CASE)
 def case_next(request: HttpRequest) -> HttpResponse:
-    following = application_next_for_user(user=request.user)
+    following = application_next_for_user(
+        user=request.user, now=timezone.now(), timeout=cases.hold_timeout()
+    )
     if following is None:
         messages.info(request, _("No case waits for you."))
         return redirect("benefits:queue")

@@ -286,6 +286,9 @@ PERMISSIONS_POLICY = dict.fromkeys(
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# An e-case a specialist took is released after this many minutes without an action of theirs.
+CASE_HOLD_MINUTES = env.int("CASE_HOLD_MINUTES", default=30)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 200 * 1024 * 1024  # MT-102 documents up to 100 MB and more
 
 # One handler for every line, masking IINs (gfss.common.logfilters). Django's own loggers (its

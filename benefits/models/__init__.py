@@ -3,6 +3,7 @@ from benefits.models.applications import (
     ApplicationEvent,
     AwardDecision,
     Channel,
+    LetterLanguage,
     ProactiveOffer,
     RefusalCode,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "AwardDecision",
     "BenefitType",
     "Channel",
+    "LetterLanguage",
     "ProactiveOffer",
     "RefusalCode",
 ]

@@ -8,6 +8,7 @@ calculation with its trace, the checks, the deadlines) and the decision. Every t
 """
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +39,11 @@ class RefusalCode(models.TextChoices):
     NOT_A_PARTICIPANT = "not_a_participant", _("The person is not a participant")
     LATE_APPLICATION = "late_application", _("Applied after the term allowed")
     OTHER = "other", _("Other reason")
+
+
+class LetterLanguage(models.TextChoices):
+    KK = "kk", _("Kazakh")
+    RU = "ru", _("Russian")
 
 
 class Application(TimeStampedModel):
@@ -120,6 +126,22 @@ class Application(TimeStampedModel):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The specialist who took the case to decide it, and since when; the hold lapses after
+    # CASE_HOLD_MINUTES without an action of theirs (``held_active_at``).
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("held by"),
+    )
+    held_since = models.DateTimeField(_("held since"), null=True, blank=True)
+    held_active_at = models.DateTimeField(_("last action of the holder"), null=True, blank=True)
+    # The language of the applicant's letters, as the State Corporation's request gives it.
+    language = models.CharField(
+        _("applicant's language"), max_length=2, choices=LetterLanguage, default=LetterLanguage.KK
+    )
 
     class Meta:
         verbose_name = _("e-case")
@@ -185,6 +207,15 @@ class Application(TimeStampedModel):
                 condition=Q(service_due__gte=F("decision_due")),
                 name="benefits_application_service_after_decision",
             ),
+            models.CheckConstraint(
+                condition=Q(held_by__isnull=True)
+                | (Q(held_since__isnull=False) & Q(held_active_at__isnull=False)),
+                name="benefits_application_hold_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["kk", "ru"]),
+                name="benefits_application_language_valid",
+            ),
             models.UniqueConstraint(
                 fields=["person", "benefit", "event_key"],
                 condition=~Q(status__in=["refused", "returned"]),
@@ -199,6 +230,12 @@ class Application(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def holder_id_at(self, now: datetime, timeout: timedelta) -> int | None:
+        """Who holds the case at ``now``: nobody once the holder has been idle ``timeout``."""
+        if self.held_by_id is None or self.held_active_at is None:
+            return None
+        return self.held_by_id if now - self.held_active_at < timeout else None
+
 
 class ApplicationEvent(TimeStampedModel):
     """One transition of an e-case: who, when, from, to, why, and the calculation then.
@@ -209,6 +246,8 @@ class ApplicationEvent(TimeStampedModel):
     class Kind(models.TextChoices):
         RECEIVED = "received", _("Received")
         REVIEW_STARTED = "review_started", _("Review started")
+        TAKEN = "taken", _("Taken for review")
+        TAKEN_OVER = "taken_over", _("Taken over from another specialist")
         ASSIGNED = "assigned", _("Assigned")
         REFUSED = "refused", _("Refused")
         SUBMITTED = "submitted", _("Sent for confirmation")
@@ -248,6 +287,8 @@ class ApplicationEvent(TimeStampedModel):
                     kind__in=[
                         "received",
                         "review_started",
+                        "taken",
+                        "taken_over",
                         "assigned",
                         "refused",
                         "submitted",

@@ -11,11 +11,12 @@ first would only add queries inside the row lock and turn the domain error into 
 
 import logging
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from benefits.exceptions import (
     ApplicationStateError,
     BenefitAlreadyReceivedError,
     CalculationNotEligibleError,
+    CaseHeldError,
     CheckerIsMakerError,
     DateInFutureError,
     FactsMissingError,
@@ -44,10 +46,12 @@ from benefits.exceptions import (
     PersonOfPensionAgeError,
     PersonRegionUnknownError,
     PersonUnknownError,
+    RefusalContradictsChecksError,
 )
 from benefits.locks import application_qs_select_for_update
 from benefits.models import Application, ApplicationEvent, Award, BenefitType, RefusalCode
 from benefits.pension_age import pension_date
+from benefits.refusals import refusal_codes_fitting
 from benefits.rules import Result
 from benefits.services.awards import award_create
 from gfss.common.exceptions import ApplicationError
@@ -277,22 +281,73 @@ def _authorize_checker(*, actor: Any, application: Application, action: str) -> 
     )
 
 
+def hold_timeout() -> timedelta:
+    """How long a case stays held without an action of its holder (settings.CASE_HOLD_MINUTES)."""
+    return timedelta(minutes=settings.CASE_HOLD_MINUTES)
+
+
+def _holder_name(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
+def _check_hold(application: Application, *, actor: Any, now: datetime) -> None:
+    """Another specialist's live hold stops a decision: they are working on the case."""
+    holder_id = application.holder_id_at(now, hold_timeout())
+    if holder_id is not None and holder_id != actor.pk:
+        raise CaseHeldError(
+            holder=_holder_name(application.held_by),
+            since=application.held_since,  # type: ignore[arg-type]
+        )
+
+
+def _release(application: Application) -> list[str]:
+    application.held_by = None
+    application.held_since = None
+    application.held_active_at = None
+    return ["held_by", "held_since", "held_active_at"]
+
+
 @transaction.atomic
-def application_review_start(*, actor: Any, application_id: int) -> Application:
-    """The specialist opens a received case: the applicant sees that review began. Opening it
-    again, or a case already past review, changes nothing."""
+def application_take(*, actor: Any, application_id: int, take_over: bool = False) -> Application:
+    """The specialist takes a case to decide it: everyone sees who holds it and since when. A
+    received case starts its review (the applicant sees that). Taking a case someone else holds
+    needs ``take_over``, and the history records whose hold it ended. Taking one's own case
+    again keeps the hold alive."""
     application = _locked(application_id)
     _authorize_maker(actor=actor, application=application, action="review e-cases")
-    if application.status != Application.Status.RECEIVED:
+    from_status = _decidable(application, action="taken")
+    now = timezone.now()
+    holder_id = application.holder_id_at(now, hold_timeout())
+    if holder_id == actor.pk:
+        application.held_active_at = now
+        application.save(update_fields=["held_active_at", "updated_at"])
         return application
+    previous = application.held_by if holder_id is not None else None
+    if previous is not None and not take_over:
+        _check_hold(application, actor=actor, now=now)
+    application.held_by = actor
+    application.held_since = now
+    application.held_active_at = now
     application.status = Application.Status.IN_REVIEW
     application.full_clean(validate_constraints=False)
-    application.save(update_fields=["status", "updated_at"])
+    application.save(
+        update_fields=["held_by", "held_since", "held_active_at", "status", "updated_at"]
+    )
+    if previous is not None:
+        kind = ApplicationEvent.Kind.TAKEN_OVER
+        comment = _holder_name(previous)
+        data: dict[str, Any] = {"from_holder": previous.pk}
+    else:
+        started = from_status == Application.Status.RECEIVED
+        kind = ApplicationEvent.Kind.REVIEW_STARTED if started else ApplicationEvent.Kind.TAKEN
+        comment, data = "", {}
     application_event_write(
         application=application,
-        kind=ApplicationEvent.Kind.REVIEW_STARTED,
+        kind=kind,
         actor=actor,
-        from_status=Application.Status.RECEIVED,
+        from_status=from_status,
+        comment=comment,
+        data=data,
     )
     return application
 
@@ -362,6 +417,7 @@ def application_assign(
     application = _locked(application_id)
     _authorize_maker(actor=actor, application=application, action="decide e-cases")
     from_status = _decidable(application, action="assigned")
+    _check_hold(application, actor=actor, now=timezone.now())
     overridden = override_gross is not None and override_gross != application.calculated_gross
     if not application.eligible and not overridden:
         raise CalculationNotEligibleError(reason=application.calculation.get("refusal_reason"))
@@ -388,6 +444,7 @@ def application_assign(
             "override_gross",
             "status",
             "updated_at",
+            *_release(application),
         ]
     )
     data: dict[str, Any] = {"calculation": application.calculation}
@@ -425,6 +482,9 @@ def application_refuse(
     application = _locked(application_id)
     _authorize_maker(actor=actor, application=application, action="decide e-cases")
     from_status = _decidable(application, action="refused")
+    if reason_code not in refusal_codes_fitting(application):
+        raise RefusalContradictsChecksError(reason=reason_code)
+    _check_hold(application, actor=actor, now=timezone.now())
     application.outcome = Application.Outcome.REFUSE
     application.refusal_code = reason_code
     application.decision_comment = reason_text.strip()
@@ -441,6 +501,7 @@ def application_refuse(
             "decided_at",
             "status",
             "updated_at",
+            *_release(application),
         ]
     )
     application_event_write(
@@ -448,7 +509,7 @@ def application_refuse(
         kind=ApplicationEvent.Kind.SUBMITTED,
         actor=actor,
         from_status=from_status,
-        comment=f"{reason_code}: {application.decision_comment}",
+        comment=application.decision_comment,
         data={"calculation": application.calculation, "refusal_code": reason_code},
     )
     return application
@@ -462,13 +523,21 @@ def application_return(*, actor: Any, application_id: int, comment: str) -> Appl
     application = _locked(application_id)
     _authorize_maker(actor=actor, application=application, action="decide e-cases")
     from_status = _decidable(application, action="returned")
+    _check_hold(application, actor=actor, now=timezone.now())
     application.status = Application.Status.RETURNED
     application.decision_comment = comment.strip()
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.full_clean(validate_constraints=False)
     application.save(
-        update_fields=["status", "decision_comment", "decided_by", "decided_at", "updated_at"]
+        update_fields=[
+            "status",
+            "decision_comment",
+            "decided_by",
+            "decided_at",
+            "updated_at",
+            *_release(application),
+        ]
     )
     application_event_write(
         application=application,

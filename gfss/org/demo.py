@@ -11,6 +11,8 @@ DEMO_USERS = [
     ("specialist", Role.SPECIALIST, "B75", "Айгүл", "Серікбаева"),
     ("specialist2", Role.SPECIALIST, "B75", "Марат", "Омаров"),
     ("head", Role.HEAD, "B75", "Динара", "Қасымова"),
+    # A second head: a head's own decision is confirmed by another.
+    ("head2", Role.HEAD, "B75", "Бауыржан", "Сейітов"),
     ("astana", Role.SPECIALIST, "B71", "Ерлан", "Ахметов"),
     ("refunds", Role.REFUND_OFFICER, "HQ", "Анна", "Иванова"),
     ("refunds2", Role.REFUND_OFFICER, "HQ", "Серік", "Жұмабаев"),

@@ -20,7 +20,7 @@ from benefits.services.applications import (
     application_decline,
     application_refuse,
     application_return,
-    application_review_start,
+    application_take,
 )
 from gfss.org.models import Role
 from tests.benefits.cases import case_received, insured_person
@@ -36,7 +36,7 @@ def head(make_staff):
 def test_assign_as_calculated_creates_the_award_at_once(specialist):
     # given a received childcare case
     case = case_received(insured_person())
-    application_review_start(actor=specialist, application_id=case.pk)
+    application_take(actor=specialist, application_id=case.pk)
     # when the specialist assigns it as calculated
     case = application_assign(actor=specialist, application_id=case.pk)
     # then the case is assigned and the award pays the calculated amount to age 1.5

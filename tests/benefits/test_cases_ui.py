@@ -40,7 +40,7 @@ def test_queue_filters(specialist):
     assert str(case.uuid) in client.get("/en/cases/?benefit=childcare&overdue=1").content.decode()
 
 
-def test_the_case_page_shows_the_trace_in_the_active_language_and_starts_review(specialist):
+def test_the_case_page_shows_the_trace_in_the_active_language_and_changes_nothing(specialist):
     # given a received case
     case = case_received(insured_person())
     # when the specialist opens it in Kazakh
@@ -49,8 +49,9 @@ def test_the_case_page_shows_the_trace_in_the_active_language_and_starts_review(
     assert "Орташа айлық табыс" in page
     assert 'id="contributions"' in page
     assert "<kbd>a</kbd>" in page
-    # and the review started, recorded in the history
-    assert Application.objects.get(pk=case.pk).status == "in_review"
+    # and opening it changed nothing: no review started, no event written
+    assert Application.objects.get(pk=case.pk).status == "received"
+    assert case.events.count() == 1
 
 
 def test_assign_lands_on_the_next_case(specialist):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from benefits.services.applications import application_assign, application_review_start
+from benefits.services.applications import application_assign, application_take
 from benefits.services.awards import award_create
 from gfss.org.models import Region, Role
 from reporting.filters import ReportFilters
@@ -175,7 +175,7 @@ def test_decisions_count_on_time_against_the_case_deadline(make_staff) -> None:
     contributions_paid(fresh, before=today)
     on_time = case_received(fresh, received_on=today, right_date=today)
     for case in (late, on_time):
-        application_review_start(actor=specialist, application_id=case.pk)
+        application_take(actor=specialist, application_id=case.pk)
         application_assign(actor=specialist, application_id=case.pk)
 
     then = service_figures(ReportFilters(year=2025))["total"]

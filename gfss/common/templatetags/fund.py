@@ -1,0 +1,43 @@
+"""Template filters for numbers, money, dates and months (gfss.common.display)."""
+
+from typing import Any
+
+from django import template
+
+from gfss.common import display
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any) -> str:
+    """``32 725,83 ₸``"""
+    return display.money(value)
+
+
+@register.filter
+def amount(value: Any) -> str:
+    """``32 725,83``: money in a column headed in tenge."""
+    return display.amount(value)
+
+
+@register.filter
+def number(value: Any, places: int | None = None) -> str:
+    return display.number(value, places)
+
+
+@register.filter
+def day(value: Any) -> str:
+    """``19.11.2026`` (with the time for an instant)."""
+    return display.day(value)
+
+
+@register.filter
+def month(value: Any) -> str:
+    """``10.2026``"""
+    return display.month(value)
+
+
+@register.filter
+def month_name(value: Any) -> str:
+    return display.month_name(value)
