@@ -66,6 +66,74 @@ CHECK_LABELS = {
 }
 
 
+DOCUMENT_NAMES = {
+    "medical_expertise": _("Medical and social expertise decision"),
+    "death_certificate": _("Death certificate"),
+    "unemployed_registration": _("Registration as unemployed"),
+    "sick_leave": _("Sick-leave certificate"),
+    "adoption_decision": _("Adoption decision"),
+    "birth_certificate": _("Birth certificate"),
+}
+FIELD_NAMES = {
+    "number": _("Number"),
+    "degree": _("Degree of lost working capacity"),
+    "period_from": _("From"),
+    "period_to": _("Until"),
+    "deceased_iin": _("IIN of the deceased"),
+    "death_date": _("Date of death"),
+    "dependents": _("Dependents"),
+    "registered_on": _("Registered on"),
+    "first_day": _("First day of the leave"),
+    "days": _("Days of leave"),
+    "decision_date": _("Date of the decision"),
+    "child_iin": _("IIN of the child"),
+    "birth_date": _("Birth date"),
+    "birth_order": _("Birth order"),
+    "relation": _("Relation"),
+}
+RELATIONS = {"child": _("child"), "spouse": _("spouse"), "parent": _("parent")}
+
+
+def _check_detail(check: dict[str, Any]) -> str:
+    """A check's detail in words: the documents by name, a date as a date, a reason by label."""
+    detail = check.get("detail") or ""
+    if check["code"] == "documents_complete":
+        return ", ".join(str(DOCUMENT_NAMES.get(n, n)) for n in detail.split(", ") if n)
+    if check["code"] == "calculation_eligible":
+        return str(dict(RefusalCode.choices).get(detail, detail))
+    return _document_value(detail)
+
+
+def _document_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_document_value(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{FIELD_NAMES.get(key, key)}: {_document_value(RELATIONS.get(item, item))}"
+            for key, item in value.items()
+        )
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return display.day(text)
+    if text.replace(".", "", 1).isdigit() and "." in text:
+        return display.number(text)
+    return text
+
+
+def _documents(application: Application) -> list[dict[str, Any]]:
+    """The documents by their names and fields, values written as the pages write them."""
+    return [
+        {
+            "name": DOCUMENT_NAMES.get(name, name),
+            "fields": [
+                (FIELD_NAMES.get(key, key), _document_value(value))
+                for key, value in (document or {}).items()
+            ],
+        }
+        for name, document in application.documents.items()
+    ]
+
+
 class AssignForm(forms.Form):
     override_gross = forms.DecimalField(
         label=_("Gross set by hand (needs a checker)"),
@@ -203,9 +271,14 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "case": application,
             "today": timezone.localdate(),
             "hold": hold,
+            "documents": _documents(application),
             "trace": trace_rows(application.calculation),
             "checks": [
-                {**check, "label": CHECK_LABELS.get(check["code"], check["code"])}
+                {
+                    **check,
+                    "label": CHECK_LABELS.get(check["code"], check["code"]),
+                    "detail": _check_detail(check),
+                }
                 for check in application.checks
             ],
             "table": table,

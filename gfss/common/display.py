@@ -7,7 +7,7 @@ use the template filters of ``gfss.common.templatetags.fund``; PDFs and exports 
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -15,15 +15,16 @@ from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.timezone import is_aware, localtime
 
+from gfss.common.money import round_kzt
+
 TENGE = "\u00a0₸"
-Number = Decimal | Fraction | int | float | str
 
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, Fraction):
-        return Decimal(value.numerator) / Decimal(value.denominator)
+        return round_kzt(value)
     try:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -40,6 +41,9 @@ def number(value: Any, places: int | None = None) -> str:
         amount = amount.normalize()
         exponent = amount.as_tuple().exponent
         places = max(0, -exponent) if isinstance(exponent, int) else 0
+    else:
+        # Django's formatting cuts the digits it does not show; shown figures round half-up.
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return formats.number_format(amount, places, use_l10n=True, force_grouping=True)
 
 

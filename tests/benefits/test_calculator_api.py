@@ -108,9 +108,14 @@ def test_the_staff_page_shows_the_amount_and_the_trace_in_kazakh(
             "birth_order": "1",
         },
     ).content.decode()
-    assert "25164.80" in page  # the golden floor case
+    assert "25\xa0164,80\xa0₸" in page  # the golden floor case, written the Kazakh way
     assert "Ең төменгі мөлшер" in page  # the floor step's Kazakh label
-    assert "childcare.state_allowance_mrp" in page
+    # the parameter by its name and legal source, never its code or a research note
+    assert "Бала туу кезегі бойынша бала күтіміне мемлекеттік жәрдемақы, АЕК" in page
+    assert "Әлеуметтік кодекс, 82-бап 1-тармақ" in page
+    assert "childcare.state_allowance_mrp" not in page
+    assert "seed report" not in page
+    assert "rules.md" not in page
 
 
 def test_the_staff_page_explains_an_input_error(client: Client, specialist: Any) -> None:

@@ -230,7 +230,7 @@ def test_statement_page_prints_and_downloads_xlsx_and_pdf(client, make_staff, hi
     xlsx = client.get(url + "&format=xlsx")
     pdf = client.get(url + "&format=pdf")
     assert "late" in page
-    assert "30000.00" in page
+    assert "30,000.00" in page
     sheet = load_workbook(BytesIO(xlsx.content)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert history.iin in values

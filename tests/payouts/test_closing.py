@@ -243,7 +243,7 @@ def test_the_run_list_reads_stored_totals_without_summing_payments(make_award, m
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/en/payouts/").content.decode()
     # then
-    assert "513000.00" in page
+    assert "513,000.00" in page
     assert not [q for q in queries.captured_queries if 'payouts_payment"' in q["sql"]]
 
 

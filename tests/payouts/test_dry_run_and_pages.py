@@ -70,7 +70,7 @@ def test_payout_pages_for_an_administrator(make_award, make_staff) -> None:
         assert client.get(url).status_code == 200, url
     page = client.get("/en/payouts/runs/2024-01/").content.decode()
     assert "027" in page
-    assert "90000.00" in page
+    assert "90,000.00" in page
     refused = client.post("/en/payouts/runs/start/", {"period": "2024-01"}, follow=True)
     assert "closed" in refused.content.decode()
     assert award.payments.count() == 1

@@ -118,5 +118,5 @@ def test_the_award_fragment_shows_each_month(make_award) -> None:
         html = render_to_string("payouts/_award_balance.html", {"award": award, "perms": {}})
     # then
     assert "01.2024" in html
-    assert "18000.00" in html
+    assert "18,000.00" in html
     assert Overpayment.objects.filter(award=award).count() == 1
