@@ -9,6 +9,7 @@ urlpatterns = [
     path("next/", views.case_next, name="next"),
     path("<uuid:uuid>/", views.case_detail, name="case"),
     path("<uuid:uuid>/take", views.case_take, name="take"),
+    path("<uuid:uuid>/letter/", views.case_letter, name="letter"),
     path("<uuid:uuid>/assign", views.case_assign, name="assign"),
     path("<uuid:uuid>/refuse", views.case_refuse, name="refuse"),
     path("<uuid:uuid>/return", views.case_return, name="return"),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benefits.letters import LETTER_STATUSES, decision_letter, decision_letter_pdf
 from benefits.models import (
     Application,
     ApplicationEvent,
@@ -306,6 +307,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                 initial={"reason_code": application.calculation.get("refusal_reason") or ""},
             ),
             "decision": _decision(application),
+            "has_letter": application.status in LETTER_STATUSES,
             "comment_form": CommentForm(),
             "award_form": AwardDecisionForm(initial={"effective_date": timezone.localdate()}),
             "award_statuses": Award.Status,
@@ -555,6 +557,20 @@ def award_decision_confirm(request: HttpRequest, uuid: str, decision: str) -> Ht
         return decisions.award_decision_confirm(actor=request.user, decision_id=found[0])
 
     return _act(request, uuid, None, confirm, _("Decision confirmed."), go_next=False)
+
+
+@reads_required(Subject.CASE)
+def case_letter(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The decision letter in the applicant's language, to print or as a PDF."""
+    application = _get(request, uuid)
+    if application.status not in LETTER_STATUSES:
+        raise Http404
+    letter = decision_letter(application)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(decision_letter_pdf(letter), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="letter-{letter.number}.pdf"'
+        return response
+    return render(request, "benefits/cases/letter.html", {"case": application, "letter": letter})
 
 
 @reads_required(Subject.CASE)

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +34,7 @@ from gfss.org.decorators import may_required, reads_required
 from gfss.org.models import AccessedData, Region
 from gfss.org.services import access_log_record
 from participants.selectors import person_get_for_user
+from participants.validators import validate_iin
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,10 +169,22 @@ def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
 
 @reads_required(Subject.LEDGER)
 def statement_search(request: HttpRequest) -> HttpResponse:
+    """An IIN that is not one, or of nobody the user may see, is answered on the form."""
     iin = request.GET.get("iin", "").strip()
-    if iin:
+    if not iin:
+        return render(request, "contributions/statement_search.html", {})
+    try:
+        validate_iin(iin)
+        person_get_for_user(user=request.user, iin=iin, subject=Subject.LEDGER)
+    except ValidationError as invalid:
+        error, status = " ".join(invalid.messages), 400
+    except NotFoundError:
+        error, status = _("No person with IIN %(iin)s is in your reach.") % {"iin": iin}, 200
+    else:
         return redirect("contributions:statement", iin=iin)
-    return render(request, "contributions/statement_search.html", {})
+    return render(
+        request, "contributions/statement_search.html", {"iin": iin, "error": error}, status=status
+    )
 
 
 @reads_required(Subject.LEDGER)

@@ -9,6 +9,7 @@ from benefits.models import (
     AwardDecision,
     BenefitType,
     Channel,
+    LetterLanguage,
     ProactiveOffer,
     RefusalCode,
 )
@@ -92,6 +93,10 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
     received_on = serializers.DateField(validators=[RIGHT_DATES])
     right_date = serializers.DateField(validators=[RIGHT_DATES])
     documents = DocumentsSerializer()
+    # The applicant's language for the decision letter, as the State Corporation records it.
+    language = serializers.ChoiceField(
+        choices=LetterLanguage.choices, default=LetterLanguage.KK, required=False
+    )
 
 
 class ApplicationOutputSerializer(serializers.ModelSerializer):

@@ -49,7 +49,14 @@ from benefits.exceptions import (
     RefusalContradictsChecksError,
 )
 from benefits.locks import application_qs_select_for_update
-from benefits.models import Application, ApplicationEvent, Award, BenefitType, RefusalCode
+from benefits.models import (
+    Application,
+    ApplicationEvent,
+    Award,
+    BenefitType,
+    LetterLanguage,
+    RefusalCode,
+)
 from benefits.pension_age import pension_date
 from benefits.refusals import refusal_codes_fitting
 from benefits.rules import Result
@@ -156,6 +163,7 @@ def application_create(
     received_on: date,
     right_date: date,
     documents: Documents,
+    language: str = LetterLanguage.KK,
     today: date | None = None,
 ) -> Application:
     """Take in an application and assemble its e-case: person, facts, calculation with the
@@ -223,6 +231,7 @@ def application_create(
         calculated_gross=result.gross,
         decision_due=decision_due,
         service_due=service_due,
+        language=language,
     )
     application.full_clean(validate_constraints=False)
     try:

@@ -72,6 +72,10 @@
     }
     if (handled) { event.preventDefault(); }
   });
+  var printButton = document.getElementById("print-letter");
+  if (printButton) {
+    printButton.addEventListener("click", function () { window.print(); });
+  }
   // The queue's filters apply as soon as they change.
   var filters = document.getElementById("queue-filters");
   if (filters) {
