@@ -172,7 +172,7 @@ class RoleNotAllowedError(ForbiddenError):
 class CheckerIsMakerError(ForbiddenError):
     def __init__(self) -> None:
         super().__init__(
-            "The decision needs a second person: you made it, so you cannot confirm it.",
+            _("The decision needs a second person: you made it, so you cannot confirm it."),
             code="checker_is_maker",
         )
 
@@ -180,8 +180,11 @@ class CheckerIsMakerError(ForbiddenError):
 class CalculationNotEligibleError(ApplicationError):
     def __init__(self, *, reason: str | None) -> None:
         super().__init__(
-            f"The calculation refuses the benefit ({reason}); refuse the case, "
-            "or assign with an amount you set (a checker confirms it).",
+            _(
+                "The calculation refuses the benefit (%(reason)s); refuse the case, or assign "
+                "with an amount you set (a checker confirms it)."
+            )
+            % {"reason": dict(RefusalCode.choices).get(reason or "", reason or "")},
             code="calculation_not_eligible",
             extra={"refusal_reason": reason},
         )

@@ -431,7 +431,7 @@ def application_assign(
     if not application.eligible and not overridden:
         raise CalculationNotEligibleError(reason=application.calculation.get("refusal_reason"))
     if override_gross is not None and override_gross <= 0:
-        raise ApplicationError("An amount set by hand must be positive.", code="amount_invalid")
+        raise ApplicationError(_("An amount set by hand must be positive."), code="amount_invalid")
     application.outcome = Application.Outcome.ASSIGN
     application.decision_comment = comment
     application.decided_by = actor
@@ -486,7 +486,8 @@ def application_refuse(
         )
     if not reason_text.strip():
         raise ApplicationError(
-            "A refusal needs its reasons in words for the applicant.", code="refusal_text_missing"
+            _("A refusal needs its reasons in words for the applicant."),
+            code="refusal_text_missing",
         )
     application = _locked(application_id)
     _authorize_maker(actor=actor, application=application, action="decide e-cases")
@@ -528,7 +529,7 @@ def application_refuse(
 def application_return(*, actor: Any, application_id: int, comment: str) -> Application:
     """Back to the State Corporation for correction; a corrected application is a new case."""
     if not comment.strip():
-        raise ApplicationError("Say what must be corrected.", code="return_comment_missing")
+        raise ApplicationError(_("Say what must be corrected."), code="return_comment_missing")
     application = _locked(application_id)
     _authorize_maker(actor=actor, application=application, action="decide e-cases")
     from_status = _decidable(application, action="returned")
@@ -601,7 +602,9 @@ def application_confirm(
 def application_decline(*, actor: Any, application_id: int, comment: str) -> Application:
     """The checker sends the decision back to review; the history keeps what was declined."""
     if not comment.strip():
-        raise ApplicationError("Say why the decision is sent back.", code="decline_comment_missing")
+        raise ApplicationError(
+            _("Say why the decision is sent back."), code="decline_comment_missing"
+        )
     application = _locked(application_id)
     _authorize_checker(actor=actor, application=application, action="confirm decisions")
     _awaiting(application, actor=actor, action="sent back")

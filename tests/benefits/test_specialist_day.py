@@ -291,3 +291,16 @@ def test_case_money_is_written_one_way(aigul, language):
     assert "10\xa0500,00" in contributions
     assert "10,500,00" not in contributions
     assert f"{Decimal(case.calculation['gross']):.2f}".replace(".", ",")[-3:] in page
+
+
+def test_a_stale_decision_is_refused_in_the_page_s_language(aigul, marat):
+    case = case_received(insured_person())
+    _client(marat).post(f"/ru/cases/{case.uuid}/assign", {})
+    response = _client(aigul).post(
+        f"/kk/cases/{case.uuid}/refuse",
+        {"reason_code": "other", "reason_text": "Құжат жоқ."},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Макет «Тағайындалды» күйінде" in page
+    assert "cannot be" not in page

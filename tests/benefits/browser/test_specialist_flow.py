@@ -178,3 +178,17 @@ def test_a_second_specialist_cannot_decide_a_held_case(browser_page, live_server
     page.keyboard.press("a")
     assert not page.locator("#confirm-dialog").is_visible()
     assert Application.objects.get(pk=case.pk).held_by == holder
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_menu_keeps_one_line_at_1366(browser_page, live_server, make_staff, language):
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    admin = make_staff(Role.ADMINISTRATOR, first_name="Жанар", last_name="Нұрланова")
+    _log_in(page, live_server, admin)
+    page.goto(f"{live_server.url}/{language}/cases/")
+    links = page.locator(".mainnav a")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(tops) == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    _shot(page, f"menu-admin-{language}")
