@@ -87,6 +87,7 @@ class QueueFilters:
     status: str = ""  # "" means every open status
     channel: str = ""
     overdue: bool = False
+    person: str = ""  # an IIN (exact) or the start of a surname or a first name
 
 
 def application_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Application]:
@@ -102,6 +103,17 @@ def application_queue(*, user: Any, filters: QueueFilters, today: date) -> Query
         queryset = queryset.filter(channel=filters.channel)
     if filters.overdue:
         queryset = queryset.filter(decision_due__lt=today)
+    if filters.person.isdigit():
+        queryset = queryset.filter(person__iin=filters.person)
+    elif filters.person:
+        # Names are kept capitalised; SQLite folds the case of Latin letters only.
+        for word in filters.person.split():
+            queryset = queryset.filter(
+                Q(person__surname__istartswith=word)
+                | Q(person__first_name__istartswith=word)
+                | Q(person__surname__startswith=word.capitalize())
+                | Q(person__first_name__startswith=word.capitalize())
+            )
     # The list shows a few columns; the JSON of the calculation stays unread (TOAST).
     return queryset.select_related("held_by").only(*QUEUE_COLUMNS).order_by("decision_due", "id")
 

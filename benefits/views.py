@@ -196,6 +196,7 @@ def _filters(request: HttpRequest) -> QueueFilters:
         status=get.get("status", "") if get.get("status") in Application.Status.values else "",
         channel=get.get("channel", "") if get.get("channel") in Channel.values else "",
         overdue=get.get("overdue") == "1",
+        person=" ".join(get.get("q", "").split())[:100],
     )
 
 

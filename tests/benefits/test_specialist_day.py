@@ -304,3 +304,15 @@ def test_a_stale_decision_is_refused_in_the_page_s_language(aigul, marat):
     page = response.content.decode()
     assert "Макет «Тағайындалды» күйінде" in page
     assert "cannot be" not in page
+
+
+def test_the_queue_filters_by_iin_or_name(aigul):
+    first = case_received(insured_person(surname="Жұмабекова", first_name="Анна"))
+    second = case_received(insured_person(surname="Омарова", first_name="Әсел"))
+    client = _client(aigul)
+    by_iin = client.get("/ru/cases/", {"q": first.person.iin}).content.decode()
+    assert str(first.uuid) in by_iin
+    assert str(second.uuid) not in by_iin
+    by_name = client.get("/ru/cases/", {"q": "омар"}).content.decode()
+    assert str(second.uuid) in by_name
+    assert str(first.uuid) not in by_name
