@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from benefits.exceptions import ApplicationNotFoundError, AwardNotFoundError, OfferNotFoundError
 from benefits.models import (
@@ -16,6 +16,7 @@ from benefits.models import (
     Award,
     AwardAmount,
     AwardDecision,
+    AwardLifeEvent,
     ProactiveOffer,
 )
 from benefits.models.awards import LUMP_SUM_BENEFITS
@@ -27,7 +28,7 @@ from gfss.common.money import round_kzt
 from gfss.common.periods import add_months
 from gfss.legal.params import ParameterSet
 from gfss.org.access import Action, Subject, may, reach
-from participants.models import Payer
+from participants.models import LifeEvent, Payer
 
 # Maternity and adoption average the 12 months before the right (rules.md §3.1).
 MATERNITY_AVERAGE_MONTHS = 12
@@ -322,3 +323,28 @@ def award_get_for_user(*, user: Any, uuid: UUID | str) -> Award:
 
 def award_amounts(*, award: Award) -> QuerySet[AwardAmount]:
     return award.amounts.order_by("valid_from", "id")
+
+
+def award_life_events(*, award: Award) -> QuerySet[AwardLifeEvent]:
+    """What the life events registries reported did to the award, the latest first."""
+    return (
+        AwardLifeEvent.objects.filter(award=award)
+        .select_related("life_event__person", "life_event__reported_by__partner_client", "decision")
+        .order_by("-life_event__event_date", "-id")
+    )
+
+
+def life_event_with_awards(*, life_event_id: int) -> LifeEvent:
+    """A life event with the awards it touched, in award order (the partner's answer)."""
+    return (
+        LifeEvent.objects.select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "awards_touched",
+                queryset=AwardLifeEvent.objects.select_related("award", "decision").order_by(
+                    "award_id"
+                ),
+            )
+        )
+        .get(pk=life_event_id)
+    )

@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
         "AwardStatusEnum": "benefits.models.awards.Award.Status",
         "RefundStatusEnum": "refunds.models.RefundApplication.Status",
         "PayoutOrderStatusEnum": "refunds.models.PayoutOrder.Status",
+        "LifeEventKindEnum": "participants.models.LifeEvent.Kind",
+        "LifeEventEffectEnum": "benefits.models.awards.AwardLifeEvent.Effect",
     },
 }
 

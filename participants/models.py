@@ -1,5 +1,8 @@
-"""The registry: insured persons (IIN), payers (BIN or IIN) and family links."""
+"""The registry: insured persons (IIN), payers (BIN or IIN), family links, life events."""
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -129,3 +132,56 @@ class FamilyLink(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.relative_id} is {self.kind} of {self.person_id}"
+
+
+class LifeEvent(TimeStampedModel):
+    """A fact a partner registry reported about a person: a death, the end of unemployment,
+    a changed degree of disability. Kept as reported; benefits applies it to the awards.
+
+    ``reference`` is the partner's own: the same one again is the same report (idempotent).
+    """
+
+    class Kind(models.TextChoices):
+        DEATH = "death", _("Death")
+        DEREGISTRATION = "deregistration", _("Deregistration as unemployed")
+        EMPLOYMENT = "employment", _("New employment")
+        DISABILITY_DEGREE = "disability_degree", _("Changed degree of disability")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="life_events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    event_date = models.DateField(_("date"))
+    degree = models.DecimalField(
+        _("degree of loss"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    document = models.CharField(_("document"), max_length=64, blank=True, default="")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("partner's reference"), max_length=64)
+    # The report as received (normalised): a second report under the reference must match it.
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        indexes = [models.Index(fields=["person", "event_date"], name="participants_lifeevent_on")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reported_by", "reference"], name="participants_lifeevent_reference"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["death", "deregistration", "employment", "disability_degree"]
+                ),
+                name="participants_lifeevent_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="disability_degree", degree__gt=0, degree__lte=1)
+                | (~Q(kind="disability_degree") & Q(degree__isnull=True)),
+                name="participants_lifeevent_degree",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.event_date} ({self.person_id})"

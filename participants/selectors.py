@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import NotFoundError
 from gfss.org.access import Subject, reach
-from participants.models import Payer, Person
+from participants.models import LifeEvent, Payer, Person
 
 
 def person_list_for_user(*, user: Any, subject: Subject = Subject.PERSON) -> QuerySet[Person]:
@@ -30,3 +30,13 @@ def person_get_for_user(*, user: Any, iin: str, subject: Subject = Subject.PERSO
 def payer_list_for_user(*, user: Any) -> QuerySet[Payer]:
     queryset = Payer.objects.select_related("region").order_by("idn")
     return reach(user, Subject.PAYER).apply(queryset, region="region_id")
+
+
+def life_events_of_person(*, person_id: int) -> QuerySet[LifeEvent]:
+    """The life events registries reported about the person, the latest first (the caller
+    has already been allowed to see the person)."""
+    return (
+        LifeEvent.objects.filter(person_id=person_id)
+        .select_related("person", "reported_by__partner_client")
+        .order_by("-event_date", "-id")
+    )

@@ -7,6 +7,7 @@ from benefits.models import (
     Application,
     Award,
     AwardDecision,
+    AwardLifeEvent,
     BenefitType,
     Channel,
     LetterLanguage,
@@ -15,6 +16,7 @@ from benefits.models import (
 )
 from benefits.rules import limits
 from benefits.rules.limits import BIRTH_DATES, DOCUMENT_DATES, RIGHT_DATES
+from participants.models import LifeEvent
 
 
 def _optional(field: serializers.Field) -> serializers.Field:
@@ -258,4 +260,80 @@ class OfferOutputSerializer(serializers.ModelSerializer):
             "offered_at",
             "expires_at",
             "application",
+        ]
+
+
+class LifeEventReportInputSerializer(serializers.Serializer):
+    reference = serializers.CharField(
+        max_length=64,
+        help_text="The partner's own reference of the report: the same one again is the same "
+        "report (answered as the first time, 200); with a different body it is refused (409).",
+    )
+    kind = serializers.ChoiceField(
+        choices=LifeEvent.Kind.choices,
+        help_text="death (scope life_events.death); deregistration or employment (scope "
+        "life_events.employment); disability_degree (scope life_events.disability).",
+    )
+    iin = serializers.CharField(
+        max_length=12, help_text="The person the event is about (for a death: the deceased)."
+    )
+    date = serializers.DateField(
+        help_text="The day of the event: of death, of deregistration or of the new job, or "
+        "the day from which the new degree holds. Not after today."
+    )
+    degree = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="disability_degree only: the new degree of loss of general working "
+        "capacity, 0.01 to 1.00.",
+    )
+    document = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The number of the registry's document (certificate, order, expertise act).",
+    )
+
+
+class LifeEventAwardOutputSerializer(serializers.ModelSerializer):
+    award = serializers.UUIDField(source="award.uuid")
+    benefit = serializers.CharField(source="award.benefit", help_text="The award's benefit.")
+    effect = serializers.ChoiceField(
+        choices=AwardLifeEvent.Effect.choices,
+        help_text="ended: the award stops from effective_date; recalculated: a new amount from "
+        "effective_date; unchanged: the award had already ended; review: the award has no "
+        "e-case to recalculate from, a branch specialist takes it up.",
+    )
+    decision = serializers.UUIDField(
+        source="decision.uuid", default=None, help_text="The award decision made, if any."
+    )
+
+    class Meta:
+        model = AwardLifeEvent
+        fields = ["award", "benefit", "effect", "effective_date", "decision"]
+
+
+class LifeEventOutputSerializer(serializers.ModelSerializer):
+    iin = serializers.CharField(source="person.iin")
+    date = serializers.DateField(source="event_date")
+    recorded_at = serializers.DateTimeField(source="created_at")
+    awards = LifeEventAwardOutputSerializer(
+        source="awards_touched", many=True, help_text="Every award the event reached."
+    )
+
+    class Meta:
+        model = LifeEvent
+        fields = [
+            "uuid",
+            "reference",
+            "kind",
+            "iin",
+            "date",
+            "degree",
+            "document",
+            "recorded_at",
+            "awards",
         ]

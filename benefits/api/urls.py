@@ -55,6 +55,7 @@ urlpatterns = [
         views.AwardDecisionConfirmApi.as_view(),
         name="award-decision-confirm",
     ),
+    path("life-events/", views.LifeEventReportApi.as_view(), name="life-event-report"),
     path("offers/", views.OfferCreateApi.as_view(), name="offer-create"),
     path("offers/<uuid:uuid>/accept", views.OfferAcceptApi.as_view(), name="offer-accept"),
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
@@ -26,6 +26,8 @@ from benefits.api.serializers import (
     AwardOutputSerializer,
     AwardRecalculateInputSerializer,
     CommentInputSerializer,
+    LifeEventOutputSerializer,
+    LifeEventReportInputSerializer,
     OfferCreateInputSerializer,
     OfferOutputSerializer,
 )
@@ -36,12 +38,14 @@ from benefits.selectors import (
     application_stages,
     award_get_for_user,
     award_list_for_user,
+    life_event_with_awards,
     offer_get_for_user,
 )
 from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
+from benefits.services.life_events import LIFE_EVENT_ACTIONS, life_event_report
 from benefits.services.offers import offer_accept, offer_create
-from gfss.api.permissions import Action, Subject, does, reads
+from gfss.api.permissions import Action, Subject, does, does_any, reads
 from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
 from gfss.org.models import AccessedData
@@ -278,3 +282,110 @@ class OfferAcceptApi(APIView):
         offer = offer_get_for_user(user=request.user, uuid=uuid)
         application = offer_accept(actor=request.user, offer_id=offer.pk)
         return Response(ApplicationOutputSerializer(application).data, status=201)
+
+
+_LIFE_EVENT_EXAMPLES = [
+    OpenApiExample(
+        "a death (civil registry)",
+        value={
+            "reference": "ZAGS-2025-000123",
+            "kind": "death",
+            "iin": "850712300017",
+            "date": "2025-04-15",
+            "document": "AKT-7781",
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "a deregistration as unemployed (employment centre)",
+        value={
+            "reference": "ENBEK-55120",
+            "kind": "deregistration",
+            "iin": "900201400027",
+            "date": "2025-06-10",
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "a changed degree of disability (medical-social expertise)",
+        value={
+            "reference": "MSE-2025-0042",
+            "kind": "disability_degree",
+            "iin": "921029350851",
+            "date": "2025-07-01",
+            "degree": "0.80",
+            "document": "MSE-ACT-42",
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "the answer: the award ended after the month of death",
+        value={
+            "uuid": "0b7c1c52-3f0e-4d7e-9a56-8f6f3f6c2a11",
+            "reference": "ZAGS-2025-000123",
+            "kind": "death",
+            "iin": "850712300017",
+            "date": "2025-04-15",
+            "degree": None,
+            "document": "AKT-7781",
+            "recorded_at": "2025-08-02T10:15:00+05:00",
+            "awards": [
+                {
+                    "award": "5d3c8a0e-8b43-4d0c-b1a4-3c2a9f5e7d10",
+                    "benefit": "disability",
+                    "effect": "ended",
+                    "effective_date": "2025-05-01",
+                    "decision": "e1f0a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b",
+                }
+            ],
+        },
+        response_only=True,
+        status_codes=["201", "200"],
+    ),
+]
+
+
+class LifeEventReportApi(APIView):
+    """A partner registry reports a life event of a person; it is applied to every award it
+    touches at once, and the months already paid are settled by the next payment run."""
+
+    permission_classes = [does_any(*LIFE_EVENT_ACTIONS)]
+
+    @extend_schema(
+        tags=["life events"],
+        summary="Report a death, a deregistration, a new job or a changed degree",
+        description="Each kind needs its scope: life_events.death (civil registry), "
+        "life_events.employment (employment centres), life_events.disability (medical-social "
+        "expertise). A death ends the deceased's awards, and the childcare awards for a child "
+        "who died, from the 1st of the month after the death; a deregistration or a new job "
+        "ends job-loss awards from the 1st of the following month; a changed degree "
+        "recalculates disability awards from its date. Messages follow Accept-Language (kk, "
+        "ru, en; ru by default). Refusals: person_unknown, event_date_in_future, "
+        "death_date_before_birth, life_event_degree_invalid, recalculation_not_eligible (400); "
+        "life_event_kind_not_allowed (403); death_date_conflict, life_event_reference_reused "
+        "(409). A refused report writes nothing.",
+        request=LifeEventReportInputSerializer,
+        responses={
+            201: OpenApiResponse(LifeEventOutputSerializer, description="Recorded and applied."),
+            200: OpenApiResponse(
+                LifeEventOutputSerializer, description="The same report again: the first answer."
+            ),
+            **ERRORS,
+        },
+        examples=_LIFE_EVENT_EXAMPLES,
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(LifeEventReportInputSerializer, request)
+        event, created = life_event_report(
+            actor=request.user,
+            reference=data["reference"],
+            kind=data["kind"],
+            iin=data["iin"],
+            event_date=data["date"],
+            degree=data.get("degree"),
+            document=data["document"],
+        )
+        return Response(
+            LifeEventOutputSerializer(life_event_with_awards(life_event_id=event.pk)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -7,7 +7,7 @@ from benefits.models.applications import (
     ProactiveOffer,
     RefusalCode,
 )
-from benefits.models.awards import Award, AwardAmount, BenefitType
+from benefits.models.awards import Award, AwardAmount, AwardLifeEvent, BenefitType
 
 __all__ = [
     "Application",
@@ -15,6 +15,7 @@ __all__ = [
     "Award",
     "AwardAmount",
     "AwardDecision",
+    "AwardLifeEvent",
     "BenefitType",
     "Channel",
     "LetterLanguage",

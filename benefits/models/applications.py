@@ -379,8 +379,13 @@ class AwardDecision(TimeStampedModel):
         DECLINED = "declined", _("Declined by the checker")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # None for an award made without an e-case that a registry's report ended.
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="award_decisions"
+        Application,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_decisions",
     )
     award = models.ForeignKey("benefits.Award", on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(_("decision"), max_length=16, choices=Kind)

@@ -157,3 +157,48 @@ class AwardAmount(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.award_id} from {self.valid_from}: {self.gross}"
+
+
+class AwardLifeEvent(TimeStampedModel):
+    """What a life event a registry reported (participants) did to one award it touched."""
+
+    class Effect(models.TextChoices):
+        ENDED = "ended", _("Ended from the date")
+        RECALCULATED = "recalculated", _("Recalculated from the date")
+        UNCHANGED = "unchanged", _("Already ended: nothing changed")
+        REVIEW = "review", _("To review: no e-case to recalculate from")
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="life_events")
+    life_event = models.ForeignKey(
+        "participants.LifeEvent", on_delete=models.PROTECT, related_name="awards_touched"
+    )
+    effect = models.CharField(max_length=16, choices=Effect)
+    effective_date = models.DateField(null=True, blank=True)
+    decision = models.OneToOneField(
+        "benefits.AwardDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="life_event",
+    )
+
+    class Meta:
+        verbose_name = _("award life event")
+        verbose_name_plural = _("award life events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "life_event"], name="benefits_awardlifeevent_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(effect__in=["ended", "recalculated", "unchanged", "review"]),
+                name="benefits_awardlifeevent_effect_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(effect__in=["ended", "recalculated"], decision__isnull=False)
+                | Q(effect__in=["unchanged", "review"], decision__isnull=True),
+                name="benefits_awardlifeevent_decision_iff_changed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.life_event_id} on {self.award_id}: {self.effect}"

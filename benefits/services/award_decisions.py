@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.access import authorize
 from benefits.calculation import benefit_calculate
@@ -94,6 +95,8 @@ def _record(
             decision.save()
     except IntegrityError:
         raise AwardDecisionPendingError from None
+    if award.application_id is None:
+        return decision
     application = Application.objects.get(pk=award.application_id)
     application_event_write(
         application=application,
@@ -221,6 +224,15 @@ def award_recalculate(
         raise ApplicationError(
             "Give the new degree or the new number of dependents.", code="facts_missing"
         )
+    return _recalculated(
+        award=award, actor=actor, effective_date=effective_date, changed=changed, reason=reason
+    )
+
+
+def _recalculated(
+    *, award: Award, actor: Any, effective_date: date, changed: dict[str, Any], reason: str
+) -> AwardDecision:
+    """Calculate the award again with ``changed`` facts; the new base from ``effective_date``."""
     application = Application.objects.select_related("insured_person").get(pk=award.application_id)
     result = benefit_calculate(
         benefit=award.benefit,
@@ -231,8 +243,8 @@ def award_recalculate(
     )
     if not result.eligible:
         raise ApplicationError(
-            f"With these facts the benefit is refused ({result.refusal_reason}); "
-            "terminate the award instead.",
+            _("With these facts the benefit is refused (%(reason)s); terminate the award instead.")
+            % {"reason": result.refusal_reason},
             code="recalculation_not_eligible",
             extra={"refusal_reason": result.refusal_reason},
         )
@@ -448,4 +460,39 @@ def awards_end_reported(
             )
         )
         _terminate(award, effective_date=effective, reason=reason)
+    return decisions
+
+
+def _ends_by(award: Award, day: date) -> bool:
+    """Whether the award has no right left from ``day`` on (ended or terminated by then)."""
+    ends = [d for d in (award.end_date, award.terminated_on) if d is not None]
+    return bool(ends) and min(ends) <= day
+
+
+@transaction.atomic
+def awards_recalculate_reported(
+    *, actor: Any, award_ids: list[int], effective_date: date, degree: Decimal, reason: str
+) -> dict[int, AwardDecision | None]:
+    """Recalculate awards with the degree a registry reported, from its date, at once.
+
+    As with ``awards_end_reported``, no checker: the degree is the expertise's. An award
+    ended by the date is left as it is; one starting after it takes the degree from its
+    start. An award made without an e-case has no facts to calculate from (None: a
+    specialist reviews it). The caller has checked the reporter's right to report it.
+    """
+    decisions: dict[int, AwardDecision | None] = {}
+    for award in award_qs_select_for_update().filter(pk__in=award_ids).order_by("pk"):
+        effective = max(effective_date, award.start_date)
+        if award.lump_sum or _ends_by(award, effective):
+            continue
+        if award.application_id is None:
+            decisions[award.pk] = None
+            continue
+        decisions[award.pk] = _recalculated(
+            award=award,
+            actor=actor,
+            effective_date=effective,
+            changed={"degree": str(degree)},
+            reason=reason,
+        )
     return decisions

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from gfss.org import access
 from gfss.org.access import Action, Scope, Subject
 
-__all__ = ["Action", "Scope", "Subject", "does", "reads"]
+__all__ = ["Action", "Scope", "Subject", "does", "does_any", "reads"]
 
 
 def reads(*subjects: Subject) -> type[BasePermission]:
@@ -40,3 +40,16 @@ def does(action: Action) -> type[BasePermission]:
 
     _Does.__name__ = f"Does_{action}"
     return _Does
+
+
+def does_any(*actions: Action) -> type[BasePermission]:
+    """The caller's role or scopes must allow one of ``actions``; the service says which."""
+
+    class _DoesAny(BasePermission):
+        message = _("Your role or token does not allow this action.")
+
+        def has_permission(self, request: Request, view: Any) -> bool:
+            return any(access.may(request.user, action) for action in actions)
+
+    _DoesAny.__name__ = f"DoesAny_{'_'.join(sorted(actions))}"
+    return _DoesAny

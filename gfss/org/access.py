@@ -55,6 +55,9 @@ class Action(StrEnum):
     SUBMIT_PAYMENTS = "submit_payments"  # partner: MT-102 documents
     SUBMIT_APPLICATIONS = "submit_applications"  # partner: applications and offers
     SUBMIT_REFUNDS = "submit_refunds"  # partner: refund applications
+    REPORT_DEATH = "report_death"  # partner: the civil registry's deaths
+    REPORT_EMPLOYMENT = "report_employment"  # partner: deregistration, new employment
+    REPORT_DISABILITY = "report_disability"  # partner: a changed degree of disability
 
 
 class Extent(StrEnum):
@@ -135,6 +138,10 @@ class Scope(StrEnum):
     REPORTS = "reports"  # the ministry's systems: the report indicators, every region
     REFUNDS = "refunds"
     PAYOUTS = "payouts"  # the State Corporation: the payout files it pays from
+    # Life events, one scope per kind of registry: each reports only its own facts.
+    LIFE_EVENTS_DEATH = "life_events.death"  # the civil registry
+    LIFE_EVENTS_EMPLOYMENT = "life_events.employment"  # employment centres
+    LIFE_EVENTS_DISABILITY = "life_events.disability"  # the medical-social expertise
 
 
 # What each partner scope reads and does. Partners are not limited by a branch: by their
@@ -148,12 +155,19 @@ PARTNER_READS: dict[str, dict[Subject, Extent]] = {
     Scope.REPORTS: {Subject.REPORT: _ALL},
     Scope.REFUNDS: {Subject.REFUND: _OWN},
     Scope.PAYOUTS: {Subject.PAYOUT_FILE: _ALL},
+    # Registries report life events; the answer to each report is all they read back.
+    Scope.LIFE_EVENTS_DEATH: {},
+    Scope.LIFE_EVENTS_EMPLOYMENT: {},
+    Scope.LIFE_EVENTS_DISABILITY: {},
 }
 PARTNER_ACTIONS: dict[str, set[Action]] = {
     Scope.PAYMENTS: {Action.SUBMIT_PAYMENTS},
     Scope.APPLICATIONS: {Action.SUBMIT_APPLICATIONS},
     Scope.CALCULATE: {Action.CALCULATE},
     Scope.REFUNDS: {Action.SUBMIT_REFUNDS},
+    Scope.LIFE_EVENTS_DEATH: {Action.REPORT_DEATH},
+    Scope.LIFE_EVENTS_EMPLOYMENT: {Action.REPORT_EMPLOYMENT},
+    Scope.LIFE_EVENTS_DISABILITY: {Action.REPORT_DISABILITY},
 }
 
 

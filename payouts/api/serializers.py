@@ -37,3 +37,33 @@ class PayoutFileOutputSerializer(serializers.ModelSerializer[PayoutFile]):
 
     def get_register_url(self, obj: PayoutFile) -> str:
         return reverse("payout-file-register", args=[obj.uuid], request=self.context.get("request"))
+
+
+def _money(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=18, decimal_places=2, help_text=help_text)
+
+
+class AwardMonthOutputSerializer(serializers.Serializer):
+    period = serializers.DateField(help_text="The month (its 1st day).")
+    due = _money("Net due for the month, as the award's entitlement says today.")
+    paid = _money("Net of the month's regular payment line.")
+    top_up = _money("Net of the top-ups paid for the month since.")
+    top_up_pending = _money("Net of the top-ups found for the month and not paid yet.")
+    overpaid = _money("Overpayments found for the month (to recover).")
+    recovered = _money("Deducted from this month's payment towards an overpayment.")
+    balance = _money(
+        "Due less paid less top-ups paid: positive, still owed to the person (a month or a "
+        "top-up not paid yet); negative, paid too much (an overpayment); 0 once settled."
+    )
+
+
+class AwardMonthsOutputSerializer(serializers.Serializer):
+    award = serializers.UUIDField(help_text="The award.")
+    through = serializers.DateField(help_text="The current month: no later month is due yet.")
+    due = _money("Σ due.")
+    paid = _money("Σ paid, regular lines and top-ups.")
+    top_ups_pending = _money("Top-ups found and not paid yet.")
+    overpaid = _money("Σ overpayments found.")
+    recovered = _money("Σ recovered, by deductions and repayments.")
+    to_recover = _money("The overpayment balance left to recover.")
+    months = AwardMonthOutputSerializer(many=True)

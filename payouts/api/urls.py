@@ -1,6 +1,7 @@
 from django.urls import path
 
 from payouts.api.views import (
+    AwardMonthsApi,
     PayoutFileDetailApi,
     PayoutFileDocumentApi,
     PayoutFileListApi,
@@ -8,6 +9,7 @@ from payouts.api.views import (
 )
 
 urlpatterns = [
+    path("awards/<uuid:uuid>/months/", AwardMonthsApi.as_view(), name="award-months"),
     path("payouts/files/", PayoutFileListApi.as_view(), name="payout-file-list"),
     path("payouts/files/<uuid:uuid>/", PayoutFileDetailApi.as_view(), name="payout-file-detail"),
     path(

@@ -1,24 +1,29 @@
-"""The State Corporation's side of money out: the payout files of closed months and their
-registers (scope ``payouts``; staff whose role reads payout files, gfss.org.access).
+"""Money out over the API: the payout files of closed months and their registers for the
+State Corporation (scope ``payouts``; staff whose role reads payout files, gfss.org.access),
+and an award's account month by month for those who read the award.
 """
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from benefits.selectors import award_get_for_user
 from gfss.api.permissions import Subject, reads
 from gfss.api.schema import ERRORS
-from gfss.common.periods import parse_period
-from payouts.api.serializers import PayoutFileOutputSerializer
+from gfss.common.periods import month_start, parse_period
+from payouts.api.serializers import AwardMonthsOutputSerializer, PayoutFileOutputSerializer
 from payouts.models import PaymentRun, PayoutFile
 from payouts.registers import document_filename, payout_register_csv, register_filename
+from payouts.selectors import award_balance
 
 PERMISSIONS = [reads(Subject.PAYOUT_FILE)]
 
@@ -112,3 +117,45 @@ class PayoutFileRegisterApi(APIView):
             as_attachment=True, filename=register_filename(payout)
         )
         return response
+
+
+@extend_schema(
+    tags=["awards"],
+    summary="An award month by month: due, paid, top-ups, recovered, balance",
+    description="What the award is due for each month (its entitlement as known today) beside "
+    "what moved for it: the regular line, top-ups paid and waiting, overpayments found, "
+    "deductions. A back-dated change shows at once as a month's balance; the next payment run "
+    "settles it (a top-up or an overpayment).",
+    responses={200: AwardMonthsOutputSerializer, **ERRORS},
+)
+class AwardMonthsApi(APIView):
+    permission_classes = [reads(Subject.CASE)]
+
+    def get(self, request: Request, uuid: str) -> Response:
+        award = award_get_for_user(user=request.user, uuid=uuid)
+        account = award_balance(award_id=award.pk)
+        months = account["months"]
+        payload = {
+            "award": award.uuid,
+            "through": month_start(timezone.localdate()),
+            "due": account["due"],
+            "paid": account["paid"],
+            "top_ups_pending": account["top_ups_pending"],
+            "overpaid": account["overpaid"],
+            "recovered": account["recovered"],
+            "to_recover": account["balance"],
+            "months": [
+                {
+                    "period": m.period,
+                    "due": m.due,
+                    "paid": m.paid,
+                    "top_up": m.top_up,
+                    "top_up_pending": m.top_up_pending,
+                    "overpaid": m.overpaid,
+                    "recovered": m.recovered,
+                    "balance": m.due - m.paid - m.top_up,
+                }
+                for m in months
+            ],
+        }
+        return Response(AwardMonthsOutputSerializer(payload).data)
