@@ -177,7 +177,9 @@ def application_events(*, application: Application) -> QuerySet[ApplicationEvent
 
 
 def application_award_decisions(*, application: Application) -> QuerySet[AwardDecision]:
-    return application.award_decisions.select_related("made_by", "confirmed_by").order_by("id")
+    return application.award_decisions.select_related(
+        "made_by", "confirmed_by", "life_event__life_event__reported_by__partner_client"
+    ).order_by("id")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from benefits.selectors import (
     application_next_for_user,
     application_queue,
     award_amounts,
+    award_life_events,
 )
 from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
@@ -291,6 +292,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             ),
             "award": award,
             "amounts": award_amounts(award=award) if award else [],
+            "award_life_events": award_life_events(award=award) if award else [],
             "award_decisions": application_award_decisions(application=application),
             "decides": decides,
             "can_take": decidable and not hold["mine"],

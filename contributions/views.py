@@ -33,7 +33,7 @@ from gfss.org.access import Action, Subject
 from gfss.org.decorators import may_required, reads_required
 from gfss.org.models import AccessedData, Region
 from gfss.org.services import access_log_record
-from participants.selectors import person_get_for_user
+from participants.selectors import life_events_of_person, person_get_for_user
 from participants.validators import validate_iin
 
 PAGE_SIZE = 50
@@ -223,6 +223,7 @@ def statement(request: HttpRequest, iin: str) -> HttpResponse:
         {
             "person": person,
             "statement": result,
+            "life_events": life_events_of_person(person_id=person.pk),
             "period_from": f"{first:%Y-%m}",
             "period_to": f"{last:%Y-%m}",
         },

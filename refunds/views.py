@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benefits.selectors import award_life_events
 from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import parse_period
 from gfss.org import access
@@ -334,7 +335,15 @@ def award_view(request: HttpRequest, uuid: str) -> HttpResponse:
         award, counted = refund_award_get(uuid=uuid)
     except NotFoundError:
         raise Http404 from None
-    return render(request, "refunds/award.html", {"award": award, "counted": counted})
+    return render(
+        request,
+        "refunds/award.html",
+        {
+            "award": award,
+            "counted": counted,
+            "award_life_events": award_life_events(award=award),
+        },
+    )
 
 
 @reads_refunds

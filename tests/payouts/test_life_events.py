@@ -364,3 +364,44 @@ def test_the_schema_documents_life_events_and_award_months_with_no_warning(tmp_p
     assert "/api/v1/awards/{uuid}/months/:" in schema
     assert "life_event_kind_not_allowed" in schema
     assert "a changed degree of disability (medical-social expertise)" in schema
+
+
+PAGE_TEXTS = {
+    "ru": ("Жизненные события", "Смерть", "Прекращено с даты"),
+    "kk": ("Өмірлік оқиғалар", "Қайтыс болу", "Күннен бастап тоқтатылды"),
+    "en": ("Life events", "Death", "Ended from the date"),
+}
+
+
+@pytest.mark.parametrize("language", PAGE_TEXTS)
+def test_the_e_case_award_and_person_pages_show_the_life_events(
+    specialist, partner_api, make_staff, language
+) -> None:
+    heading, kind, effect = PAGE_TEXTS[language]
+    # given: a death the civil registry reported on a paid award
+    award = disability_award(specialist)
+    run(3, 4)
+    report(
+        partner_api(DEATH), kind="death", iin=award.person.iin, date="2025-04-15", document="A-77"
+    )
+    staff = APIClient()
+    staff.force_login(specialist)
+    # then: the e-case page shows the event, what it did to the award and from when …
+    case = staff.get(f"/{language}/cases/{award.application.uuid}/").content.decode()
+    block = case[case.index('id="award-life-events"') :]
+    for text in (heading, kind, effect, "15.04.2025", "01.05.2025"):
+        assert text in block, text
+    # … the decision reads as the event, in the page's language
+    decisions = case[case.index('id="award-decisions"') : case.index('id="award-life-events"')]
+    assert f"{kind} 15.04.2025" in decisions
+    # … and so do the award page and the person's page
+    officer = APIClient()
+    officer.force_login(make_staff(Role.REFUND_OFFICER))
+    award_page = officer.get(f"/{language}/refunds/awards/{award.uuid}/").content.decode()
+    assert effect in award_page[award_page.index('id="award-life-events"') :]
+    person_page = staff.get(f"/{language}/contributions/statement/{award.person.iin}/")
+    body = person_page.content.decode()
+    events = body[body.index('id="life-events"') :]
+    assert heading in events
+    assert kind in events
+    assert "A-77" in events
