@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from benefits.models import Application, BenefitType, Channel
+from benefits.models import Application, Award, BenefitType, Channel
 from benefits.services.applications import (
     application_assign,
     application_confirm,
@@ -25,11 +25,15 @@ from benefits.services.applications import (
     application_return,
     application_take,
 )
+from benefits.services.life_events import life_event_report
 from contributions.models import ContributionLine
 from gfss.common.exceptions import ApplicationError
 from gfss.common.identifiers import make_iin
 from gfss.legal.selectors import parameter_value
-from participants.models import Person, Sex
+from gfss.org.access import Scope
+from gfss.org.models import PartnerClient
+from gfss.org.services import partner_client_create
+from participants.models import LifeEvent, Person, Sex
 
 # domain.md "2022 figures by benefit", new awards; maternity and adoption share one figure,
 # adoption being a small part of it [D: 1 in 50].
@@ -216,6 +220,66 @@ def _decide(case: Application, *, rng: random.Random, specialist: Any, head: Any
         return "waiting"
     application_assign(actor=specialist, application_id=case.pk)
     return "assigned"
+
+
+# The registries of the demo, one scope each (gfss.org.access), as partner_create issues them.
+DEMO_REGISTRIES = {
+    "ИС ЗАГС (демо)": Scope.LIFE_EVENTS_DEATH,
+    "Центр занятости Алматы (демо)": Scope.LIFE_EVENTS_EMPLOYMENT,
+    "МСЭ (демо)": Scope.LIFE_EVENTS_DISABILITY,
+}
+
+
+def _registry(name: str) -> Any:
+    client = PartnerClient.objects.filter(name=name).select_related("user").first()
+    if client is None:
+        client = partner_client_create(name=name, scopes=[DEMO_REGISTRIES[name]]).client
+    return client.user
+
+
+def demo_life_events_report(*, today: date, awards: list[Award]) -> int:
+    """Life events the registries report late on awards already paid for a while (the caller
+    gives them, the earliest first): a recipient's death, a deregistration as unemployed, a
+    degree of disability raised from the award's start. The next payment run settles them."""
+    registry = {name: _registry(name) for name in DEMO_REGISTRIES}
+    death, employment, disability = registry.values()
+    reported = 0
+    chosen: set[int] = set()
+
+    def first(benefits: set[str]) -> Award | None:
+        return next((a for a in awards if a.benefit in benefits and a.pk not in chosen), None)
+
+    plan = [
+        (first({BenefitType.JOB_LOSS}), employment, LifeEvent.Kind.DEREGISTRATION, None),
+        (first({BenefitType.DISABILITY}), disability, LifeEvent.Kind.DISABILITY_DEGREE, "0.90"),
+    ]
+    for award, actor, kind, degree in plan:
+        if award is None:
+            continue
+        chosen.add(award.pk)
+        on = min(award.start_date + timedelta(days=3), today)
+        life_event_report(
+            actor=actor,
+            reference=f"DEMO-{kind}-{award.pk}",
+            kind=kind,
+            iin=award.person.iin,
+            event_date=on if degree is None else award.start_date,
+            degree=None if degree is None else Decimal(degree),
+            document=f"{award.pk:06d}",
+        )
+        reported += 1
+    deceased = first({BenefitType.CHILDCARE, BenefitType.BREADWINNER, BenefitType.DISABILITY})
+    if deceased is not None:
+        life_event_report(
+            actor=death,
+            reference=f"DEMO-death-{deceased.pk}",
+            kind=LifeEvent.Kind.DEATH,
+            iin=deceased.person.iin,
+            event_date=min(deceased.start_date + timedelta(days=1), today),
+            document=f"АЗ-{deceased.pk:06d}",
+        )
+        reported += 1
+    return reported
 
 
 # --- at scale: set-based on PostgreSQL ------------------------------------------------------

@@ -15,8 +15,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from benefits.amounts import split_gross
+from benefits.demo import demo_life_events_report
 from benefits.models import Award, BenefitType
-from benefits.services.award_decisions import award_suspend, awards_end_reported
+from benefits.services.award_decisions import award_suspend
 from benefits.services.awards import award_create
 from gfss.common.periods import add_months, month_start
 from gfss.jobs.models import BatchRun
@@ -97,31 +98,26 @@ def _historic_awards(rng: random.Random) -> list[Award]:
 
 
 def _back_dated_decisions(today: date) -> None:
-    """On e-case awards paid for a while: a suspension and a death recorded late."""
+    """On e-case awards paid for a while: a suspension, and life events the registries
+    reported late (a death, a deregistration, a raised degree of disability)."""
     paid = list(
         Award.objects.filter(application__isnull=False, lump_sum=False, payments__isnull=False)
+        .select_related("person", "application")
         .distinct()
-        .order_by("pk")[:2]
+        .order_by("start_date", "pk")
     )
-    if len(paid) < 2:
+    if not paid:
         return
-    suspended, deceased = paid
+    suspended, others = paid[-1], paid[:-1]
     specialist = suspended.application.events.exclude(actor=None).first()
-    actor = specialist.actor if specialist else None
-    if actor is None:
-        return
-    award_suspend(
-        actor=actor,
-        award_id=suspended.pk,
-        effective_date=max(suspended.start_date, month_start(today)),
-        reason="Не явился на переосвидетельствование",
-    )
-    awards_end_reported(
-        actor=actor,
-        award_ids=[deceased.pk],
-        effective_date=max(deceased.start_date, month_start(today)),
-        reason="Смерть получателя (сведения ЗАГС)",
-    )
+    if specialist is not None and specialist.actor is not None:
+        award_suspend(
+            actor=specialist.actor,
+            award_id=suspended.pk,
+            effective_date=max(suspended.start_date, month_start(today)),
+            reason="Не явился на переосвидетельствование",
+        )
+    demo_life_events_report(today=today, awards=others)
 
 
 def demo_payouts_generate(*, seed: int, today: date) -> DemoPayouts:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gfss.common.periods import add_months, month_start
 from participants.demo import population_generate
-from participants.models import FamilyLink, Payer, Person
+from participants.models import FamilyLink, LifeEvent, Payer, Person
 from participants.validators import validate_bin_or_iin, validate_iin
 from payouts.models import (
     EventApplication,
@@ -61,6 +61,8 @@ def test_a_small_population_with_valid_identifiers_and_demo_logins() -> None:
     files = PayoutFile.objects.filter(run=closed)
     assert files.exists()
     assert all(f.is_complete for f in files)
+    # and a death the civil registry reported late, which ended the award it touched
+    assert LifeEvent.objects.filter(kind="death", awards_touched__effect="ended").exists()
 
 
 def test_the_same_seed_gives_the_same_people() -> None:
