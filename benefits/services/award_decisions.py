@@ -87,6 +87,11 @@ def _record(
         calculation=calculation or {},
         gross=gross,
         made_by=actor,
+        # A termination applied at once (a registry's fact) is in force from now: the
+        # entitlement as known on a date counts terminations from their confirmation.
+        confirmed_at=timezone.now()
+        if kind == AwardDecision.Kind.TERMINATE and status == AwardDecision.Status.APPLIED
+        else None,
     )
     decision.full_clean(validate_constraints=False)
     try:

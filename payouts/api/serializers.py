@@ -1,6 +1,7 @@
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from gfss.api.fields import MonthField
 from payouts.models import PayoutFile
 
 
@@ -44,7 +45,7 @@ def _money(help_text: str) -> serializers.DecimalField:
 
 
 class AwardMonthOutputSerializer(serializers.Serializer):
-    period = serializers.DateField(help_text="The month (its 1st day).")
+    period = MonthField(help_text="The month.")
     due = _money("Net due for the month, as the award's entitlement says today.")
     paid = _money("Net of the month's regular payment line.")
     top_up = _money("Net of the top-ups paid for the month since.")
@@ -59,7 +60,7 @@ class AwardMonthOutputSerializer(serializers.Serializer):
 
 class AwardMonthsOutputSerializer(serializers.Serializer):
     award = serializers.UUIDField(help_text="The award.")
-    through = serializers.DateField(help_text="The current month: no later month is due yet.")
+    through = MonthField(help_text="The current month: no later month is due yet.")
     due = _money("Σ due.")
     paid = _money("Σ paid, regular lines and top-ups.")
     top_ups_pending = _money("Top-ups found and not paid yet.")

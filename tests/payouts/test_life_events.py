@@ -112,6 +112,9 @@ def test_a_death_recorded_late_ends_the_award_and_the_months_after_it_are_overpa
     assert award.person.death_date == date(2025, 4, 15)
     assert award.terminated_on == date(2025, 5, 1)
     assert award.status == "terminated"
+    known_today = award_entitlement(award.pk, known_on=timezone.localdate())
+    assert known_today.due(date(2025, 5, 1)).net == Decimal("0.00")
+    assert known_today.due(date(2025, 4, 1)).net == Decimal("45000.00")
     # … and the next run finds May and June overpaid (45,000 net each) and pays nothing more
     run(7)
     assert overpaid_months(award) == [date(2025, 5, 1), date(2025, 6, 1)]
@@ -341,13 +344,13 @@ def test_the_award_months_api_shows_a_late_death_at_once_and_settled_after_the_r
     url = f"/api/v1/awards/{award.uuid}/months/"
     # at once: May and June are no longer due, each paid 45,000 too much
     months = {m["period"]: m for m in staff.get(url).json()["months"]}
-    assert (months["2025-05-01"]["due"], months["2025-05-01"]["paid"]) == ("0.00", "45000.00")
-    assert months["2025-05-01"]["balance"] == "-45000.00"
-    assert months["2025-04-01"]["balance"] == "0.00"
+    assert (months["2025-05"]["due"], months["2025-05"]["paid"]) == ("0.00", "45000.00")
+    assert months["2025-05"]["balance"] == "-45000.00"
+    assert months["2025-04"]["balance"] == "0.00"
     # after the next run: the overpayments found, left to recover
     run(7)
     body = staff.get(url).json()
-    june = next(m for m in body["months"] if m["period"] == "2025-06-01")
+    june = next(m for m in body["months"] if m["period"] == "2025-06")
     assert june["overpaid"] == "45000.00"
     assert body["to_recover"] == "90000.00"
     # another region's specialist does not see the award
