@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from benefits.models.awards import BenefitType
+from benefits.rules.common import opv_of
 from gfss.common.money import ZERO, round_kzt
 
 # OPV is not withheld from the breadwinner payment [I] (rules.md §3.3).
@@ -24,7 +25,7 @@ def withholds_opv(benefit: str) -> bool:
 
 def split_gross(gross: Decimal, *, benefit: str, opv_rate: Decimal) -> tuple[Decimal, Decimal]:
     """OPV and net of a rounded gross (rules.md §3.4: OPV = round(gross × rate), net = rest)."""
-    opv = round_kzt(Fraction(gross) * Fraction(opv_rate)) if withholds_opv(benefit) else ZERO
+    opv = opv_of(gross, rate=Fraction(opv_rate)) if withholds_opv(benefit) else ZERO
     return opv, gross - opv
 
 

@@ -19,6 +19,16 @@ from benefits.rules.trace import Trace, as_text
 from gfss.common.money import ZERO, round_kzt
 from gfss.legal.params import ParameterInForce, ParameterSet
 
+
+def opv_of(gross: Decimal, *, rate: Fraction) -> Decimal:
+    """The OPV withheld from a rounded gross (rules.md §3.4): round(gross × rate).
+
+    The one definition: the calculators and the amount series (assignment, events,
+    recalculations) both withhold through it.
+    """
+    return round_kzt(Fraction(gross) * rate)
+
+
 T = TypeVar("T")
 
 # СМД is taken over 24 months for disability, breadwinner, job loss and childcare [V]
@@ -170,7 +180,7 @@ class Calculation:
             return self.refuse(RefusalReason.AMOUNT_NOT_POSITIVE)
         if withhold_opv:
             rate = self.param("benefit.opv_rate")
-            opv = round_kzt(Fraction(rounded) * rate.fraction)
+            opv = opv_of(rounded, rate=rate.fraction)
             self.trace.add(
                 "opv",
                 formula="round(gross × benefit.opv_rate)",
