@@ -258,7 +258,12 @@ class RecalculationEvent(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.effective_date} {','.join(self.benefit_types)}"
+        return f"{self.get_kind_display()} {self.effective_date:%d.%m.%Y}"
+
+    @property
+    def benefit_labels(self) -> list[str]:
+        """The benefits the event is for, by their names in the current language."""
+        return [str(BenefitType(code).label) for code in self.benefit_types]
 
 
 class EventApplication(TimeStampedModel):

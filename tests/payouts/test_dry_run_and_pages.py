@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from benefits.models import AwardAmount
+from benefits.models.awards import BenefitType
 from gfss.org.models import Role
 from payouts.models import EventApplication, RecalculationEvent
 from payouts.services.closing import payment_run_close
@@ -68,6 +70,11 @@ def test_payout_pages_for_an_administrator(make_award, make_staff) -> None:
         "/en/payouts/overpayments/",
     ]:
         assert client.get(url).status_code == 200, url
+    # the event's benefits by their names, not their codes
+    detail = client.get(f"/ru/payouts/events/{event.pk}/").content.decode()
+    assert "disability" not in detail
+    with translation.override("ru"):
+        assert str(BenefitType.DISABILITY.label) in detail
     page = client.get("/en/payouts/runs/2024-01/").content.decode()
     assert "027" in page
     assert "90,000.00" in page
