@@ -76,3 +76,18 @@ def staff_api(specialist: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(specialist)
     return client
+
+
+@pytest.fixture
+def browser(live_server: Any, settings: Any) -> Iterator[Any]:
+    """Headless Debian Chromium against the live server (plain HTTP: cookies not Secure)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -11,30 +11,19 @@ from django.utils import timezone
 from gfss.org.models import Role
 from refunds.models import RefundApplication
 from refunds.services import Applicant, LineRequest, refund_application_create
-from tests.benefits.browser.test_specialist_flow import CHROMIUM, CHROMIUM_ARGS, PASSWORD
+from tests.browser import BROWSER_MARKS, PASSWORD
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PayerFactory, PersonFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 MAY = date(2024, 5, 1)
 
 
 @pytest.fixture
-def page(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        opened = browser.new_page(accept_downloads=True)
-        opened.set_default_timeout(15_000)
-        yield opened
-        browser.close()
+def page(browser):
+    opened = browser.new_page(accept_downloads=True)
+    opened.set_default_timeout(15_000)
+    return opened
 
 
 def _log_in(page, live_server, user, language="ru") -> None:
