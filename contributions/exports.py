@@ -1,4 +1,4 @@
-"""Downloads: the statement as XLSX or PDF, the monitoring list as XLSX.
+"""Downloads: the statement as XLSX or PDF.
 
 The PDF needs a font with Cyrillic and Kazakh letters: ``gfss.common.pdf`` finds it.
 """
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
-from contributions.selectors import FallingPayer, Statement
+from contributions.selectors import Statement
 from gfss.common.pdf import pdf_font_path
 
 _XLSX_MONEY = "#,##0.00"
@@ -121,33 +121,3 @@ def statement_pdf(statement: Statement) -> bytes:
     for label, value in _statement_summary(statement):
         pdf.cell(0, 6, text(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def falling_payers_xlsx(rows: list[FallingPayer], *, month_text: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = month_text
-    sheet.append(
-        [
-            _("Region"),
-            _("Payer BIN/IIN"),
-            _("Payer"),
-            _("Participants, previous month"),
-            _("Participants, this month"),
-            _("Fall, %"),
-        ]
-    )
-    for row in rows:
-        sheet.append(
-            [
-                str(row.region) if row.region else "",
-                row.idn,
-                row.name,
-                row.participants_before,
-                row.participants_now,
-                row.fall_percent,
-            ]
-        )
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -219,8 +219,9 @@ class ContributionLine(TimeStampedModel):
 
     Indexes are few on purpose (this table takes tens of millions of rows a year and is loaded
     with COPY). On PostgreSQL it is partitioned by period, one partition a year, and also has a
-    BRIN index on ``period`` for the payer monitoring, which filters on the period alone: a few
-    kilobytes a year and nothing measurable per insert, as the lines of a month arrive together.
+    BRIN index on ``period`` for reads of one month's lines across every payer: a few kilobytes
+    a year and nothing measurable per insert, as the lines of a month arrive together. (The
+    payer monitoring reads the reporting summaries, not the ledger.)
     No foreign key points at it or from it in the database: see the module docstring.
     """
 

@@ -1,5 +1,5 @@
 """Reads of the contributions app: documents, quarantine, income and participation, statements,
-penalty balances, arrears and payer monitoring.
+penalty balances and arrears.
 
 Every read that the benefit calculations use takes many persons at once and answers with one
 grouped query (a chunk of up to ``_IDS_PER_QUERY`` persons), so that a batch of ten thousand
@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,11 +32,9 @@ from gfss.legal.calendar import working_day_checker
 from gfss.legal.params import ParameterSet
 from gfss.legal.selectors import parameter_set
 from gfss.org.access import Subject, reach
-from gfss.org.models import Region
 from participants.models import Payer, Person
 
 _IDS_PER_QUERY = 30_000
-MONITORING_MIN_PARTICIPANTS = 50
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
@@ -387,64 +385,3 @@ def payers_in_arrears(*, user: Any, region_code: str | None = None) -> QuerySet[
     if region_code:
         queryset = queryset.filter(region__code=region_code)
     return queryset
-
-
-# --- payer monitoring (domain.md) -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FallingPayer:
-    payer_id: int
-    idn: str
-    name: str
-    region: Region | None
-    participants_before: int
-    participants_now: int
-
-    @property
-    def fall_percent(self) -> Decimal:
-        fall = Decimal(self.participants_before - self.participants_now)
-        return (fall * 100 / self.participants_before).quantize(Decimal("0.1"))
-
-
-def payers_with_falling_participants(
-    *,
-    user: Any,
-    month: date,
-    region_code: str | None = None,
-    min_participants: int = MONITORING_MIN_PARTICIPANTS,
-) -> list[FallingPayer]:
-    """For month M: the payers with at least ``min_participants`` persons in M-1 whose count in
-    M fell by half or more, by region, in one grouped query."""
-    month = month_start(month)
-    previous = add_months(month, -1)
-    queryset = ContributionLine.objects.filter(
-        period__in=[previous, month],
-        kind=ContributionLine.Kind.CONTRIBUTION,
-        reverses__isnull=True,
-    )
-    queryset = reach(user, Subject.PAYER).apply(queryset, region="payer__region_id")
-    if region_code:
-        queryset = queryset.filter(payer__region__code=region_code)
-    rows = (
-        queryset.values("payer_id", "payer__idn", "payer__name", "payer__region_id")
-        .annotate(
-            before=Count("person_id", distinct=True, filter=Q(period=previous)),
-            now=Count("person_id", distinct=True, filter=Q(period=month)),
-        )
-        .filter(Q(before__gte=min_participants) & Q(before__gte=F("now") * 2))
-        .order_by("payer__region__code", "payer__idn")
-    )
-    rows = list(rows)
-    regions = Region.objects.in_bulk({row["payer__region_id"] for row in rows} - {None})
-    return [
-        FallingPayer(
-            payer_id=row["payer_id"],
-            idn=row["payer__idn"],
-            name=row["payer__name"],
-            region=regions.get(row["payer__region_id"]),
-            participants_before=row["before"],
-            participants_now=row["now"],
-        )
-        for row in rows
-    ]

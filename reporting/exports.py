@@ -1,5 +1,6 @@
 """A report table as CSV (streamed row by row) or XLSX (openpyxl's write-only mode), with
-the numbers as numbers: money to the tiyn, shares and averages to one decimal."""
+the numbers as numbers: money to the tiyn, shares and averages to one decimal; and the
+monthly monitoring list as XLSX for the regions."""
 
 import csv
 from collections.abc import Iterator
@@ -7,10 +8,12 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from gfss.common.money import round_kzt
 from reporting.filters import ReportFilters
+from reporting.indicators.payers import FallingPayer
 from reporting.tables import BY_ROW, COUNT, MONEY, TEXT, Table
 
 _ONE_DECIMAL = Decimal("0.1")
@@ -64,6 +67,36 @@ def table_xlsx(table: Table, *, filters: ReportFilters) -> bytes:
     )
     for row in table_rows(table):
         sheet.append(row)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def falling_payers_xlsx(rows: list[FallingPayer], *, month_text: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = month_text
+    sheet.append(
+        [
+            _("Region"),
+            _("Payer BIN/IIN"),
+            _("Payer"),
+            _("Participants, previous month"),
+            _("Participants, this month"),
+            _("Fall, %"),
+        ]
+    )
+    for row in rows:
+        sheet.append(
+            [
+                str(row.region) if row.region else "",
+                row.idn,
+                row.name,
+                row.participants_before,
+                row.participants_now,
+                row.fall_percent,
+            ]
+        )
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -81,15 +81,18 @@ WHERE py.year >= %s
 GROUP BY py.year, p.region_id, p.sex, {band}
 """
 
-# Persons each payer paid contributions for, per month and in the month before; ``months``
-# lists every month from the first in the ledger to this one with the month before it, so a
-# payer who paid for nobody in a month still has its row there.
+# Persons each payer paid contributions for (refunds netted, as for coverage), per month and
+# in the month before; ``months`` lists every month from the first in the ledger to this one
+# with the month before it, so a payer who paid for nobody in a month still has its row there.
 _PAYER_MONTH_SQL = """
-WITH counts AS (
-    SELECT payer_id, period, COUNT(DISTINCT person_id) AS persons
+WITH paid AS (
+    SELECT payer_id, period
     FROM contributions_contributionline
-    WHERE kind = 'contribution' AND reverses_id IS NULL
-    GROUP BY payer_id, period
+    WHERE kind = 'contribution'
+    GROUP BY payer_id, period, person_id
+    HAVING SUM(amount) > 0
+), counts AS (
+    SELECT payer_id, period, COUNT(*) AS persons FROM paid GROUP BY payer_id, period
 ), months (period, previous) AS (VALUES {months})
 INSERT INTO reporting_payermonthsummary
     (created_at, updated_at, payer_id, period, persons, previous)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from benefits.models import BenefitType
 from contributions.exceptions import PeriodInvalid
-from contributions.exports import falling_payers_xlsx
 from contributions.periods import period_from_text
 from gfss.common.periods import add_months, month_start
 from gfss.org import access
@@ -24,7 +23,7 @@ from reporting.access import report_region_limit, user_reads_reports
 from reporting.annual import annual_report_get
 from reporting.catalog import SECTIONS, table_get
 from reporting.charts import chart_svg
-from reporting.exports import table_csv, table_xlsx
+from reporting.exports import falling_payers_xlsx, table_csv, table_xlsx
 from reporting.filters import ReportFilterInvalid, report_filters_parse
 from reporting.forecast import forecast_get
 from reporting.indicators.payers import falling_payers

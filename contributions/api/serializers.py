@@ -141,12 +141,3 @@ class PayerArrearsOutputSerializer(serializers.Serializer):
     accrued = serializers.DecimalField(max_digits=18, decimal_places=2)
     paid = serializers.DecimalField(max_digits=18, decimal_places=2)
     owed = serializers.DecimalField(max_digits=18, decimal_places=2)
-
-
-class FallingPayerOutputSerializer(serializers.Serializer):
-    idn = serializers.CharField()
-    name = serializers.CharField()
-    region = serializers.CharField(source="region.code", default=None)
-    participants_before = serializers.IntegerField()
-    participants_now = serializers.IntegerField()
-    fall_percent = serializers.DecimalField(max_digits=5, decimal_places=1)

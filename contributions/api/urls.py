@@ -1,7 +1,6 @@
 from django.urls import path
 
 from contributions.api.views import (
-    FallingPayerListApi,
     Mt102ImportApi,
     PayerArrearsListApi,
     PaymentDocumentDetailApi,
@@ -26,6 +25,5 @@ urlpatterns = [
         name="quarantine-correct",
     ),
     path("payments/arrears/", PayerArrearsListApi.as_view(), name="payer-arrears-list"),
-    path("payments/monitoring/", FallingPayerListApi.as_view(), name="payer-monitoring"),
     path("persons/<str:iin>/statement", PersonStatementApi.as_view(), name="person-statement"),
 ]

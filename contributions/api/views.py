@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 
 from contributions.api.filters import PaymentDocumentFilter, QuarantinedLineFilter
 from contributions.api.serializers import (
-    FallingPayerOutputSerializer,
     Mt102ImportInputSerializer,
     Mt102ImportOutputSerializer,
     PayerArrearsOutputSerializer,
@@ -30,7 +29,6 @@ from contributions.periods import period_from_text, period_range_from_text
 from contributions.selectors import (
     document_lines_summary,
     payers_in_arrears,
-    payers_with_falling_participants,
     payment_document_get_for_user,
     payment_document_list_for_user,
     quarantined_line_list_for_user,
@@ -263,22 +261,3 @@ class PayerArrearsListApi(ListAPIView):
         return payers_in_arrears(
             user=self.request.user, region_code=self.request.query_params.get("region")
         )
-
-
-class FallingPayerListApi(APIView):
-    permission_classes = [reads(Subject.PAYER)]
-
-    @extend_schema(
-        summary="Payers whose participants fell by half or more (monitoring, domain.md)",
-        parameters=[
-            OpenApiParameter("month", str, description="month M, YYYY-MM", required=True),
-            OpenApiParameter("region", str, description="region code"),
-        ],
-        responses={200: FallingPayerOutputSerializer(many=True)},
-    )
-    def get(self, request: Request) -> Response:
-        month = period_from_text(request.query_params.get("month", ""), field="month")
-        rows = payers_with_falling_participants(
-            user=request.user, month=month, region_code=request.query_params.get("region")
-        )
-        return Response(FallingPayerOutputSerializer(rows, many=True).data)

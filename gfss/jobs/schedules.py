@@ -33,10 +33,11 @@ SCHEDULE: list[Entry] = [
         minute="30",
         hour="1",
     ),
-    # https://crontab.guru/#0_4_1_*_* : 04:00 on the 1st, the payers to monitor
+    # https://crontab.guru/#0_4_1_*_* : 04:00 on the 1st, after the night's summaries, the
+    # payers to monitor
     Entry(
         PREFIX + "monthly payer monitoring",
-        "contributions.tasks.payer_monitoring_task",
+        "reporting.tasks.payer_monitoring_task",
         minute="0",
         hour="4",
         day_of_month="1",

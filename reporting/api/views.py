@@ -12,12 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from benefits.models import BenefitType
+from contributions.periods import period_from_text
 from gfss.api.permissions import Subject, reads
 from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
 from reporting.catalog import SECTIONS, table_get
 from reporting.exports import typed_rows
 from reporting.filters import report_filters_parse
+from reporting.indicators.payers import falling_payers
 from reporting.summaries import summaries_as_of
 
 TABLES = [slug for section in SECTIONS for slug in section.tables]
@@ -116,3 +118,33 @@ class ReportTableApi(APIView):
                 "total": total,
             }
         )
+
+
+class FallingPayerOutputSerializer(serializers.Serializer):
+    idn = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField(source="region.code", default=None)
+    participants_before = serializers.IntegerField()
+    participants_now = serializers.IntegerField()
+    fall_percent = serializers.DecimalField(max_digits=5, decimal_places=1)
+
+
+class FallingPayerListApi(APIView):
+    """The monitoring list of a month, read from the payer-month summary."""
+
+    permission_classes = [reads(Subject.PAYER)]
+
+    @extend_schema(
+        summary="Payers whose participants fell by half or more (monitoring, domain.md)",
+        parameters=[
+            OpenApiParameter("month", str, description="month M, YYYY-MM", required=True),
+            OpenApiParameter("region", str, description="region code"),
+        ],
+        responses={200: FallingPayerOutputSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        month = period_from_text(request.query_params.get("month", ""), field="month")
+        rows = falling_payers(
+            user=request.user, month=month, region_code=request.query_params.get("region")
+        )
+        return Response(FallingPayerOutputSerializer(rows, many=True).data)

@@ -1,6 +1,7 @@
 """Payers: penalty arrears by region, and the monitoring of payers whose participants fell by
 half or more, month by month (domain.md), from the payer-month summary."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,11 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contributions.selectors import (
-    MONITORING_MIN_PARTICIPANTS,
-    FallingPayer,
-    payers_in_arrears,
-)
+from contributions.selectors import payers_in_arrears
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
 from gfss.org.access import Subject, reach
@@ -24,6 +21,24 @@ from reporting.filters import ReportFilters
 from reporting.indicators.sql import decimal
 from reporting.models import PayerMonthSummary
 from reporting.tables import COUNT, MONEY, TEXT, ChartSpec, Column, Table
+
+# domain.md: the payers monitored are those paying for 50 persons or more.
+MONITORING_MIN_PARTICIPANTS = 50
+
+
+@dataclass(frozen=True)
+class FallingPayer:
+    payer_id: int
+    idn: str
+    name: str
+    region: Region | None
+    participants_before: int
+    participants_now: int
+
+    @property
+    def fall_percent(self) -> Decimal:
+        fall = Decimal(self.participants_before - self.participants_now)
+        return (fall * 100 / self.participants_before).quantize(Decimal("0.1"))
 
 
 def arrears_by_region(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
@@ -44,8 +59,8 @@ def arrears_by_region(filters: ReportFilters, *, user: Any) -> list[dict[str, An
 
 def falling(summaries: QuerySet[PayerMonthSummary]) -> QuerySet[PayerMonthSummary]:
     """The payer-months of payers with at least the monitoring threshold of participants in
-    the month before whose number fell by half or more (the rule of
-    ``contributions.selectors.payers_with_falling_participants``; a test holds them together)."""
+    the month before whose number fell by half or more (a test holds the summary's answer to
+    one computed from the raw ledger)."""
     return summaries.filter(previous__gte=MONITORING_MIN_PARTICIPANTS).filter(
         previous__gte=F("persons") * 2
     )

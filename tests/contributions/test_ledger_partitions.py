@@ -15,13 +15,11 @@ from contributions.partitions import DEFAULT_PARTITION, partition_name, partitio
 from contributions.selectors import (
     contribution_payer_months,
     contribution_periods,
-    payers_with_falling_participants,
     statement_get,
 )
 from contributions.services import contribution_lines_reverse
 from contributions.tasks import ledger_partitions_ensure_task
 from gfss.common.periods import add_months
-from gfss.org.access import SYSTEM
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PersonFactory
 
@@ -209,13 +207,4 @@ def test_the_stazh_reads_every_year_each_through_its_person_index(twenty_years):
         lambda: contribution_periods(person_ids=[twenty_years.pk], before=date(2025, 1, 15))
     )
     assert _partitions_read(plans[0]) == {f"y{year}" for year in range(2005, 2025)}
-    assert "Seq Scan" not in plans[0]
-
-
-def test_the_monitoring_reads_one_year_through_the_period_index(twenty_years):
-    plans = _ledger_plans(
-        lambda: payers_with_falling_participants(user=SYSTEM, month=date(2024, 6, 1))
-    )
-    assert _partitions_read(plans[0]) == {"y2024"}
-    assert "Bitmap Index Scan on contributions_contributionline_y2024_period_idx" in plans[0]
     assert "Seq Scan" not in plans[0]

@@ -101,7 +101,7 @@ def test_setup_periodic_tasks_rebuilds_the_schedule() -> None:
     assert "payouts.tasks.payment_run_monthly_task" in names
     assert "contributions.tasks.penalties_accrue_task" in names
     assert "gfss.jobs.tasks.batchrun_requeue_stale_task" in names
-    assert "contributions.tasks.payer_monitoring_task" in names
+    assert "reporting.tasks.payer_monitoring_task" in names
     assert "benefits.tasks.offers_lapse_task" in names
     assert not PeriodicTask.objects.filter(name="gfss: retired job").exists()
     assert PeriodicTask.objects.filter(name__startswith="gfss: ").count() == len(names)

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from contributions.models import ContributionLine
-from contributions.tasks import payer_monitoring_task
+from reporting.tasks import payer_monitoring_task
 from tests.reporting.books import books_make
 
 pytestmark = [

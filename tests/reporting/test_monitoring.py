@@ -1,16 +1,17 @@
-"""The dashboard's monthly monitoring counts agree with the contributions app's list."""
+"""The monitoring reads the payer-month summary: its counts and lists agree with the raw
+ledger, and it reads no ledger line."""
 
 from datetime import date
 
 import pytest
 
-from contributions.selectors import payers_with_falling_participants
 from gfss.common.periods import add_months
 from gfss.org.models import Region, Role
 from reporting.filters import ReportFilters
 from reporting.indicators.payers import monitoring_by_month
 from reporting.summaries import summaries_refresh
 from tests.contributions.test_penalties_and_monitoring import falling_payers  # noqa: F401
+from tests.reporting.raw_ledger import falling_payers_from_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,7 @@ def test_monitoring_by_month_counts_the_payers_the_list_shows(
         rows = monitoring_by_month(filters, user=analyst)
     listed = {
         add_months(date(2024, 1, 1), i): len(
-            payers_with_falling_participants(
-                user=analyst, month=add_months(date(2024, 1, 1), i), region_code=region
-            )
+            falling_payers_from_ledger(add_months(date(2024, 1, 1), i), region_code=region)
         )
         for i in range(12)
     }

@@ -11,7 +11,6 @@ from django.db.models import Count, Sum
 
 from benefits.models import Award
 from contributions.models import ContributionLine, PaymentDocument
-from contributions.selectors import payers_with_falling_participants
 from contributions.services import contribution_lines_reverse
 from gfss.common.money import round_kzt
 from gfss.common.periods import add_months
@@ -30,6 +29,7 @@ from tests.contributions.documents import document, line_for, load
 from tests.contributions.test_penalties_and_monitoring import falling_payers as falling  # noqa: F401
 from tests.factories import PayerFactory, PersonFactory
 from tests.payouts.conftest import eager_celery, make_award, run_to_end  # noqa: F401
+from tests.reporting.raw_ledger import falling_payers_from_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_the_summaries_hold_the_figures_of_the_raw_ledger(ledger, make_staff) ->
     counts = {r["period"]: r["payers"] for r in monitoring_by_month(ReportFilters(2024), user=None)}
     for offset in range(12):
         month = add_months(date(2024, 1, 1), offset)
-        raw_list = payers_with_falling_participants(user=analyst, month=month)
+        raw_list = falling_payers_from_ledger(month)
         assert counts.get(month, 0) == len(raw_list), month
         assert falling_payers(user=analyst, month=month) == raw_list
     assert counts[date(2024, 5, 1)] == 1

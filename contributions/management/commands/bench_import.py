@@ -44,10 +44,9 @@ from rest_framework.test import APIClient
 from contributions.exceptions import BenchNeedsPostgres
 from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
 from contributions.mt102.build import build_document
-from contributions.selectors import payers_with_falling_participants, statement_get
+from contributions.selectors import statement_get
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.common.periods import add_months
-from gfss.org.access import SYSTEM
 from participants.models import Payer, Person
 
 FIRST_PERIOD = date(2024, 1, 1)
@@ -290,10 +289,6 @@ class Command(BaseCommand):
         self._plan(
             "statement 2023-2024",
             lambda: statement_get(person=person, first=date(2023, 1, 1), last=date(2024, 12, 1)),
-        )
-        self._plan(
-            "payer monitoring 2024-06",
-            lambda: payers_with_falling_participants(user=SYSTEM, month=date(2024, 6, 1)),
         )
 
     def _plan(self, name: str, call: Any) -> None:

@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from contributions.tasks import payer_monitoring_task
+from reporting.summaries import summaries_refresh
+from reporting.tasks import payer_monitoring_task
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PersonFactory
 
@@ -32,6 +33,7 @@ def test_the_monthly_task_writes_the_list_of_falling_payers(settings: Any, tmp_p
             value_date=date(2024, 6, 10),
         )
     )
+    summaries_refresh(trigger="command")  # the night's summaries, before the task
     # when
     result = payer_monitoring_task(month="2024-05")
     # then
