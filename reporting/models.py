@@ -218,6 +218,24 @@ class AwardSummary(_Summary):
         indexes = [models.Index(fields=["year", "region"], name="reporting_award_year")]
 
 
+class StructureSummary(_Summary):
+    """Per year of assignment, benefit, region of the branch and band of the benefit's
+    structure (disability: the degree band; job loss: the months of payment; childcare: one
+    band), the new awards; for childcare also those the floor lifted and the monthly sum of
+    their top-ups, kept unrounded so that any grouping adds up before its one rounding."""
+
+    year = models.PositiveSmallIntegerField()
+    benefit = models.CharField(max_length=16)
+    region = _region()
+    band = models.PositiveSmallIntegerField()
+    awards = models.PositiveIntegerField(default=0)
+    topped_up = models.PositiveIntegerField(default=0)
+    topup_sum = models.DecimalField(max_digits=24, decimal_places=6, default=Decimal(0))
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "benefit"], name="reporting_structure_year")]
+
+
 class PaidSummary(_Summary):
     """Payments by the month of their run, benefit, region of the branch, sex and age band."""
 

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,12 +24,12 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, ExtractYear, TruncMonth
 from django.utils import timezone
 
-from benefits.models import Award
+from benefits.models import Award, BenefitType
 from contributions.models import ContributionLine, PaymentDocument
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
 from reporting.indicators.ages import age_band, age_on
-from reporting.indicators.benefits import first_gross
+from reporting.indicators.benefits import childcare_topup, first_gross, structures
 from reporting.indicators.coverage import band_sql
 from reporting.indicators.sql import dated_case, year_of
 from reporting.models import (
@@ -37,6 +38,7 @@ from reporting.models import (
     PaidSummary,
     PayerMonthSummary,
     ReceiptSummary,
+    StructureSummary,
     SummaryRefresh,
 )
 
@@ -274,17 +276,86 @@ def _awards(now: datetime, *, today: date) -> int:
     return len(summaries)
 
 
+def _structures(now: datetime) -> int:
+    """The year's new awards by the bands of their benefit's structure, and the childcare
+    top-ups, by region: a few grouped queries over the awards, a handful of rows each."""
+    new = (
+        Award.objects.filter(assigned_on__year__gte=FIRST_YEAR)
+        .annotate(year=ExtractYear("assigned_on"))
+        .order_by()
+    )
+    summaries = []
+    for benefit, structure in structures().items():
+        rows = (
+            new.filter(benefit=benefit)
+            .annotate(value=structure.value)
+            .values("year", "branch__region_id")
+            .annotate(
+                **{f"b{i}": Count("id", filter=q) for i, (_l, q) in enumerate(structure.bands)}
+            )
+        )
+        summaries += [
+            StructureSummary(
+                created_at=now,
+                updated_at=now,
+                year=row["year"],
+                benefit=benefit,
+                region_id=row["branch__region_id"],
+                band=i,
+                awards=row[f"b{i}"],
+            )
+            for row in rows
+            for i in range(len(structure.bands))
+            if row[f"b{i}"]
+        ]
+    lifted = Q(topup__gte=Decimal("0.01"))
+    rows = (
+        new.filter(benefit=BenefitType.CHILDCARE)
+        .annotate(topup=childcare_topup())
+        .values("year", "branch__region_id")
+        .annotate(
+            n=Count("id"),
+            topped_up=Count("id", filter=lifted),
+            topup_sum=Sum("topup", filter=lifted, default=ZERO),
+        )
+    )
+    summaries += [
+        StructureSummary(
+            created_at=now,
+            updated_at=now,
+            year=row["year"],
+            benefit=BenefitType.CHILDCARE,
+            region_id=row["branch__region_id"],
+            band=0,
+            awards=row["n"],
+            topped_up=row["topped_up"],
+            topup_sum=row["topup_sum"],
+        )
+        for row in rows
+    ]
+    StructureSummary.objects.bulk_create(summaries, batch_size=5000)
+    return len(summaries)
+
+
 @transaction.atomic
 def summaries_refresh(*, trigger: str, today: date | None = None) -> SummaryRefresh:
     """Rebuild every summary table from the ledgers, in one transaction."""
     today = today or timezone.localdate()
     started = timezone.now()
-    for model in (CoverageSummary, ReceiptSummary, AwardSummary, PaidSummary, PayerMonthSummary):
+    for model in (
+        CoverageSummary,
+        ReceiptSummary,
+        AwardSummary,
+        StructureSummary,
+        PaidSummary,
+        PayerMonthSummary,
+    ):
         model.objects.all().delete()
     rows = (
         _coverage(started)
         + _receipts(started)
         + _awards(started, today=today)
+        + _structures(started)
         + _paid(started)
         + _payer_months(started, today=today)
     )

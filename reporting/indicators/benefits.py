@@ -4,7 +4,8 @@ band; the childcare top-ups to the floor; the structure of disability and job-lo
 
 The awards and payments summaries group them by benefit, region (of the branch), sex and age
 band at the date of the right; every average is a sum over a count, so that any grouping adds
-up exactly. The structures (top-ups, degrees, months) count the year's new awards directly.
+up exactly. The structures (top-ups, degrees, months) count the year's new awards by band in
+the structure summary.
 """
 
 from collections import defaultdict
@@ -13,10 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Count,
     DecimalField,
     ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -28,14 +27,14 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benefits.models import Award, AwardAmount, BenefitType
+from benefits.models import AwardAmount, BenefitType
 from gfss.common.money import ZERO, round_kzt
 from gfss.org.models import Region
 from reporting.filters import ReportFilters
 from reporting.indicators.ages import AGE_BANDS, age_band_label
 from reporting.indicators.paid import paid_by_group
 from reporting.indicators.sql import dated_value, decimal
-from reporting.models import AwardSummary
+from reporting.models import AwardSummary, StructureSummary
 from reporting.tables import COUNT, MONEY, NUMBER, PERCENT, TEXT, ChartSpec, Column, Table, share
 
 # The rows of the annual report: maternity and adoption share one line there.
@@ -186,57 +185,18 @@ BENEFIT_COLUMNS = (
 )
 
 
-def childcare_topups(filters: ReportFilters) -> dict[str, Any]:
-    """New childcare awards the floor lifted (the fund tops up to the state allowance): their
-    number and the monthly sum of the top-ups (the floor less 40 % of the income)."""
-    if filters.benefit and filters.benefit != BenefitType.CHILDCARE:
-        return {"awards": 0, "topped_up": 0, "monthly_topup": ZERO, "share": None}
-    awards = Award.objects.filter(
-        benefit=BenefitType.CHILDCARE,
-        assigned_on__gte=filters.first,
-        assigned_on__lt=filters.end,
+def childcare_topup() -> ExpressionWrapper:
+    """An award's monthly top-up to the floor: its assigned gross less 40 % of the income (the
+    fund tops up to the state allowance); zero or less when the floor did not lift it."""
+    replaced = ExpressionWrapper(
+        Cast(KT("calculation__avg_monthly_income"), _DECIMAL)
+        * dated_value("childcare.replacement", "right_date"),
+        output_field=_DECIMAL,
     )
-    if filters.region is not None:
-        awards = awards.filter(branch__region=filters.region)
-    awards = awards.annotate(
-        first_gross=first_gross(),
-        replaced=ExpressionWrapper(
-            Cast(KT("calculation__avg_monthly_income"), _DECIMAL)
-            * dated_value("childcare.replacement", "right_date"),
-            output_field=_DECIMAL,
-        ),
-    ).annotate(topup=ExpressionWrapper(F("first_gross") - F("replaced"), output_field=_DECIMAL))
-    figures = awards.aggregate(
-        awards=Count("id"),
-        topped_up=Count("id", filter=Q(topup__gte=Decimal("0.01"))),
-        monthly_topup=Sum("topup", filter=Q(topup__gte=Decimal("0.01")), default=ZERO),
-    )
-    figures["monthly_topup"] = round_kzt(decimal(figures["monthly_topup"]))
-    figures["share"] = share(figures["topped_up"], figures["awards"])
-    return figures
+    return ExpressionWrapper(first_gross() - replaced, output_field=_DECIMAL)
 
 
-def _structure(
-    filters: ReportFilters, *, benefit: str, value: Any, bands: list[tuple[str, Q]]
-) -> list[dict[str, Any]]:
-    awards = Award.objects.filter(
-        benefit=benefit, assigned_on__gte=filters.first, assigned_on__lt=filters.end
-    )
-    if filters.region is not None:
-        awards = awards.filter(branch__region=filters.region)
-    counts = awards.annotate(value=value).aggregate(
-        **{f"b{i}": Count("id", filter=q) for i, (_label, q) in enumerate(bands)}
-    )
-    total = sum(counts.values())
-    if not total:
-        return []
-    return [
-        {"band": label, "awards": counts[f"b{i}"], "share": share(counts[f"b{i}"], total)}
-        for i, (label, _q) in enumerate(bands)
-    ]
-
-
-def disability_by_degree(filters: ReportFilters) -> list[dict[str, Any]]:
+def _degree_bands() -> list[tuple[str, Q]]:
     bands = []
     for lower, upper in DEGREE_BANDS:
         q = Q(value__gte=lower) if upper is None else Q(value__gte=lower, value__lt=upper)
@@ -246,22 +206,74 @@ def disability_by_degree(filters: ReportFilters) -> list[dict[str, Any]]:
             else f"{int(lower * 100)}–100 %"
         )
         bands.append((label, q))
-    return _structure(
-        filters,
-        benefit=BenefitType.DISABILITY,
-        value=Cast(KeyTextTransform("degree", "application__facts"), _DECIMAL),
-        bands=bands,
+    return bands
+
+
+@dataclass(frozen=True)
+class Structure:
+    """A benefit's new awards counted by bands of one value of the award."""
+
+    value: Any
+    bands: list[tuple[str, Q]]
+
+
+def structures() -> dict[str, Structure]:
+    return {
+        BenefitType.DISABILITY: Structure(
+            Cast(KeyTextTransform("degree", "application__facts"), _DECIMAL), _degree_bands()
+        ),
+        BenefitType.JOB_LOSS: Structure(
+            Cast(KT("calculation__months"), IntegerField()),
+            [(str(n), Q(value=n)) for n in range(1, 7)],
+        ),
+    }
+
+
+def _structure_summaries(filters: ReportFilters, benefit: str) -> Any:
+    summaries = StructureSummary.objects.filter(year=filters.year, benefit=benefit)
+    if filters.region is not None:
+        summaries = summaries.filter(region=filters.region)
+    return summaries
+
+
+def childcare_topups(filters: ReportFilters) -> dict[str, Any]:
+    """New childcare awards the floor lifted: their number and the monthly sum of the top-ups,
+    from the structure summary."""
+    if filters.benefit and filters.benefit != BenefitType.CHILDCARE:
+        return {"awards": 0, "topped_up": 0, "monthly_topup": ZERO, "share": None}
+    figures = _structure_summaries(filters, BenefitType.CHILDCARE).aggregate(
+        awards=Sum("awards", default=0),
+        topped_up=Sum("topped_up", default=0),
+        monthly_topup=Sum("topup_sum", default=ZERO),
     )
+    figures["monthly_topup"] = round_kzt(decimal(figures["monthly_topup"]))
+    figures["share"] = share(figures["topped_up"], figures["awards"])
+    return figures
+
+
+def _structure(filters: ReportFilters, *, benefit: str) -> list[dict[str, Any]]:
+    counts = dict(
+        _structure_summaries(filters, benefit)
+        .order_by()
+        .values("band")
+        .annotate(n=Sum("awards"))
+        .values_list("band", "n")
+    )
+    total = sum(counts.values())
+    if not total:
+        return []
+    return [
+        {"band": label, "awards": counts.get(i, 0), "share": share(counts.get(i, 0), total)}
+        for i, (label, _q) in enumerate(structures()[benefit].bands)
+    ]
+
+
+def disability_by_degree(filters: ReportFilters) -> list[dict[str, Any]]:
+    return _structure(filters, benefit=BenefitType.DISABILITY)
 
 
 def job_loss_by_months(filters: ReportFilters) -> list[dict[str, Any]]:
-    bands = [(str(n), Q(value=n)) for n in range(1, 7)]
-    return _structure(
-        filters,
-        benefit=BenefitType.JOB_LOSS,
-        value=Cast(KT("calculation__months"), IntegerField()),
-        bands=bands,
-    )
+    return _structure(filters, benefit=BenefitType.JOB_LOSS)
 
 
 def benefit_tables(filters: ReportFilters) -> list[Table]:

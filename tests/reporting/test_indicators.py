@@ -6,17 +6,23 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from benefits.models import BenefitType
 from benefits.services.applications import application_assign, application_take
 from benefits.services.awards import award_create
 from gfss.org.models import Region, Role
 from reporting.filters import ReportFilters
-from reporting.indicators.benefits import benefit_figures, childcare_topups
+from reporting.indicators.benefits import (
+    benefit_figures,
+    childcare_topups,
+    disability_by_degree,
+    job_loss_by_months,
+)
 from reporting.indicators.coverage import coverage_get
 from reporting.indicators.receipts import receipts_by_month
 from reporting.indicators.services import service_figures
 from reporting.models import EmployedPopulation
 from reporting.summaries import summaries_refresh
-from tests.benefits.cases import case_received, contributions_paid, insured_person
+from tests.benefits.cases import case_received, contributions_paid, documents_for, insured_person
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PayerFactory, PersonFactory, branch
 
@@ -185,3 +191,40 @@ def test_decisions_count_on_time_against_the_case_deadline(make_staff) -> None:
     assert now["decided_on_time"] == 1
     assert now["decided_on_time_share"] == 100
     assert now["electronic_share"] == 0  # through the State Corporation
+
+
+def test_the_structures_count_new_awards_by_degree_and_by_region_from_the_summary(
+    make_staff, django_assert_num_queries
+) -> None:
+    # given: disability awards assigned this year at degrees 0.35, 0.65 and 0.90 in Almaty and
+    # one at 0.65 in Astana
+    specialist = make_staff(Role.SPECIALIST)
+    astana = make_staff(Role.SPECIALIST, region="71")
+    for degree, region, actor in (
+        ("0.35", "75", specialist),
+        ("0.65", "75", specialist),
+        ("0.90", "75", specialist),
+        ("0.65", "71", astana),
+    ):
+        person = insured_person(region=_region(region))
+        documents = documents_for(BenefitType.DISABILITY)
+        documents["medical_expertise"]["degree"] = Decimal(degree)
+        case = case_received(person, benefit=BenefitType.DISABILITY, documents=documents)
+        application_take(actor=actor, application_id=case.pk)
+        application_assign(actor=actor, application_id=case.pk)
+    summaries_refresh(trigger="command")
+    year = timezone.localdate().year
+    # when
+    with django_assert_num_queries(1):
+        everywhere = disability_by_degree(ReportFilters(year=year))
+    almaty = disability_by_degree(ReportFilters(year=year, region=_region("75")))
+    # then
+    assert [(r["band"], r["awards"]) for r in everywhere] == [
+        ("30–59 %", 1),
+        ("60–79 %", 2),
+        ("80–100 %", 1),
+    ]
+    assert [r["awards"] for r in almaty] == [1, 1, 1]
+    assert everywhere[1]["share"] == 50
+    assert disability_by_degree(ReportFilters(year=year - 1)) == []
+    assert job_loss_by_months(ReportFilters(year=year)) == []
