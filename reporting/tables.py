@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
+from gfss.common import display
 
 TEXT = "text"
 COUNT = "count"
@@ -66,14 +66,17 @@ class ChartSpec:
 
 
 def show(value: Any, kind: str) -> str:
-    """The one number format of the reports: grouped digits in the active language."""
+    """A figure of a report as every page writes it (``gfss.common.display``): money with two
+    decimals, counts whole, averages and shares to one decimal."""
     if value is None or value == "":
         return "—"
     if kind == TEXT:
         return str(value)
-    if kind in {COUNT, MONEY}:
-        return number_format(Decimal(value).quantize(Decimal(1)), 0, force_grouping=True)
-    return number_format(Decimal(value).quantize(Decimal("0.1")), 1, force_grouping=True)
+    if kind == MONEY:
+        return display.amount(value)
+    if kind == COUNT:
+        return display.number(value, 0)
+    return display.number(value, 1)
 
 
 def share(part: Any, whole: Any) -> Decimal | None:
