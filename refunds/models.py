@@ -20,6 +20,7 @@ Decisions recorded here:
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -439,3 +440,59 @@ class PayoutOrder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} KNP {self.knp}"
+
+    @property
+    def bank_report_summary(self) -> "BankReport | None":
+        try:
+            return self.bank_report
+        except ObjectDoesNotExist:
+            return None
+
+
+class PayoutOrderLine(models.Model):
+    """One ``:21:`` block of a payout order's MT-102 file: what was sent for which refund line,
+    so that the bank's report of the order is matched line by line."""
+
+    order = models.ForeignKey(PayoutOrder, on_delete=models.PROTECT, related_name="order_lines")
+    line_no = models.PositiveIntegerField(_("line"))
+    refund_line = models.ForeignKey(RefundLine, on_delete=models.PROTECT, related_name="+")
+    iin = models.CharField(_("IIN"), max_length=12)
+    period = models.DateField(_("period"))
+    amount = money_field(verbose_name=_("amount"))
+
+    class Meta:
+        verbose_name = _("payout order line")
+        verbose_name_plural = _("payout order lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "line_no"], name="refunds_payoutorderline_unique_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}:{self.line_no}"
+
+
+class BankReport(TimeStampedModel):
+    """The bank's report of a payout order as uploaded, with what it settled. One per order."""
+
+    order = models.OneToOneField(
+        PayoutOrder, on_delete=models.PROTECT, related_name="bank_report", verbose_name=_("order")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_lines = models.PositiveIntegerField(_("lines paid"))
+    returned_lines = models.PositiveIntegerField(_("lines returned"))
+    paid_applications = models.PositiveIntegerField(_("applications paid"))
+    returned_applications = models.PositiveIntegerField(_("applications returned"))
+
+    class Meta:
+        verbose_name = _("bank report")
+        verbose_name_plural = _("bank reports")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.filename}"

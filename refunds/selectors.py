@@ -161,7 +161,11 @@ def refund_award_get(*, uuid: UUID | str) -> tuple[Award, CountedMonths | None]:
 
 
 def payout_order_list() -> QuerySet[PayoutOrder]:
-    return PayoutOrder.objects.defer("content", "register").order_by("-id")
+    return (
+        PayoutOrder.objects.select_related("bank_report")
+        .defer("content", "register", "bank_report__content")
+        .order_by("-id")
+    )
 
 
 def payout_order_get(*, uuid: UUID | str) -> PayoutOrder:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/", views.order_list, name="orders"),
     path("orders/build/", views.order_build, name="order-build"),
     path("orders/<uuid:uuid>/paid/", views.order_paid, name="order-paid"),
+    path("orders/<uuid:uuid>/report/", views.order_report, name="order-report"),
     path("orders/<uuid:uuid>/mt102/", views.order_file, {"kind": "mt102"}, name="order-mt102"),
     path(
         "orders/<uuid:uuid>/register/",

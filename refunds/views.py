@@ -45,6 +45,7 @@ from refunds.selectors import (
 )
 from refunds.services import (
     refund_application_create,
+    refund_bank_report_apply,
     refund_bank_return,
     refund_confirm,
     refund_decide,
@@ -280,6 +281,36 @@ def order_paid(request: HttpRequest, uuid: str) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Done."))
+    return redirect("refunds:orders")
+
+
+@require_POST
+@works_refunds
+def order_report(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The bank's report of an order, uploaded: the whole file applied, or refused."""
+    upload = request.FILES.get("report")
+    try:
+        order = payout_order_get(uuid=uuid)
+    except NotFoundError:
+        raise Http404 from None
+    if upload is None:
+        messages.error(request, _("Choose the bank's report file."))
+        return redirect("refunds:orders")
+    try:
+        report = refund_bank_report_apply(
+            actor=request.user, filename=upload.name, content=upload.read(), order_id=order.pk
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The bank's report is recorded: %(paid)s application(s) paid, %(returned)s "
+                "returned and open again."
+            )
+            % {"paid": report.paid_applications, "returned": report.returned_applications},
+        )
     return redirect("refunds:orders")
 
 

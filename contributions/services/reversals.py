@@ -9,7 +9,7 @@ refund comes back as a new positive row of the same document: the reversal stays
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from contributions.models import ContributionLine, QuarantinedLine
@@ -31,21 +31,50 @@ def _copy(line: ContributionLine, *, amount: Decimal, reverses: int | None) -> C
 
 
 @transaction.atomic
-def contribution_lines_reverse(*, amounts: dict[int, Decimal]) -> dict[int, ContributionLine]:
+def contribution_lines_reverse(*, amounts: dict[int, Decimal]) -> dict[int, int]:
     """One reversal row per line id, for the amount given (at most the line's); returns the
-    reversal of each line. A line reversed before raises (the one-to-one ``reverses``)."""
-    lines = ContributionLine.objects.in_bulk(list(amounts))
-    rows = {}
-    for line_id, amount in amounts.items():
-        line = lines[line_id]
-        if not 0 < amount <= line.amount or line.reverses_id is not None:
-            raise ConflictError(
-                f"Line {line_id} cannot be reversed by {amount}.", code="reversal_invalid"
-            )
-        rows[line_id] = _copy(line, amount=-amount, reverses=line_id)
-    ContributionLine.objects.bulk_create(rows.values())
+    id of each line's reversal. A line reversed before raises (the one-to-one ``reverses``).
+    On PostgreSQL one INSERT ... SELECT writes them all (a payout order reverses thousands)."""
+    if connection.vendor == "postgresql":
+        reversals = _reverse_in_sql(amounts)
+    else:
+        lines = ContributionLine.objects.in_bulk(list(amounts))
+        rows = {}
+        for line_id, amount in amounts.items():
+            line = lines.get(line_id)
+            if line is None or not 0 < amount <= line.amount or line.reverses_id is not None:
+                raise _invalid(line_id, amount)
+            rows[line_id] = _copy(line, amount=-amount, reverses=line_id)
+        ContributionLine.objects.bulk_create(rows.values())
+        reversals = {line_id: row.pk for line_id, row in rows.items()}
     transaction.on_commit(lambda: data_changed.send(sender=ContributionLine, what="reversal"))
-    return rows
+    return reversals
+
+
+def _invalid(line_id: int, amount: Decimal) -> ConflictError:
+    return ConflictError(f"Line {line_id} cannot be reversed by {amount}.", code="reversal_invalid")
+
+
+def _reverse_in_sql(amounts: dict[int, Decimal]) -> dict[int, int]:
+    ids = list(amounts)
+    table = ContributionLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (document_id, person_id, payer_id, period, amount, kind,"
+            " value_date, reverses_id, created_at, updated_at)"
+            " SELECT c.document_id, c.person_id, c.payer_id, c.period, -v.amount, c.kind,"
+            " c.value_date, c.id, now(), now()"
+            f" FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, amount) JOIN {table} c"
+            " ON c.id = v.id"
+            " WHERE c.reverses_id IS NULL AND v.amount > 0 AND v.amount <= c.amount"
+            " RETURNING reverses_id, id",
+            [ids, [amounts[i] for i in ids]],
+        )
+        reversals = dict(cursor.fetchall())
+    if len(reversals) != len(amounts):
+        line_id = next(i for i in ids if i not in reversals)
+        raise _invalid(line_id, amounts[line_id])
+    return reversals
 
 
 @transaction.atomic

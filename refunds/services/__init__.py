@@ -9,6 +9,7 @@ from refunds.services.applications import (
     refund_decline,
 )
 from refunds.services.orders import (
+    refund_bank_report_apply,
     refund_bank_return,
     refund_order_paid,
     refund_payout_orders_build,
@@ -18,6 +19,7 @@ __all__ = [
     "Applicant",
     "LineRequest",
     "refund_application_create",
+    "refund_bank_report_apply",
     "refund_bank_return",
     "refund_confirm",
     "refund_decide",

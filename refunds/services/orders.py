@@ -7,16 +7,18 @@ a refunded quarantined line leaves the quarantine. Nothing is reversed before.
 
 import hashlib
 import io
+import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from contributions.models import KNP_PENALTY
 from contributions.mt102.build import Header, Mt102Writer, fund_as_payer
@@ -26,8 +28,10 @@ from contributions.services import (
     quarantined_lines_refund,
     quarantined_lines_reopen,
 )
+from gfss.common.xlsx import xlsx_write
 from gfss.org import access
 from gfss.org.access import Action
+from refunds.bank_report import bank_report_parse
 from refunds.deadlines import stage_due
 from refunds.events import refund_event_write
 from refunds.exceptions import RefundConflictError, RefundForbiddenError, RefundInputError
@@ -35,7 +39,9 @@ from refunds.locks import payout_order_qs_select_for_update, refund_application_
 from refunds.models import (
     KNP_REFUND_CONTRIBUTION,
     KNP_REFUND_PENALTY,
+    BankReport,
     PayoutOrder,
+    PayoutOrderLine,
     RefundApplication,
     RefundEvent,
     RefundLine,
@@ -63,12 +69,80 @@ def _authorize(actor: Any) -> None:
         )
 
 
-def _live_line_ids(lines: list[RefundLine]) -> dict[int, int]:
+@dataclass(frozen=True)
+class _Line:
+    """A refund line as the order writes it."""
+
+    pk: int
+    iin: str
+    period: date
+    amount: Decimal
+    contribution_id: int | None
+    quarantined_id: int | None
+    surname: str
+    first_name: str
+    patronymic: str
+    birth_date: date | None
+
+
+def _order_lines(application_ids: list[int]) -> list[_Line]:
+    """The refunded lines of these applications in the order's sequence, read as rows."""
+    rows = (
+        RefundLine.objects.filter(application_id__in=application_ids, approved_amount__gt=0)
+        .order_by("application_id", "line_no")
+        .values_list(
+            "pk",
+            "iin",
+            "period",
+            "approved_amount",
+            "contribution_id",
+            "quarantined_id",
+            "person__surname",
+            "person__first_name",
+            "person__patronymic",
+            "person__birth_date",
+            "quarantined__surname",
+            "quarantined__first_name",
+            "quarantined__patronymic",
+        )
+    )
+    return [
+        _Line(
+            pk=pk,
+            iin=iin,
+            period=period,
+            amount=amount,
+            contribution_id=contribution_id,
+            quarantined_id=quarantined_id,
+            surname=(surname if contribution_id else q_surname) or "-",
+            first_name=(first_name if contribution_id else q_first_name) or "-",
+            patronymic=(patronymic if contribution_id else q_patronymic) or "",
+            birth_date=birth_date if contribution_id else None,
+        )
+        for (
+            pk,
+            iin,
+            period,
+            amount,
+            contribution_id,
+            quarantined_id,
+            surname,
+            first_name,
+            patronymic,
+            birth_date,
+            q_surname,
+            q_first_name,
+            q_patronymic,
+        ) in rows
+    ]
+
+
+def _live_line_ids(lines: list[_Line]) -> dict[int, int]:
     """The ledger line each refund line takes money from: its contribution, or the latest
     re-entry if the bank returned an earlier refund of it."""
     live = {line.pk: line.contribution_id for line in lines if line.contribution_id}
     reentries = (
-        RefundPosting.objects.filter(line_id__in=live, kind=RefundPosting.Kind.REENTRY)
+        RefundPosting.objects.filter(line_id__in=list(live), kind=RefundPosting.Kind.REENTRY)
         .order_by("id")
         .values_list("line_id", "ledger_line_id")
     )
@@ -82,7 +156,7 @@ def _order_reference(today: date, knp: str) -> str:
 
 
 def _mt102(
-    *, reference: str, knp: str, today: date, lines: Iterable[RefundLine]
+    *, reference: str, knp: str, today: date, lines: Iterable[_Line]
 ) -> tuple[bytes, int, Decimal]:
     """The order's MT-102 document, a block per refunded person and month, written as the
     lines come."""
@@ -103,84 +177,100 @@ def _mt102(
         ),
     )
     for line in lines:
-        person = line.person
-        quarantined = line.quarantined
         writer.write_line(
             iin=line.iin,
-            surname=(person.surname if person else quarantined.surname) or "-",
-            first_name=(person.first_name if person else quarantined.first_name) or "-",
-            patronymic=person.patronymic if person else quarantined.patronymic,
-            birth_date=person.birth_date if person else None,
+            surname=line.surname,
+            first_name=line.first_name,
+            patronymic=line.patronymic,
+            birth_date=line.birth_date,
             period=line.period,
-            amount=line.approved_amount,
+            amount=line.amount,
         )
     total = writer.close()
     return stream.getvalue(), writer.lines, total
 
 
-def _register(applications: list[RefundApplication]) -> bytes:
-    """The register of the order: one row per application with the applicant's bank details."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("register")
-    sheet.append(list(REGISTER_COLUMNS))
-    for application in applications:
-        sheet.append(
-            [
-                application.request_number or str(application.uuid),
-                application.payer.idn,
-                application.applicant_name,
-                application.applicant_idn,
-                application.bank_bic,
-                application.bank_account,
-                application.reason,
-                application.people,
-                application.amount_approved,
-            ]
+def _register(application_ids: list[int]) -> bytes:
+    """The register of the order: one row per application with the applicant's bank details,
+    streamed from the query into the file."""
+    rows = (
+        RefundApplication.objects.filter(pk__in=application_ids)
+        .order_by("pk")
+        .values_list(
+            "request_number",
+            "uuid",
+            "payer__idn",
+            "applicant_name",
+            "applicant_idn",
+            "bank_bic",
+            "bank_account",
+            "reason",
+            "people",
+            "amount_approved",
         )
+    )
     out = io.BytesIO()
-    workbook.save(out)
+    xlsx_write(
+        out,
+        sheet="register",
+        rows=chain(
+            [REGISTER_COLUMNS],
+            ((number or str(uuid), *rest) for number, uuid, *rest in rows.iterator(2000)),
+        ),
+    )
     return out.getvalue()
 
 
-def _order_build(
-    *, actor: Any, knp: str, applications: list[RefundApplication], today: date
-) -> PayoutOrder:
-    application_ids = [application.pk for application in applications]
-    lines = list(
-        RefundLine.objects.filter(application_id__in=application_ids, approved_amount__gt=0)
-        .select_related("person", "quarantined")
-        .order_by("application_id", "line_no")
-    )
+def _sql_insert_order_rows(*, order: PayoutOrder, actor: Any) -> None:
+    """The order's lines (numbered as in its MT-102 file) and each application's history
+    event, each one INSERT ... SELECT from the applications now in the order."""
+    now = timezone.now()
+    event_data = json.dumps({"order": order.reference, "knp": order.knp})
+    json_value = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {PayoutOrderLine._meta.db_table}"
+            " (order_id, line_no, refund_line_id, iin, period, amount)"
+            " SELECT %s, ROW_NUMBER() OVER (ORDER BY l.application_id, l.line_no), l.id, l.iin,"
+            " l.period, l.approved_amount"
+            f" FROM {RefundLine._meta.db_table} l"
+            f" JOIN {RefundApplication._meta.db_table} a ON a.id = l.application_id"
+            " WHERE a.order_id = %s AND l.approved_amount > 0",
+            [order.pk, order.pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {RefundEvent._meta.db_table} (created_at, updated_at, application_id,"
+            " kind, actor_id, from_status, to_status, comment, data)"
+            f" SELECT %s, %s, a.id, %s, %s, %s, %s, '', {json_value}"
+            f" FROM {RefundApplication._meta.db_table} a WHERE a.order_id = %s ORDER BY a.id",
+            [
+                now,
+                now,
+                RefundEvent.Kind.ORDERED,
+                actor.pk,
+                Status.APPROVED,
+                Status.ORDERED,
+                event_data,
+                order.pk,
+            ],
+        )
+
+
+def _order_build(*, actor: Any, knp: str, application_ids: list[int], today: date) -> PayoutOrder:
+    lines = _order_lines(application_ids)
     reference = _order_reference(today, knp)
     content, line_count, total = _mt102(reference=reference, knp=knp, today=today, lines=lines)
     order = PayoutOrder.objects.create(
         reference=reference,
         knp=knp,
         value_date=today,
-        applications_count=len(applications),
+        applications_count=len(application_ids),
         lines=line_count,
         total=total,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
-        register=_register(applications),
+        register=_register(application_ids),
         created_by=actor,
-    )
-    live = _live_line_ids(lines)
-    reversals = contribution_lines_reverse(
-        amounts={live[line.pk]: line.approved_amount for line in lines if line.pk in live}
-    )
-    RefundPosting.objects.bulk_create(
-        RefundPosting(
-            line=line,
-            kind=RefundPosting.Kind.REVERSAL,
-            ledger_line=reversals[live[line.pk]],
-            order=order,
-        )
-        for line in lines
-        if line.pk in live
-    )
-    quarantined_lines_refund(
-        actor=actor, line_ids=[line.quarantined_id for line in lines if line.quarantined_id]
     )
     RefundApplication.objects.filter(pk__in=application_ids).update(
         status=Status.ORDERED,
@@ -188,16 +278,23 @@ def _order_build(
         stage_due=stage_due(status=Status.ORDERED, started_on=today),
         updated_at=timezone.now(),
     )
-    RefundEvent.objects.bulk_create(
-        RefundEvent(
-            application_id=application_id,
-            kind=RefundEvent.Kind.ORDERED,
-            actor=actor,
-            from_status=Status.APPROVED,
-            to_status=Status.ORDERED,
-            data={"order": reference, "knp": knp},
+    _sql_insert_order_rows(order=order, actor=actor)
+    live = _live_line_ids(lines)
+    reversals = contribution_lines_reverse(
+        amounts={live[line.pk]: line.amount for line in lines if line.pk in live}
+    )
+    RefundPosting.objects.bulk_create(
+        RefundPosting(
+            line_id=line.pk,
+            kind=RefundPosting.Kind.REVERSAL,
+            ledger_line_id=reversals[live[line.pk]],
+            order=order,
         )
-        for application_id in application_ids
+        for line in lines
+        if line.pk in live
+    )
+    quarantined_lines_refund(
+        actor=actor, line_ids=[line.quarantined_id for line in lines if line.quarantined_id]
     )
     return order
 
@@ -208,22 +305,18 @@ def refund_payout_orders_build(*, actor: Any, today: date | None = None) -> list
     for penalties (KNP 094). Nothing approved: nothing built."""
     _authorize(actor)
     today = today or timezone.localdate()
-    applications = list(
+    approved = list(
         refund_application_qs_select_for_update()
         .filter(status=Status.APPROVED)
-        .select_related("payer", "document")
+        .values_list("pk", "document__knp")
     )
-    by_knp: dict[str, list[RefundApplication]] = defaultdict(list)
-    for application in applications:
-        knp = (
-            KNP_REFUND_PENALTY
-            if application.document.knp == KNP_PENALTY
-            else KNP_REFUND_CONTRIBUTION
-        )
-        by_knp[knp].append(application)
+    by_knp: dict[str, list[int]] = defaultdict(list)
+    for application_id, document_knp in approved:
+        knp = KNP_REFUND_PENALTY if document_knp == KNP_PENALTY else KNP_REFUND_CONTRIBUTION
+        by_knp[knp].append(application_id)
     return [
-        _order_build(actor=actor, knp=knp, applications=group, today=today)
-        for knp, group in sorted(by_knp.items())
+        _order_build(actor=actor, knp=knp, application_ids=ids, today=today)
+        for knp, ids in sorted(by_knp.items())
     ]
 
 
@@ -279,6 +372,12 @@ def refund_bank_return(*, actor: Any, application_id: int, comment: str) -> Refu
         )
     if not comment.strip():
         raise RefundInputError(_("Say why the bank returned the money."), code="comment_missing")
+    return _returned(actor=actor, application=application, comment=comment)
+
+
+def _returned(
+    *, actor: Any, application: RefundApplication, comment: str, data: dict | None = None
+) -> RefundApplication:
     order = application.order
     assert order is not None
     postings = list(
@@ -336,6 +435,163 @@ def refund_bank_return(*, actor: Any, application_id: int, comment: str) -> Refu
         actor=actor,
         from_status=from_status,
         comment=comment,
-        data={"order": order.reference, "reentries": len(reentries)},
+        data={"order": order.reference, "reentries": len(reentries), **(data or {})},
     )
     return application
+
+
+def _report_lines(*, order: PayoutOrder, rows: list, today: date) -> dict[int, list]:
+    """The report's rows checked against what the order sent; by application."""
+    sent = {
+        line.line_no: line
+        for line in PayoutOrderLine.objects.filter(order=order).select_related("refund_line")
+    }
+    by_application: dict[int, list] = defaultdict(list)
+    for row in rows:
+        line = sent.get(row.line_no)
+        if line is None:
+            raise RefundInputError(
+                _("Row %(row)s: the payout order %(reference)s has no line %(line)s.")
+                % {"row": row.row, "reference": order.reference, "line": row.line_no},
+                code="report_line_unknown",
+                row=row.row,
+            )
+        if (row.iin, row.period, row.amount) != (line.iin, line.period, line.amount):
+            raise RefundInputError(
+                _(
+                    "Row %(row)s: line %(line)s of the order was %(iin)s, %(period)s, "
+                    "%(amount)s; the report says otherwise."
+                )
+                % {
+                    "row": row.row,
+                    "line": row.line_no,
+                    "iin": line.iin,
+                    "period": f"{line.period:%m.%Y}",
+                    "amount": f"{line.amount:.2f}",
+                },
+                code="report_line_mismatch",
+                row=row.row,
+            )
+        if not order.value_date <= row.on <= today:
+            raise RefundInputError(
+                _("Row %(row)s: the date must lie between the order's date and today.")
+                % {"row": row.row},
+                code="report_date_invalid",
+                row=row.row,
+            )
+        by_application[line.refund_line.application_id].append(row)
+    missing = sorted(set(sent) - {row.line_no for row in rows})
+    if missing:
+        raise RefundInputError(
+            _("The report leaves out %(count)s line(s) of the order, the first %(line)s.")
+            % {"count": len(missing), "line": missing[0]},
+            code="report_incomplete",
+        )
+    return by_application
+
+
+@transaction.atomic
+def refund_bank_report_apply(
+    *,
+    actor: Any,
+    filename: str,
+    content: bytes,
+    order_id: int | None = None,
+    today: date | None = None,
+) -> BankReport:
+    """The bank's report of a payout order: the applications whose lines it paid are paid,
+    those it returned come back (their reversals reversed by new rows, the application open
+    again). The whole file or nothing."""
+    _authorize(actor)
+    today = today or timezone.localdate()
+    parsed = bank_report_parse(content)
+    order = payout_order_qs_select_for_update().filter(reference=parsed.reference).first()
+    if order is None:
+        raise RefundInputError(
+            _("No payout order %(reference)s exists.") % {"reference": parsed.reference},
+            code="report_order_unknown",
+        )
+    if order_id is not None and order.pk != order_id:
+        raise RefundInputError(
+            _("This is the report of another payout order, %(reference)s.")
+            % {"reference": order.reference},
+            code="report_order_other",
+        )
+    if order.status != PayoutOrder.Status.SENT:
+        raise RefundConflictError(
+            _("The payout order %(reference)s is already paid.") % {"reference": order.reference},
+            code="order_already_paid",
+        )
+    by_application = _report_lines(order=order, rows=parsed.rows, today=today)
+    applications = {
+        application.pk: application
+        for application in refund_application_qs_select_for_update()
+        .filter(pk__in=list(by_application))
+        .select_related("order")
+    }
+    paid: dict[int, date] = {}
+    returned: list[tuple[RefundApplication, list]] = []
+    for application_id, rows in sorted(by_application.items()):
+        application = applications[application_id]
+        outcomes = {row.outcome for row in rows}
+        if len(outcomes) > 1:
+            raise RefundInputError(
+                _(
+                    "Rows %(rows)s: the lines of application %(application)s are paid and "
+                    "returned at once; the bank pays or returns an application whole."
+                )
+                % {"rows": ", ".join(str(r.row) for r in rows), "application": application},
+                code="report_application_split",
+                row=rows[0].row,
+            )
+        in_order = application.order_id == order.pk and application.status == Status.ORDERED
+        if not in_order:
+            # Returned already, recorded by an officer: the report can only agree.
+            if outcomes != {"returned"}:
+                raise RefundInputError(
+                    _("Row %(row)s: application %(application)s was recorded as returned.")
+                    % {"row": rows[0].row, "application": application},
+                    code="report_line_returned_before",
+                    row=rows[0].row,
+                )
+            continue
+        if outcomes == {"paid"}:
+            paid[application_id] = max(row.on for row in rows)
+        else:
+            returned.append((application, rows))
+    now = timezone.now()
+    for paid_on in sorted(set(paid.values())):
+        RefundApplication.objects.filter(
+            pk__in=[pk for pk, on in paid.items() if on == paid_on]
+        ).update(status=Status.PAID, paid_on=paid_on, stage_due=paid_on, updated_at=now)
+    RefundEvent.objects.bulk_create(
+        RefundEvent(
+            application_id=application_id,
+            kind=RefundEvent.Kind.PAID,
+            actor=actor,
+            from_status=Status.ORDERED,
+            to_status=Status.PAID,
+            data={"order": order.reference, "paid_on": paid_on.isoformat(), "report": filename},
+        )
+        for application_id, paid_on in paid.items()
+    )
+    for application, rows in returned:
+        _returned(
+            actor=actor,
+            application=application,
+            comment="; ".join(sorted({row.reason for row in rows})),
+            data={"report": filename, "returned_on": max(row.on for row in rows).isoformat()},
+        )
+    order.status = PayoutOrder.Status.PAID
+    order.save(update_fields=["status", "updated_at"])
+    return BankReport.objects.create(
+        order=order,
+        filename=filename[:200],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+        paid_lines=sum(len(by_application[pk]) for pk in paid),
+        returned_lines=sum(len(rows) for _a, rows in returned),
+        paid_applications=len(paid),
+        returned_applications=len(returned),
+    )

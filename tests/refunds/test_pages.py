@@ -1,8 +1,10 @@
 """The refund officers' pages in kk and ru, the decision through them, the payout order files,
 the reports and the refund state on a person's and a payer's page."""
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -123,7 +125,11 @@ def test_payout_order_files_download(pay, apply, officers):
     assert mt102.status_code == 200
     assert b"/KNP/026" in mt102.content
     register = client.get(f"/ru/refunds/orders/{order.uuid}/register/")
-    assert register.content[:2] == b"PK"
+    sheet = openpyxl.load_workbook(io.BytesIO(register.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "request_number"
+    assert rows[1][0] == application.request_number
+    assert rows[1][-1] == 10  # the amount refunded, a number the spreadsheet can sum
     client.post(
         f"/ru/refunds/orders/{order.uuid}/paid/", {"paid_on": timezone.localdate().isoformat()}
     )
