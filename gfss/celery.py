@@ -16,3 +16,11 @@ def _require_secret_key(**kwargs: Any) -> None:
     from gfss.startup import require_secret_key
 
     require_secret_key()
+
+
+@signals.worker_ready.connect
+def _send_the_outbox(**kwargs: Any) -> None:
+    """Batch runs started while the queue was unreachable are sent by the first worker up."""
+    from gfss.jobs.services import batchrun_outbox_send
+
+    batchrun_outbox_send()

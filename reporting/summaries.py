@@ -27,6 +27,7 @@ from django.utils import timezone
 from benefits.models import Award, BenefitType
 from contributions.models import ContributionLine, PaymentDocument
 from gfss.common.money import ZERO
+from gfss.common.outages import broker_send
 from gfss.common.periods import add_months, month_start
 from reporting.indicators.ages import age_band, age_on
 from reporting.indicators.benefits import childcare_topup, first_gross, structures
@@ -408,7 +409,15 @@ def summaries_refresh_soon(**_kwargs: Any) -> None:
     def enqueue() -> None:
         from reporting.tasks import summaries_refresh_task
 
-        summaries_refresh_task.apply_async(kwargs={"trigger": "change"}, countdown=delay)
+        sent = broker_send(
+            lambda: summaries_refresh_task.apply_async(
+                kwargs={"trigger": "change"}, countdown=delay
+            ),
+            what="summaries refresh",
+        )
+        if not sent:
+            # The next change tries again; the nightly rebuild catches up meanwhile.
+            cache.delete(_PENDING)
 
     transaction.on_commit(enqueue)
 

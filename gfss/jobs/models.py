@@ -53,6 +53,9 @@ class BatchRun(TimeStampedModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When its next step was handed to the task queue; empty while Redis could not take it
+    # (the run is then the outbox: batchrun_outbox_send sends it when the queue is back).
+    enqueued_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("batch run")
@@ -96,3 +99,26 @@ class BatchRun(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def waits_for_queue(self) -> bool:
+        return self.is_active and self.enqueued_at is None
+
+
+class ScheduleSlot(models.Model):
+    """A beat entry sent for one of its scheduled times (gfss.jobs.beat): at most once."""
+
+    name = models.CharField(_("schedule entry"), max_length=200)
+    slot = models.DateTimeField(_("scheduled for"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheduled send")
+        verbose_name_plural = _("scheduled sends")
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="jobs_scheduleslot_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+from gfss.common.outages import broker_send
 from gfss.common.signals import data_changed
 from gfss.jobs import registry
 from gfss.jobs.models import BatchRun
@@ -44,12 +45,45 @@ def params_key(params: dict[str, Any]) -> str:
 
 
 def _enqueue(run: BatchRun) -> None:
+    """Send the run's next step once the caller's transaction commits. The row is the outbox:
+    ``enqueued_at`` stays empty until the queue took the message."""
+    BatchRun.objects.filter(pk=run.pk).update(enqueued_at=None)
+    run.enqueued_at = None
+    run_id, queue = run.pk, run.queue
+    transaction.on_commit(lambda: batchrun_send(run_id=run_id, queue=queue))
+
+
+def batchrun_send(*, run_id: int, queue: str) -> bool:
+    """Hand a step of the run to the task queue; False (the run waits in the outbox) when Redis
+    cannot be reached. Two steps sent for one run are harmless: chunks are serialized."""
     from gfss.jobs.tasks import batchrun_step_task
 
-    run_id, queue = run.pk, run.queue
-    transaction.on_commit(
-        lambda: batchrun_step_task.apply_async(kwargs={"run_id": run_id}, queue=queue)
+    BatchRun.objects.filter(pk=run_id).update(enqueued_at=None)
+    sent = broker_send(
+        lambda: batchrun_step_task.apply_async(kwargs={"run_id": run_id}, queue=queue),
+        what=f"batch run {run_id}",
     )
+    if sent:
+        BatchRun.objects.filter(pk=run_id, enqueued_at__isnull=True).update(
+            enqueued_at=timezone.now()
+        )
+    return sent
+
+
+def batchrun_outbox_send() -> list[int]:
+    """Send every active run that the queue never took (Redis was down when it was started or
+    when its last step handed over); called by the watchdog and by a worker that starts."""
+    sent = []
+    pending = BatchRun.objects.filter(
+        status__in=BatchRun.ACTIVE_STATUSES, enqueued_at__isnull=True
+    ).values_list("pk", "queue")
+    for run_id, queue in pending:
+        if not batchrun_send(run_id=run_id, queue=queue):
+            break  # still down: the next call tries again
+        sent.append(run_id)
+    if sent:
+        logger.warning("batch runs sent from the outbox: %s", sent)
+    return sent
 
 
 @transaction.atomic

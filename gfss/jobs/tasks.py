@@ -22,22 +22,41 @@ class BatchStepTask(Task):
         batchrun_fail(run_id=kwargs["run_id"], error=f"{type(exc).__name__}: {exc}")
 
 
+# A dropped database connection costs the chunk in progress (rolled back, the cursor did not
+# move): the step is tried again this many times, DATABASE_RETRY_SECONDS apart, before the run
+# is marked failed (it can then be resumed from its cursor).
+DATABASE_RETRIES = 12
+DATABASE_RETRY_SECONDS = 5
+
+
 @shared_task(
     base=BatchStepTask,
+    bind=True,
     name="gfss.jobs.tasks.batchrun_step_task",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=STEP_SOFT_TIME_LIMIT,
     time_limit=STEP_TIME_LIMIT,
+    max_retries=DATABASE_RETRIES,
 )
-def batchrun_step_task(*, run_id: int) -> None:
+def batchrun_step_task(self: Task, *, run_id: int) -> None:
     """Advance a run by a few chunks, then enqueue the next step; a no-op once it is over."""
-    from gfss.jobs.models import BatchRun
-    from gfss.jobs.services import batchrun_step
+    from django.db import connections
 
-    if batchrun_step(run_id=run_id):
+    from gfss.common.outages import DATABASE_ERRORS
+    from gfss.jobs.models import BatchRun
+    from gfss.jobs.services import batchrun_send, batchrun_step
+
+    try:
+        more = batchrun_step(run_id=run_id)
+    except DATABASE_ERRORS as error:
+        logger.warning("batch run %s: database connection lost (%s), retrying", run_id, error)
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+        raise self.retry(countdown=DATABASE_RETRY_SECONDS, exc=error) from error
+    if more:
         queue = BatchRun.objects.values_list("queue", flat=True).get(pk=run_id)
-        batchrun_step_task.apply_async(kwargs={"run_id": run_id}, queue=queue)
+        batchrun_send(run_id=run_id, queue=queue)
 
 
 @shared_task(
@@ -49,8 +68,9 @@ def batchrun_step_task(*, run_id: int) -> None:
 )
 def batchrun_requeue_stale_task() -> None:
     """The watchdog (beat): runs whose worker died get a new step."""
-    from gfss.jobs.services import batchrun_requeue_stale
+    from gfss.jobs.services import batchrun_outbox_send, batchrun_requeue_stale
 
+    batchrun_outbox_send()
     resumed = batchrun_requeue_stale()
     if resumed:
         logger.warning("stalled batch runs re-enqueued: %s", resumed)
