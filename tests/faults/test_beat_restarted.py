@@ -21,7 +21,8 @@ from gfss.celery import app as celery_app
 from gfss.jobs.beat import OncePerSlotScheduler, schedule_slot
 from gfss.jobs.models import ScheduleSlot
 
-pytestmark = pytest.mark.django_db
+# Committed: the scheduler commits and closes stale connections as a real beat does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ALMATY = ZoneInfo("Asia/Almaty")
 MONTHLY_RUN = "gfss: monthly payment run"
