@@ -198,7 +198,8 @@ SELECT now(), now(), doc.id, l.person_id, l.payer_id, l.period, l.amount, 'contr
        l.value_date
 FROM demo_lines l
 JOIN demo_documents d ON d.payer_id = l.payer_id AND d.period = l.period
-JOIN contributions_paymentdocument doc ON doc.reference = 'S' || d.k
+JOIN contributions_paymentdocument doc ON doc.reference = 'S' || d.k;
+ANALYZE contributions_contributionline
 """
 
 
