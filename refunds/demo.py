@@ -1,10 +1,11 @@
 """Demo refund applications for `make run`, through the real services, in every state: checked
 (a part overdue), decided (waiting for the second officer), approved (waiting for the payout
 order), refused (one by the Art. 247 check), in a payout order sent to the State Corporation,
-paid, and one returned by the bank and reopened.
+paid by the bank's report, and one the same report returned, reopened.
 
 The reasons follow the 2022 annual report's chart; its text gives no shares, so the weights
-below are a recorded decision [D] until the fund's figures replace them. A duplicate payment
+below are a recorded decision [D] until the fund's figures replace them; the demo's
+applications follow them exactly (``reason_allocation``). A duplicate payment
 is made real: the payer's order is imported a second time under a new reference.
 """
 
@@ -24,15 +25,15 @@ from contributions.services import mt102_import
 from gfss.api.permissions import Scope
 from gfss.org.models import PartnerClient
 from gfss.org.services import partner_client_create
-from refunds.models import Reason, RefundApplication
+from refunds.bank_report import COLUMNS
+from refunds.models import PayoutOrder, Reason, RefundApplication
 from refunds.services import (
     Applicant,
     LineRequest,
     refund_application_create,
-    refund_bank_return,
+    refund_bank_report_apply,
     refund_confirm,
     refund_decide,
-    refund_order_paid,
     refund_payout_orders_build,
 )
 
@@ -52,6 +53,43 @@ MAKER, CHECKER = "refunds", "refunds2"
 class DemoRefunds:
     applications: int
     by_status: dict[str, int]
+
+
+def reason_allocation(count: int) -> list[str]:
+    """``count`` reasons in the shares of ``REASON_WEIGHTS``, to the application (largest
+    remainder), so that a small demo keeps the proportions."""
+    total = sum(REASON_WEIGHTS.values())
+    exact = {reason: count * weight / total for reason, weight in REASON_WEIGHTS.items()}
+    shares = {reason: int(value) for reason, value in exact.items()}
+    by_remainder = sorted(exact, key=lambda reason: exact[reason] - shares[reason], reverse=True)
+    for reason in by_remainder[: count - sum(shares.values())]:
+        shares[reason] += 1
+    return [reason for reason, n in shares.items() for _ in range(n)]
+
+
+def bank_report_sample(order: PayoutOrder, *, on: date, returned_first: bool = False) -> bytes:
+    """The bank's report of ``order`` as a bank would send it (README): every line paid, or
+    the first application's lines returned."""
+    lines = list(order.order_lines.select_related("refund_line").order_by("line_no"))
+    first = lines[0].refund_line.application_id if lines else None
+    rows = [";".join(COLUMNS)]
+    for line in lines:
+        returned = returned_first and line.refund_line.application_id == first
+        rows.append(
+            ";".join(
+                [
+                    order.reference,
+                    str(line.line_no),
+                    line.iin,
+                    f"{line.period:%m%Y}",
+                    f"{line.amount:.2f}".replace(".", ","),
+                    "returned" if returned else "paid",
+                    on.isoformat(),
+                    "СЧЕТ ПОЛУЧАТЕЛЯ ЗАКРЫТ" if returned else "",
+                ]
+            )
+        )
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8")
 
 
 def _partner_user() -> Any:
@@ -190,7 +228,8 @@ def demo_refunds_generate(*, seed: int, today: date, count: int = 48) -> DemoRef
     if not candidates:
         return DemoRefunds(applications=0, by_status={})
     rng.shuffle(candidates)
-    reasons = rng.choices(list(REASON_WEIGHTS), weights=list(REASON_WEIGHTS.values()), k=count)
+    reasons = reason_allocation(count)
+    rng.shuffle(reasons)
     used: set[int] = set()
     applications = []
     for number, reason in enumerate(reasons, start=1):
@@ -224,8 +263,15 @@ def demo_refunds_generate(*, seed: int, today: date, count: int = 48) -> DemoRef
     for application in paid:
         _decide(application, maker=maker)
         refund_confirm(actor=checker, application_id=application.pk)
+    # The bank's report of the first order: all paid but one application, whose account was
+    # closed: its money comes back to the ledger and it opens again.
     for order in refund_payout_orders_build(actor=maker, today=today):
-        refund_order_paid(actor=checker, order_id=order.pk, paid_on=today)
+        refund_bank_report_apply(
+            actor=checker,
+            filename=f"{order.reference}-report.csv",
+            content=bank_report_sample(order, on=today, returned_first=True),
+            today=today,
+        )
     for application in ordered:
         _decide(application, maker=maker)
         refund_confirm(actor=checker, application_id=application.pk)
@@ -235,9 +281,4 @@ def demo_refunds_generate(*, seed: int, today: date, count: int = 48) -> DemoRef
         refund_confirm(actor=checker, application_id=application.pk)
     for application in decided:
         _decide(application, maker=maker)
-    returned = RefundApplication.objects.filter(status="paid").order_by("id").first()
-    if returned is not None:
-        refund_bank_return(
-            actor=checker, application_id=returned.pk, comment="Счёт получателя закрыт."
-        )
     return DemoRefunds(applications=RefundApplication.objects.count(), by_status=_by_status())

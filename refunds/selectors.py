@@ -94,16 +94,24 @@ def refund_queue(*, user: Any, filters: RefundFilters, today: date) -> QuerySet[
 
 
 def refund_counters(*, user: Any, today: date) -> dict[str, int]:
-    """How many applications wait at each step, and how many are overdue, in one query."""
+    """How many applications wait at each step, and how many are overdue, in one query over
+    the open ones only (an index range on status: the closed ones pile up, the open do not)."""
     status = RefundApplication.Status
-    open_q = Q(status__in=RefundApplication.OPEN_STATUSES)
-    return refund_application_list_for_user(user=user).aggregate(
-        to_decide=Count("id", filter=Q(status=status.CHECKED)),
-        to_confirm=Count("id", filter=Q(status=status.DECIDED)),
-        to_order=Count("id", filter=Q(status=status.APPROVED)),
-        ordered=Count("id", filter=Q(status=status.ORDERED)),
-        overdue=Count("id", filter=open_q & Q(stage_due__lt=today)),
+    rows = list(
+        refund_application_list_for_user(user=user)
+        .filter(status__in=RefundApplication.OPEN_STATUSES)
+        .order_by()
+        .values("status")
+        .annotate(waiting=Count("id"), overdue=Count("id", filter=Q(stage_due__lt=today)))
     )
+    waiting = {row["status"]: row["waiting"] for row in rows}
+    return {
+        "to_decide": waiting.get(status.CHECKED, 0),
+        "to_confirm": waiting.get(status.DECIDED, 0),
+        "to_order": waiting.get(status.APPROVED, 0),
+        "ordered": waiting.get(status.ORDERED, 0),
+        "overdue": sum(row["overdue"] for row in rows),
+    }
 
 
 def refund_lines(*, application: RefundApplication) -> QuerySet[RefundLine]:

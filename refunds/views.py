@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,6 +57,9 @@ from refunds.services import (
 from refunds.services.applications import REFUSAL_CODES
 
 PAGE_SIZE = 50
+# The list counts its rows up to this many: an exact count of every filter over years of
+# applications would cost more than the page (the counters above it count exactly).
+COUNT_CAP = 2_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Status = RefundApplication.Status
 
@@ -63,6 +67,18 @@ Status = RefundApplication.Status
 # Branch staff and analysts read; refund officers work (gfss.org.access).
 reads_refunds = reads_required(Subject.REFUND)
 works_refunds = may_required(Action.DECIDE_REFUND)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows (``capped`` says there are more)."""
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: COUNT_CAP + 1].count()
+        self.capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
+
+    capped = False
 
 
 def _filters(request: HttpRequest) -> RefundFilters:
@@ -85,7 +101,7 @@ def _filters(request: HttpRequest) -> RefundFilters:
 def refund_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = _filters(request)
-    page = Paginator(
+    page = CappedPaginator(
         refund_queue(user=request.user, filters=filters, today=today), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})

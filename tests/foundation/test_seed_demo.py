@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import date
 from io import StringIO
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gfss.common.periods import add_months, month_start
+from gfss.org.models import Role, StaffProfile
 from participants.demo import population_generate
 from participants.models import FamilyLink, LifeEvent, Payer, Person
 from participants.validators import validate_bin_or_iin, validate_iin
@@ -19,6 +21,8 @@ from payouts.models import (
     RecalculationEvent,
     Underpayment,
 )
+from refunds.demo import reason_allocation
+from refunds.models import BankReport, Reason, RefundApplication, RefundEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +67,31 @@ def test_a_small_population_with_valid_identifiers_and_demo_logins() -> None:
     assert all(f.is_complete for f in files)
     # and a death the civil registry reported late, which ended the award it touched
     assert LifeEvent.objects.filter(kind="death", awards_touched__effect="ended").exists()
+    _assert_demo_refunds(output)
+
+
+def _assert_demo_refunds(output: str) -> None:
+    """Two refund officers; applications of each reason in the recorded shares, in each
+    state; one refused by the Art. 247 check; an order settled by the bank's report."""
+    officers = StaffProfile.objects.filter(role=Role.REFUND_OFFICER).values_list(
+        "user__username", flat=True
+    )
+    assert {"refunds", "refunds2"} <= set(officers)
+    demo = RefundApplication.objects.exclude(request_number=f"GK-DEMO-{49:06d}")
+    by_reason = Counter(demo.values_list("reason", flat=True))
+    assert by_reason == Counter(reason_allocation(48))
+    assert set(by_reason) == set(Reason.values)
+    statuses = set(RefundApplication.objects.values_list("status", flat=True))
+    assert statuses == {"checked", "decided", "approved", "refused", "ordered", "paid"}
+    art_247 = RefundApplication.objects.get(request_number=f"GK-DEMO-{49:06d}")
+    assert (art_247.status, art_247.refusal_code) == ("refused", "counted_in_award")
+    assert art_247.lines.get().check_code == "counted_in_award"
+    assert art_247.confirmed_by.username == "refunds2"
+    report = BankReport.objects.get()
+    assert report.paid_applications >= 1
+    assert report.returned_applications == 1
+    assert RefundEvent.objects.filter(kind="returned").count() == 1
+    assert "refund applications" in output
 
 
 def test_the_same_seed_gives_the_same_people() -> None:

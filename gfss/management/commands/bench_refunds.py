@@ -301,7 +301,7 @@ class Command(BaseCommand):
                 f"  {count - have:,} applications created in {time.monotonic() - started:.0f} s"
             )
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE refunds_refundapplication")
+                cursor.execute("VACUUM ANALYZE refunds_refundapplication")
         total = RefundApplication.objects.count()
         client = Client()
         client.force_login(self.maker)
