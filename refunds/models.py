@@ -24,6 +24,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gfss.common.models import TimeStampedModel
 from gfss.common.money import money_field
@@ -53,7 +54,7 @@ class RefundApplication(TimeStampedModel):
         APPROVED = "approved", _("Approved, to order")
         REFUSED = "refused", _("Refused")
         ORDERED = "ordered", _("Payout order sent")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("refund", "Paid")
 
     class Decision(models.TextChoices):
         APPROVE = "approve", _("Approve")
@@ -349,7 +350,7 @@ class RefundEvent(TimeStampedModel):
         CONFIRMED = "confirmed", _("Confirmed")
         DECLINED = "declined", _("Sent back by the checker")
         ORDERED = "ordered", _("Payout order sent")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("refund", "Paid")
         RETURNED = "returned", _("Returned by the bank")
 
     application = models.ForeignKey(
@@ -403,7 +404,7 @@ class PayoutOrder(TimeStampedModel):
 
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("refund", "Paid")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=16, unique=True)

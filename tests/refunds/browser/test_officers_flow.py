@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from gfss.org.models import Role
-from refunds.models import RefundApplication
+from refunds.demo import bank_report_sample
+from refunds.models import PayoutOrder, RefundApplication
 from refunds.services import Applicant, LineRequest, refund_application_create
 from tests.browser import BROWSER_MARKS, PASSWORD
 from tests.contributions.documents import document, line_for, load
@@ -34,7 +35,7 @@ def _log_in(page, live_server, user, language="ru") -> None:
     page.wait_for_url(f"{live_server.url}/{language}/")
 
 
-def test_decide_confirm_order_download_and_the_statement(page, live_server, make_staff):
+def test_decide_confirm_order_download_and_the_statement(page, live_server, make_staff, tmp_path):
     # given: a payment of 10,000 for May and an application to refund 4,000 of it
     maker, checker = make_staff(Role.REFUND_OFFICER), make_staff(Role.REFUND_OFFICER)
     payer, person = PayerFactory(), PersonFactory()
@@ -80,3 +81,13 @@ def test_decide_confirm_order_download_and_the_statement(page, live_server, make
     page.click("#person-refunds-link")
     assert "GK-BROWSER-1" in page.inner_text("#person-refunds")
     assert "Платёжное поручение отправлено" in page.inner_text("#person-refunds")
+    # and the bank's report of the order, uploaded, pays the application
+    report = tmp_path / "report.csv"
+    report.write_bytes(bank_report_sample(PayoutOrder.objects.get(), on=timezone.localdate()))
+    page.goto(f"{live_server.url}/ru/refunds/orders/")
+    page.set_input_files(".bank-report-form input[type=file]", str(report))
+    page.click(".bank-report-form button")
+    assert "Отчёт банка записан" in page.inner_text(".messages")
+    assert "Отчёт банка: оплачено 1, возвращено 0" in page.inner_text("#orders")
+    page.goto(f"{live_server.url}/ru/refunds/{application.uuid}/")
+    assert "Оплачено" in page.inner_text("#refund-status")
