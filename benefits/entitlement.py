@@ -1,9 +1,11 @@
 """The entitlement: what an award is due for a month, as known on a date. The one definition.
 
 Read by the payment runs, the settlement of back-dated changes, the overpayment check, the
-award pages and the API; nothing else computes what is due. It is read set-based (three
-queries for any number of awards) through the ORM, so PostgreSQL and SQLite run the same
-code, and the arithmetic is Python's exact ``Decimal``, never the database's.
+award pages and the API; nothing else computes what is due. It is one SQL query (``due_sql``)
+that PostgreSQL and SQLite both run: the batch jobs put it inside their ``INSERT … SELECT``
+statements over a chunk of awards, the pages read it for one award's months through
+``entitlements``. The database only picks rows (which amount is in force, whether a month is
+due); it does no arithmetic on money.
 
 A month is due in full or not at all [D]: rules.md defines no proration by days, so
 - an award pays for the months from the month of its start to the month before the month of
@@ -16,17 +18,128 @@ The amount for a month is the amount in force in it (``AwardAmount``: the row wi
 ``valid_from`` in or before the month, ties: the latest row).
 """
 
-import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from benefits.models import Award, AwardAmount, AwardDecision
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start, next_period
+
+_DECISIONS = "benefits_awarddecision"
+# (b) comes after (a) in the award's decisions: by effective date, then as recorded.
+_LATER = (
+    "({b}.effective_date > {a}.effective_date "
+    "OR ({b}.effective_date = {a}.effective_date AND {b}.id > {a}.id))"
+)
+
+
+def _known(table: str, *, known_on: bool) -> str:
+    return f"AND {table}.created_at <= %(known_at)s" if known_on else ""
+
+
+def _held(*, known_on: bool) -> str:
+    """A suspension in force on a day of the month: begun before the next month and not
+    closed by a resumption on or before the month's first day (or on its own day). A
+    resumption closes a suspension only as the award's very next status decision."""
+    return f"""EXISTS (
+        SELECT 1 FROM {_DECISIONS} s
+        WHERE s.award_id = c.award_id AND s.kind = 'suspend' AND s.status = 'applied'
+          AND s.effective_date < c.period_next {_known("s", known_on=known_on)}
+          AND NOT EXISTS (
+            SELECT 1 FROM {_DECISIONS} r
+            WHERE r.award_id = s.award_id AND r.kind = 'resume' AND r.status = 'applied'
+              {_known("r", known_on=known_on)} AND {_LATER.format(a="s", b="r")}
+              AND (r.effective_date <= c.period OR r.effective_date = s.effective_date)
+              AND NOT EXISTS (
+                SELECT 1 FROM {_DECISIONS} d
+                WHERE d.award_id = s.award_id AND d.kind IN ('suspend', 'resume')
+                  AND d.status = 'applied' {_known("d", known_on=known_on)}
+                  AND {_LATER.format(a="s", b="d")} AND {_LATER.format(a="d", b="r")})))"""
+
+
+def _not_terminated(op: str, bound: str, *, known_on: bool) -> str:
+    """The award's termination leaves its right on ``bound`` (``terminated_on op bound``)."""
+    plain = f"a.terminated_on IS NULL OR a.terminated_on {op} {bound}"
+    if not known_on:
+        return f"({plain})"
+    # As known on a date, a termination counts from its confirmation.
+    return (
+        f"({plain} OR NOT EXISTS (SELECT 1 FROM {_DECISIONS} t WHERE t.award_id = a.id "
+        "AND t.kind = 'terminate' AND t.status = 'applied' "
+        "AND t.confirmed_at <= %(known_at)s))"
+    )
+
+
+def entitled_sql(candidates: str, *, known_on: bool = False) -> str:
+    """For each candidate row (award_id, period, period_next): the award's benefit, the amount
+    in force in the month (``amount_id``, due or not) and whether it is due (``entitled``)."""
+    right = f"""((a.lump_sum AND a.start_date >= c.period AND a.start_date < c.period_next
+          AND (a.end_date IS NULL OR a.end_date > a.start_date)
+          AND {_not_terminated(">", "a.start_date", known_on=known_on)})
+        OR (NOT a.lump_sum AND a.start_date < c.period_next
+          AND (a.end_date IS NULL OR a.end_date >= c.period_next)
+          AND {_not_terminated(">=", "c.period_next", known_on=known_on)}))
+        AND NOT {_held(known_on=known_on)}"""
+    return f"""
+    SELECT c.award_id AS award_id, c.period AS period, a.benefit AS benefit,
+      (SELECT y.id FROM benefits_awardamount y
+       WHERE y.award_id = c.award_id AND y.valid_from < c.period_next
+         {_known("y", known_on=known_on)}
+       ORDER BY y.valid_from DESC, y.id DESC LIMIT 1) AS amount_id,
+      CASE WHEN {right} THEN 1 ELSE 0 END AS entitled
+    FROM ({candidates}) c JOIN benefits_award a ON a.id = c.award_id"""
+
+
+def due_sql(candidates: str, *, known_on: bool = False) -> str:
+    """What each candidate month is due: (award_id, period, benefit, amount_id, entitled,
+    gross, opv, net), zeros where the month is not due."""
+    due = "e.entitled = 1 AND x.id IS NOT NULL"
+    return f"""
+    SELECT e.award_id AS award_id, e.period AS period, e.benefit AS benefit,
+      e.amount_id AS amount_id, e.entitled AS entitled,
+      CASE WHEN {due} THEN x.gross ELSE 0 END AS gross,
+      CASE WHEN {due} THEN x.opv ELSE 0 END AS opv,
+      CASE WHEN {due} THEN x.net ELSE 0 END AS net
+    FROM ({entitled_sql(candidates, known_on=known_on)}) e
+    LEFT JOIN benefits_awardamount x ON x.id = e.amount_id"""
+
+
+def months_sql(months: Iterable[date], *, name: str = "m") -> tuple[str, dict[str, Any]]:
+    """The months as a query of (period, period_next) rows, and its parameters."""
+    adapt = connection.ops.adapt_datefield_value
+    parts, params = [], {}
+    for index, month in enumerate(months):
+        parts.append(f"SELECT %({name}{index})s AS period, %({name}{index}n)s AS period_next")
+        params[f"{name}{index}"] = adapt(month)
+        params[f"{name}{index}n"] = adapt(next_period(month))
+    if not parts:
+        raise ValueError("months_sql needs at least one month")
+    return " UNION ALL ".join(parts), params
+
+
+def month_span(first: date, last: date) -> list[date]:
+    months, month = [], month_start(first)
+    while month <= last:
+        months.append(month)
+        month = next_period(month)
+    return months
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def known_params(known_on: date | None) -> dict[str, Any]:
+    """The parameter ``due_sql(…, known_on=True)`` reads: the end of that day."""
+    if known_on is None:
+        return {}
+    return {"known_at": connection.ops.adapt_datetimefield_value(_end_of(known_on))}
 
 
 @dataclass(frozen=True)
@@ -41,74 +154,94 @@ def _nothing(period: date) -> Due:
     return Due(period, ZERO, ZERO, ZERO)
 
 
+def _money(value: Any) -> Decimal:
+    # SQLite hands back the stored number; two places, as every money column has.
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 @dataclass
 class AwardEntitlement:
-    """One award's facts, enough to say what any month is due."""
+    """One award's right month by month, read from ``due_sql``."""
 
     award_id: int
     benefit: str
     revision: int
     first: date
-    last: date | None  # the last month with a right; None: open-ended
+    last: date | None  # the last month of the right; None: open-ended
     lump_sum: bool
-    holds: list[tuple[date, date | None]] = field(default_factory=list)
-    # (valid_from, row id, gross, opv, net), sorted by valid_from then id
-    amounts: list[tuple[date, int, Decimal, Decimal, Decimal]] = field(default_factory=list)
+    known_on: date | None = None
+    # month → (amount_id or None, entitled, gross, opv, net)
+    rows: dict[date, tuple[int | None, bool, Decimal, Decimal, Decimal]] = field(
+        default_factory=dict
+    )
+
+    def _row(self, period: date) -> tuple[int | None, bool, Decimal, Decimal, Decimal]:
+        period = month_start(period)
+        if period not in self.rows:
+            _fill({self.award_id: self}, [period], known_on=self.known_on)
+        return self.rows[period]
 
     def has_right(self, period: date) -> bool:
-        if period < self.first or (self.last is not None and period > self.last):
-            return False
-        if not self.holds:
-            return True
-        following = next_period(period)
-        # A suspension resumed on the day it began holds no day at all.
-        return not any(
-            start < following and (end is None or end > max(period, start))
-            for start, end in self.holds
-        )
+        return self._row(period)[1]
 
-    def amount_in_force(self, period: date) -> tuple[date, int, Decimal, Decimal, Decimal] | None:
-        """The amount row in force in the month, whether or not the month is due."""
-        index = bisect.bisect_left(self.amounts, (next_period(month_start(period)),)) - 1
-        return self.amounts[index] if index >= 0 else None
+    def amount_in_force(self, period: date) -> int | None:
+        """The id of the amount row in force in the month, whether or not the month is due."""
+        return self._row(period)[0]
 
     def due(self, period: date) -> Due:
         period = month_start(period)
-        amount = self.amount_in_force(period) if self.has_right(period) else None
-        if amount is None:
-            return _nothing(period)
-        _, _, gross, opv, net = amount
+        _, _, gross, opv, net = self._row(period)
         return Due(period, gross, opv, net)
 
     def months(self, *, through: date) -> list[date]:
         """The calendar months of the right up to ``through`` (held ones included)."""
         last = month_start(through) if self.last is None else min(self.last, month_start(through))
-        months, month = [], self.first
-        while month <= last:
-            months.append(month)
-            month = add_months(month, 1)
-        return months
+        return month_span(self.first, last) if self.first <= last else []
 
 
-def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.max))
-
-
-def _holds(decisions: list[tuple[str, date]]) -> list[tuple[date, date | None]]:
-    holds: list[tuple[date, date | None]] = []
-    for kind, effective in decisions:
-        if kind == AwardDecision.Kind.SUSPEND:
-            holds.append((effective, None))
-        elif holds and holds[-1][1] is None:
-            holds[-1] = (holds[-1][0], effective)
-    return holds
+def _fill(
+    entitled: dict[int, AwardEntitlement], months: list[date], *, known_on: date | None
+) -> None:
+    """Read ``due_sql`` for these awards and months into their rows."""
+    ids = sorted(entitled)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        months_query, params = months_sql(months)
+        params.update(known_params(known_on))
+        placeholders = []
+        for index, pk in enumerate(chunk):
+            params[f"a{index}"] = pk
+            placeholders.append(f"%(a{index})s")
+        candidates = (
+            f"SELECT w.id AS award_id, mo.period AS period, mo.period_next AS period_next "
+            f"FROM benefits_award w CROSS JOIN ({months_query}) mo "
+            f"WHERE w.id IN ({', '.join(placeholders)})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.award_id, d.period, d.amount_id, d.entitled, d.gross, d.opv, d.net "
+                f"FROM ({due_sql(candidates, known_on=known_on is not None)}) d",
+                params,
+            )
+            for award_id, period, amount_id, right, gross, opv, net in cursor.fetchall():
+                if isinstance(period, str):
+                    period = date.fromisoformat(period)
+                elif isinstance(period, datetime):
+                    period = period.date()
+                entitled[award_id].rows[period] = (
+                    amount_id,
+                    bool(right) and amount_id is not None,
+                    _money(gross),
+                    _money(opv),
+                    _money(net),
+                )
 
 
 def entitlements(
-    award_ids: list[int], *, known_on: date | None = None
+    award_ids: list[int], *, known_on: date | None = None, through: date | None = None
 ) -> dict[int, AwardEntitlement]:
-    """The entitlement of each award, as known at the end of ``known_on`` (default: now)."""
-    known = Q() if known_on is None else Q(created_at__lte=_end_of(known_on))
+    """The entitlement of each award, as known at the end of ``known_on`` (default: now), its
+    months read up to ``through`` (default: this month) at once; later ones when asked."""
     out: dict[int, AwardEntitlement] = {}
     for a in Award.objects.filter(pk__in=award_ids).values(
         "pk", "benefit", "revision", "start_date", "end_date", "terminated_on", "lump_sum"
@@ -122,8 +255,7 @@ def entitlements(
                 confirmed_at__lte=_end_of(known_on),
             ).exists()
             a["terminated_on"] = a["terminated_on"] if confirmed else None
-        ends = [d for d in (a["end_date"], a["terminated_on"]) if d is not None]
-        end = min(ends) if ends else None
+        end = min((d for d in (a["end_date"], a["terminated_on"]) if d is not None), default=None)
         first = month_start(a["start_date"])
         if a["lump_sum"]:
             last: date | None = first if end is None or end > a["start_date"] else None
@@ -138,27 +270,14 @@ def entitlements(
             first=first,
             last=last,
             lump_sum=a["lump_sum"],
+            known_on=known_on,
         )
-    decisions: dict[int, list[tuple[str, date]]] = {}
-    for award_id, kind, effective in (
-        AwardDecision.objects.filter(
-            known,
-            award_id__in=list(out),
-            kind__in=[AwardDecision.Kind.SUSPEND, AwardDecision.Kind.RESUME],
-            status=AwardDecision.Status.APPLIED,
-        )
-        .order_by("award_id", "effective_date", "id")
-        .values_list("award_id", "kind", "effective_date")
-    ):
-        decisions.setdefault(award_id, []).append((kind, effective))
-    for award_id, rows in decisions.items():
-        out[award_id].holds = _holds(rows)
-    for row in (
-        AwardAmount.objects.filter(known, award_id__in=list(out))
-        .order_by("award_id", "valid_from", "id")
-        .values_list("award_id", "valid_from", "id", "gross", "opv", "net")
-    ):
-        out[row[0]].amounts.append(row[1:])
+    if out:
+        through = month_start(through or timezone.localdate())
+        first = min(e.first for e in out.values())
+        last = max(min(e.last or through, through) for e in out.values())
+        if first <= last:
+            _fill(out, month_span(first, last), known_on=known_on)
     return out
 
 
@@ -168,5 +287,5 @@ def award_entitlement(award_id: int, *, known_on: date | None = None) -> AwardEn
 
 def award_amount_in_force(award_id: int, *, period: date) -> AwardAmount | None:
     """The ``AwardAmount`` row a month takes its amount from (the award pages, the tests)."""
-    amount = award_entitlement(award_id).amount_in_force(period)
-    return None if amount is None else AwardAmount.objects.get(pk=amount[1])
+    amount_id = award_entitlement(award_id).amount_in_force(period)
+    return None if amount_id is None else AwardAmount.objects.get(pk=amount_id)
