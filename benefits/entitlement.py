@@ -131,6 +131,13 @@ def month_span(first: date, last: date) -> list[date]:
     return months
 
 
+def as_date(value: Any) -> date:
+    """A date column as the database hands it back (SQLite: its ISO text)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
@@ -223,12 +230,8 @@ def _fill(
                 f"FROM ({due_sql(candidates, known_on=known_on is not None)}) d",
                 params,
             )
-            for award_id, period, amount_id, right, gross, opv, net in cursor.fetchall():
-                if isinstance(period, str):
-                    period = date.fromisoformat(period)
-                elif isinstance(period, datetime):
-                    period = period.date()
-                entitled[award_id].rows[period] = (
+            for award_id, when, amount_id, right, gross, opv, net in cursor.fetchall():
+                entitled[award_id].rows[as_date(when)] = (
                     amount_id,
                     bool(right) and amount_id is not None,
                     _money(gross),
