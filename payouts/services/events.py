@@ -21,7 +21,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from benefits.amounts import split_gross, step_gross
-from benefits.entitlement import entitlements
 from benefits.models import Award, AwardAmount, BenefitType
 from benefits.services.amount_chain import Link, amount_chain_extend
 from benefits.services.awards import award_end_dates_extend
@@ -33,7 +32,7 @@ from gfss.jobs.services import batchrun_start
 from gfss.legal.selectors import parameter_value
 from payouts import rules
 from payouts.models import EventApplication, RecalculationEvent
-from payouts.services.settlement import accounts_lock, settle
+from payouts.services.settlement import settle_range
 
 logger = logging.getLogger(__name__)
 
@@ -380,14 +379,14 @@ def event_apply_ids(
         )
         for p in proposals
     )
-    changed = [p.award_id for p in proposals]
-    accounts = accounts_lock(changed)
-    settle(
-        changed,
-        entitled=entitlements(changed),
-        accounts=accounts,
+    settle_range(
+        min(p.award_id for p in proposals) - 1,
+        max(p.award_id for p in proposals),
         batch_run_id=run_id,
         reason=_comment(event),
+        where="AND EXISTS (SELECT 1 FROM payouts_eventapplication ea WHERE ea.award_id = a.id "
+        "AND ea.event_id = %(event)s)",
+        where_params={"event": event.pk},
     )
     return len(proposals)
 

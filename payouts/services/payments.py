@@ -15,12 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits.entitlement import AwardEntitlement, entitlements
+from benefits.entitlement import due_sql, month_span, months_sql
 from benefits.models import Award
 from gfss.common.bulk import rows_update
 from gfss.common.exceptions import ApplicationError, ConflictError
@@ -36,9 +36,8 @@ from payouts.models import (
     Payment,
     PaymentRun,
     Recovery,
-    Underpayment,
 )
-from payouts.services.settlement import Settled, accounts_lock, last_regular_paid, settle
+from payouts.services.settlement import Settled, settle_range
 
 logger = logging.getLogger(__name__)
 
@@ -115,66 +114,38 @@ class RunOutcome:
     deducted: Decimal = ZERO
 
 
-def _regular_lines(
-    run: PaymentRun, award_ids: list[int], entitled: dict[int, AwardEntitlement]
-) -> list[Payment]:
-    """A regular line for every month due and never paid since the award's last paid month,
-    at most ``CATCH_UP_MONTHS`` back (a month before it was settled by a top-up instead)."""
-    floor = add_months(run.period, 1 - rules.CATCH_UP_MONTHS)
-    last_paid = last_regular_paid(award_ids)
-    lines = []
-    for award_id in award_ids:
-        entitlement = entitled[award_id]
-        after = last_paid.get(award_id)
-        for month in entitlement.months(through=run.period):
-            if month < floor or (after is not None and month <= after):
-                continue
-            due = entitlement.due(month)
-            if due.net <= 0:
-                continue
-            lines.append(
-                Payment(
-                    run=run,
-                    kind=Payment.Kind.REGULAR,
-                    award_id=award_id,
-                    benefit=entitlement.benefit,
-                    period=month,
-                    gross=due.gross,
-                    opv=due.opv,
-                    net=due.net,
-                )
-            )
-    return lines
+def _new_uuid() -> str:
+    """A new line's uuid made by the database (SQLite: 32 hex digits, as Django stores it)."""
+    if connection.vendor == "postgresql":
+        return "gen_random_uuid()"
+    return "lower(hex(randomblob(16)))"
 
 
-def _top_up_lines(run: PaymentRun, award_ids: list[int], benefits: dict[int, str]) -> list[Payment]:
-    pending = Underpayment.objects.filter(
-        award_id__in=award_ids, payment__isnull=True, period__lte=run.period
-    ).order_by("award_id", "period", "id")
-    return [
-        Payment(
-            run=run,
-            kind=Payment.Kind.TOP_UP,
-            underpayment=u,
-            award_id=u.award_id,
-            benefit=benefits[u.award_id],
-            period=u.period,
-            gross=u.gross,
-            opv=u.opv,
-            net=u.net,
-        )
-        for u in pending
-    ]
+_PAYMENT_COLUMNS = (
+    "created_at, updated_at, uuid, kind, underpayment_id, run_id, award_id, benefit, period, "
+    "gross, opv, net, deduction, payable"
+)
+# The months a run may pay an award: from its catch-up floor to the run's month, after the
+# award's last regular line; the entitlement says which are due.
+_REGULAR_CANDIDATES = """
+    SELECT a.id AS award_id, mo.period AS period, mo.period_next AS period_next
+    FROM benefits_award a
+    JOIN ({months}) mo ON mo.period_next > a.start_date
+    LEFT JOIN (SELECT p.award_id, MAX(p.period) AS last FROM payouts_payment p
+               WHERE p.kind = 'regular' AND p.award_id > %(lo)s AND p.award_id <= %(hi)s
+               GROUP BY p.award_id) lp ON lp.award_id = a.id
+    WHERE a.id > %(lo)s AND a.id <= %(hi)s AND (lp.last IS NULL OR mo.period > lp.last)
+      AND (a.end_date IS NULL OR a.end_date > %(floor)s)
+      AND (a.terminated_on IS NULL OR a.terminated_on > %(floor)s)"""
 
 
-def _deduct(lines: list[Payment], accounts: dict[int, AwardAccount]) -> None:
+def _deduct(lines: list[Payment], balances: dict[int, Decimal]) -> None:
     """Take what is left to recover from the award's lines: top-ups first, then each regular
     line up to its cap, in month order (rules.deductions)."""
     by_award: dict[int, list[Payment]] = {}
     for line in lines:
         line.deduction = ZERO
-        if accounts[line.award_id].balance > 0:
-            by_award.setdefault(line.award_id, []).append(line)
+        by_award.setdefault(line.award_id, []).append(line)
     for award_id, award_lines in by_award.items():
         award_lines.sort(key=lambda p: (p.kind != Payment.Kind.TOP_UP, p.period))
         caps = [
@@ -183,26 +154,29 @@ def _deduct(lines: list[Payment], accounts: dict[int, AwardAccount]) -> None:
             else rules.deduction_cap(p.net, benefit=p.benefit)
             for p in award_lines
         ]
-        taken = rules.deductions(caps, balance=accounts[award_id].balance)
+        taken = rules.deductions(caps, balance=balances[award_id])
         for line, deduction in zip(award_lines, taken, strict=True):
             line.deduction = deduction
-            accounts[award_id].balance -= deduction
+            balances[award_id] -= deduction
 
 
-def awards_pay(run: PaymentRun, award_ids: list[int], *, batch_run_id: int | None) -> RunOutcome:
-    """Settle these awards' changes, then add their lines to the run: regular months, top-ups,
-    and the deductions that recover overpayments. One transaction, the accounts locked."""
-    if not award_ids:
-        return RunOutcome(settled=Settled())
-    accounts = accounts_lock(award_ids)
-    entitled = entitlements(award_ids)
-    settled = settle(award_ids, entitled=entitled, accounts=accounts, batch_run_id=batch_run_id)
-    benefits = {pk: e.benefit for pk, e in entitled.items()}
-    lines = _regular_lines(run, award_ids, entitled) + _top_up_lines(run, award_ids, benefits)
-    _deduct(lines, accounts)
-    for line in lines:
-        line.payable = line.net - line.deduction
-    Payment.objects.bulk_create(lines, batch_size=5000)
+def _recover(run: PaymentRun, lo: int, hi: int, *, after_line: int) -> list[Recovery]:
+    """The deductions from this chunk's new lines of the awards with a balance to recover."""
+    balances = dict(
+        AwardAccount.objects.filter(award_id__gt=lo, award_id__lte=hi, balance__gt=0)
+        .order_by("award_id")
+        .values_list("award_id", "balance")
+    )
+    if not balances:
+        return []
+    lines = list(Payment.objects.filter(award_id__in=list(balances), id__gt=after_line))
+    _deduct(lines, balances)
+    taken = [p for p in lines if p.deduction > 0]
+    rows_update(
+        Payment,
+        ["deduction", "payable"],
+        ((p.pk, p.deduction, p.net - p.deduction) for p in taken),
+    )
     recoveries = [
         Recovery(
             award_id=p.award_id,
@@ -211,26 +185,69 @@ def awards_pay(run: PaymentRun, award_ids: list[int], *, batch_run_id: int | Non
             payment=p,
             received_on=run.period,
         )
-        for p in lines
-        if p.deduction > 0
+        for p in taken
     ]
     Recovery.objects.bulk_create(recoveries, batch_size=5000)
-    top_ups = [p for p in lines if p.kind == Payment.Kind.TOP_UP]
-    for line in top_ups:
-        accounts[line.award_id].top_ups_pending -= line.net
-    touched = {p.award_id for p in lines}
+    account_ids = dict(
+        AwardAccount.objects.filter(award_id__in={p.award_id for p in taken}).values_list(
+            "award_id", "pk"
+        )
+    )
     rows_update(
         AwardAccount,
-        ["balance", "top_ups_pending"],
-        (
-            (accounts[pk].pk, accounts[pk].balance, accounts[pk].top_ups_pending)
-            for pk in sorted(touched)
-        ),
+        ["balance"],
+        ((pk, balances[award_id]) for award_id, pk in sorted(account_ids.items())),
     )
+    return recoveries
+
+
+def awards_pay(run: PaymentRun, lo: int, hi: int, *, batch_run_id: int | None) -> RunOutcome:
+    """Settle the changes of the awards lo < id <= hi, then add their lines to the run:
+    regular months, top-ups, and the deductions that recover overpayments. One transaction,
+    the accounts locked; a few statements over the range, whatever its size."""
+    settled = settle_range(lo, hi, batch_run_id=batch_run_id)
+    floor = add_months(run.period, 1 - rules.CATCH_UP_MONTHS)
+    months, params = months_sql(month_span(floor, run.period))
+    adapt = connection.ops.adapt_datefield_value
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params.update(lo=lo, hi=hi, run=run.pk, now=now, floor=adapt(floor), period=adapt(run.period))
+    due = due_sql(_REGULAR_CANDIDATES.format(months=months))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM payouts_payment")
+        (after_line,) = cursor.fetchone()
+        cursor.execute(
+            f"INSERT INTO payouts_payment ({_PAYMENT_COLUMNS}) SELECT %(now)s, %(now)s, "
+            f"{_new_uuid()}, 'regular', NULL, %(run)s, d.award_id, d.benefit, d.period, "
+            f"d.gross, d.opv, d.net, 0, d.net FROM ({due}) d WHERE d.net > 0",
+            params,
+        )
+        regular = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO payouts_payment ({_PAYMENT_COLUMNS}) SELECT %(now)s, %(now)s, "
+            f"{_new_uuid()}, 'top_up', u.id, %(run)s, u.award_id, a.benefit, u.period, "
+            "u.gross, u.opv, u.net, 0, u.net FROM payouts_underpayment u "
+            "JOIN benefits_award a ON a.id = u.award_id "
+            "WHERE u.award_id > %(lo)s AND u.award_id <= %(hi)s AND u.period <= %(period)s "
+            "AND NOT EXISTS (SELECT 1 FROM payouts_payment p WHERE p.underpayment_id = u.id)",
+            params,
+        )
+        top_ups = cursor.rowcount
+        if top_ups:
+            lines_of = (
+                "FROM payouts_payment p WHERE p.award_id = payouts_awardaccount.award_id "
+                "AND p.kind = 'top_up' AND p.id > %(after)s"
+            )
+            cursor.execute(
+                "UPDATE payouts_awardaccount SET top_ups_pending = ROUND(top_ups_pending - "
+                f"COALESCE((SELECT SUM(p.net) {lines_of}), 0), 2), updated_at = %(now)s "
+                f"WHERE award_id > %(lo)s AND award_id <= %(hi)s AND EXISTS (SELECT 1 {lines_of})",
+                {**params, "after": after_line},
+            )
+    recoveries = _recover(run, lo, hi, after_line=after_line)
     return RunOutcome(
         settled=settled,
-        regular=len(lines) - len(top_ups),
-        top_ups=len(top_ups),
+        regular=regular,
+        top_ups=top_ups,
         deductions=len(recoveries),
         deducted=sum((r.amount for r in recoveries), ZERO),
     )
@@ -262,7 +279,7 @@ class PaymentRunJob:
         )
         if not ids:
             return ChunkOutcome(last_id=upper_id, done=0, changed=0, skipped=0)
-        outcome = awards_pay(run, ids, batch_run_id=run_id)
+        outcome = awards_pay(run, after_id, ids[-1], batch_run_id=run_id)
         changed = outcome.regular + outcome.top_ups
         return ChunkOutcome(last_id=ids[-1], done=len(ids), changed=changed, skipped=0)
 

@@ -8,21 +8,26 @@ top-up the next run pays) or an ``Overpayment`` (recovered by deductions or repa
 rows are new, one per award, month and revision: settling twice adds nothing, and the ledger
 is never updated. The account row, locked first, carries the balance and the revision
 settled, so a run, a repayment and a settlement never move the same money at once.
+
+The work is set-based over a range of award ids: a few ``INSERT … SELECT`` statements around
+the entitlement's query (``benefits.entitlement.due_sql``), the same SQL on PostgreSQL and
+SQLite. Every difference is rounded to the tiyn inside the statement, so SQLite's binary
+numbers cannot leave a trace of a tiyn in a stored amount.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from benefits.entitlement import AwardEntitlement
+from benefits.entitlement import as_date, due_sql, month_span, months_sql
 from benefits.models import AwardAmount, AwardDecision
-from gfss.common.bulk import rows_insert, rows_update
 from gfss.common.money import ZERO
-from payouts.models import AwardAccount, Overpayment, Payment, Underpayment
+from payouts.models import AwardAccount, Payment
 
 
 @dataclass
@@ -57,6 +62,20 @@ def accounts_lock(award_ids: list[int]) -> dict[int, AwardAccount]:
     }
 
 
+def accounts_lock_range(lo: int, hi: int, *, where: str = "", params: dict | None = None) -> None:
+    """Lock the existing accounts of the awards lo < id <= hi (meeting ``where`` on award
+    ``a``), in award order; no-op where the database has no row locks (SQLite serialises)."""
+    if not connection.features.has_select_for_update:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id FROM payouts_awardaccount c JOIN benefits_award a ON a.id = c.award_id "
+            f"WHERE c.award_id > %(lo)s AND c.award_id <= %(hi)s {where} "
+            "ORDER BY c.award_id FOR UPDATE OF c",
+            {"lo": lo, "hi": hi, **(params or {})},
+        )
+
+
 def last_regular_paid(award_ids: list[int]) -> dict[int, date]:
     """Per award, the latest month a regular line paid."""
     return dict(
@@ -67,7 +86,7 @@ def last_regular_paid(award_ids: list[int]) -> dict[int, date]:
     )
 
 
-def _change_reasons(award_ids: list[int]) -> dict[int, str]:
+def change_reasons(award_ids: list[int]) -> dict[int, str]:
     """Per award, what its latest change was, in words for the ledger's reason column."""
     reasons: dict[int, tuple[object, str]] = {}
     for award_id, reason, comment, at in AwardAmount.objects.filter(
@@ -91,121 +110,174 @@ def _change_reasons(award_ids: list[int]) -> dict[int, str]:
     return {award_id: text for award_id, (_, text) in reasons.items()}
 
 
-def _sums() -> list[Decimal]:
-    return [ZERO, ZERO, ZERO]
+# The awards of the range whose revision their account has not settled: ``a`` an award.
+_TODO = (
+    "a.id > %(lo)s AND a.id <= %(hi)s {where} AND EXISTS (SELECT 1 FROM payouts_awardaccount "
+    "c WHERE c.award_id = a.id AND c.settled_revision < a.revision)"
+)
+# Per award and month, what was settled so far: regular lines, plus top-ups found, less
+# overpayments found; the regular line's id for an overpayment to point at.
+_LEDGER = """
+    SELECT q.award_id AS award_id, q.period AS period, SUM(q.gross) AS gross,
+           SUM(q.opv) AS opv, SUM(q.net) AS net, MAX(q.payment_id) AS payment_id
+    FROM (
+      SELECT p.award_id, p.period, p.gross, p.opv, p.net, p.id AS payment_id
+      FROM payouts_payment p JOIN benefits_award a ON a.id = p.award_id
+      WHERE p.kind = 'regular' AND {todo}
+      UNION ALL
+      SELECT u.award_id, u.period, u.gross, u.opv, u.net, NULL
+      FROM payouts_underpayment u JOIN benefits_award a ON a.id = u.award_id WHERE {todo}
+      UNION ALL
+      SELECT o.award_id, o.period, -o.gross, -o.opv, -o.amount, NULL
+      FROM payouts_overpayment o JOIN benefits_award a ON a.id = o.award_id WHERE {todo}
+    ) q GROUP BY q.award_id, q.period"""
+# The months to compare: each month of the right up to the award's last regular line, and
+# every month the ledger has a line for.
+_CANDIDATES = """
+    SELECT a.id AS award_id, mo.period AS period, mo.period_next AS period_next
+    FROM benefits_award a
+    JOIN (SELECT p.award_id, MAX(p.period) AS last FROM payouts_payment p
+          JOIN benefits_award a ON a.id = p.award_id
+          WHERE p.kind = 'regular' AND {todo} GROUP BY p.award_id) lp ON lp.award_id = a.id
+    JOIN ({months}) mo ON mo.period <= lp.last AND mo.period_next > a.start_date
+    WHERE {todo}
+    UNION
+    SELECT l.award_id, l.period, mo.period_next FROM ({ledger}) l
+    JOIN ({months}) mo ON mo.period = l.period"""
+_DIFFERENCES = """
+    SELECT d.award_id AS award_id, d.period AS period, a.revision AS revision,
+      ROUND(d.gross - COALESCE(l.gross, 0), 2) AS gross,
+      ROUND(d.opv - COALESCE(l.opv, 0), 2) AS opv,
+      ROUND(d.net - COALESCE(l.net, 0), 2) AS net,
+      COALESCE(l.net, 0) AS paid_net, d.net AS due_net, l.payment_id AS payment_id
+    FROM ({due}) d
+    JOIN benefits_award a ON a.id = d.award_id
+    LEFT JOIN ({ledger}) l ON l.award_id = d.award_id AND l.period = d.period"""
 
 
-def settle(
-    award_ids: list[int],
+def _months_bounds(todo: str, params: dict[str, Any]) -> tuple[date, date] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT MIN(a.start_date), MAX(p.period) FROM payouts_payment p "
+            f"JOIN benefits_award a ON a.id = p.award_id WHERE p.kind = 'regular' AND {todo}",
+            params,
+        )
+        first, last = cursor.fetchone()
+        cursor.execute(
+            "SELECT MIN(q.period), MAX(q.period) FROM (SELECT u.period FROM "
+            "payouts_underpayment u JOIN benefits_award a ON a.id = u.award_id "
+            f"WHERE {todo} UNION ALL SELECT o.period FROM payouts_overpayment o "
+            f"JOIN benefits_award a ON a.id = o.award_id WHERE {todo}) q",
+            params,
+        )
+        low, high = cursor.fetchone()
+    days = [as_date(d) for d in (first, last, low, high) if d is not None]
+    return (min(days), max(days)) if days else None
+
+
+def settle_range(
+    lo: int,
+    hi: int,
     *,
-    entitled: dict[int, AwardEntitlement],
-    accounts: dict[int, AwardAccount],
     batch_run_id: int | None,
     reason: str = "",
+    where: str = "",
+    where_params: dict[str, Any] | None = None,
 ) -> Settled:
-    """Settle the awards whose revision is newer than their account's (accounts locked)."""
-    todo = [pk for pk in award_ids if accounts[pk].settled_revision < entitled[pk].revision]
-    if not todo:
+    """Settle the awards lo < id <= hi (meeting ``where`` on award ``a``) whose revision is
+    newer than their account's. Their accounts are opened here and locked by the caller's
+    transaction; what is found lands in the ledger and on the accounts."""
+    params: dict[str, Any] = {"lo": lo, "hi": hi, **(where_params or {})}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO payouts_awardaccount (created_at, updated_at, award_id, balance, "
+            "top_ups_pending, settled_revision) SELECT %(now)s, %(now)s, a.id, 0, 0, 0 "
+            f"FROM benefits_award a WHERE a.id > %(lo)s AND a.id <= %(hi)s {where} "
+            "AND a.revision > 0 AND NOT EXISTS (SELECT 1 FROM payouts_awardaccount c "
+            "WHERE c.award_id = a.id) ON CONFLICT (award_id) DO NOTHING",
+            {**params, "now": now},
+        )
+    accounts_lock_range(lo, hi, where=where, params=where_params)
+    todo = _TODO.format(where=where)
+    bounds = _months_bounds(todo, params)
+    if bounds is None:
+        _mark_settled(todo, params, now)
         return Settled()
-    through = last_regular_paid(todo)
-    paid: dict[tuple[int, date], list[Decimal]] = defaultdict(_sums)
-    regular: dict[tuple[int, date], int] = {}
-    for award_id, period, pk, gross, opv, net in Payment.objects.filter(
-        award_id__in=todo, kind=Payment.Kind.REGULAR
-    ).values_list("award_id", "period", "id", "gross", "opv", "net"):
-        regular[award_id, period] = pk
-        row = paid[award_id, period]
-        row[0], row[1], row[2] = row[0] + gross, row[1] + opv, row[2] + net
-    for award_id, period, gross, opv, net in Underpayment.objects.filter(
-        award_id__in=todo
-    ).values_list("award_id", "period", "gross", "opv", "net"):
-        row = paid[award_id, period]
-        row[0], row[1], row[2] = row[0] + gross, row[1] + opv, row[2] + net
-    for award_id, period, gross, opv, amount in Overpayment.objects.filter(
-        award_id__in=todo
-    ).values_list("award_id", "period", "gross", "opv", "amount"):
-        row = paid[award_id, period]
-        row[0], row[1], row[2] = row[0] - gross, row[1] - opv, row[2] - amount
-    settled_months: dict[int, set[date]] = defaultdict(set)
-    for award_id, period in paid:
-        settled_months[award_id].add(period)
-    reasons = _change_reasons(todo) if not reason else {}
-    today = timezone.localdate()
-    under: list[tuple] = []
-    over: list[tuple] = []
-    for award_id in todo:
-        entitlement = entitled[award_id]
-        revision = entitlement.revision
-        last = through.get(award_id)
-        periods = set(entitlement.months(through=last)) if last is not None else set()
-        periods.update(settled_months[award_id])
-        for period in sorted(periods):
-            due = entitlement.due(period)
-            gross, opv, net = paid.get((award_id, period), (ZERO, ZERO, ZERO))
-            difference = due.net - net
-            if difference > 0:
-                under.append(
-                    (award_id, period, due.gross - gross, due.opv - opv, difference, revision)
+    months, month_params = months_sql(month_span(*bounds))
+    ledger = _LEDGER.format(todo=todo)
+    candidates = _CANDIDATES.format(todo=todo, months=months, ledger=ledger)
+    differences = _DIFFERENCES.format(due=due_sql(candidates), ledger=ledger)
+    params.update(month_params)
+    texts = {} if reason else change_reasons(_todo_ids(todo, params))
+    params.update(now=now, run=batch_run_id, reason=reason[:300], today=timezone.localdate())
+    params["today"] = connection.ops.adapt_datefield_value(params["today"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO payouts_underpayment (created_at, updated_at, award_id, period, gross, "
+            "opv, net, revision, reason, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, "
+            "s.period, s.gross, s.opv, s.net, s.revision, %(reason)s, %(run)s "
+            f"FROM ({differences}) s WHERE s.net > 0",
+            params,
+        )
+        cursor.execute(
+            "INSERT INTO payouts_overpayment (created_at, updated_at, award_id, payment_id, "
+            "period, amount, gross, opv, paid_net, entitled_net, revision, detected_from, "
+            "reason, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, s.payment_id, "
+            "s.period, -s.net, -s.gross, -s.opv, s.paid_net, s.due_net, s.revision, "
+            f"%(today)s, %(reason)s, %(run)s FROM ({differences}) s WHERE s.net < 0",
+            params,
+        )
+        if texts:
+            for table in ("payouts_underpayment", "payouts_overpayment"):
+                cursor.executemany(
+                    f"UPDATE {table} SET reason = %s WHERE award_id = %s AND revision = "
+                    "(SELECT a.revision FROM benefits_award a WHERE a.id = %s)",
+                    [(text[:300], pk, pk) for pk, text in texts.items()],
                 )
-            elif difference < 0:
-                over.append(
-                    (
-                        award_id,
-                        regular.get((award_id, period)),
-                        period,
-                        -difference,
-                        gross - due.gross,
-                        opv - due.opv,
-                        net,
-                        due.net,
-                        revision,
-                    )
-                )
-    rows_insert(
-        Underpayment,
-        ["award", "period", "gross", "opv", "net", "revision", "reason", "batch_run"],
-        ((*row, (reason or reasons.get(row[0], ""))[:300], batch_run_id) for row in under),
-    )
-    rows_insert(
-        Overpayment,
-        [
-            "award",
-            "payment",
-            "period",
-            "amount",
-            "gross",
-            "opv",
-            "paid_net",
-            "entitled_net",
-            "revision",
-            "detected_from",
-            "reason",
-            "batch_run",
-        ],
-        ((*row, today, (reason or reasons.get(row[0], ""))[:300], batch_run_id) for row in over),
-    )
-    found = Settled()
-    for award_id, _, _, _, net, _ in under:
-        accounts[award_id].top_ups_pending += net
-        found.top_ups += 1
-        found.top_up_net += net
-    for award_id, _, _, amount, *_ in over:
-        accounts[award_id].balance += amount
-        found.overpayments += 1
-        found.overpaid_net += amount
-    for award_id in todo:
-        accounts[award_id].settled_revision = entitled[award_id].revision
-    rows_update(
-        AwardAccount,
-        ["balance", "top_ups_pending", "settled_revision"],
-        (
-            (
-                accounts[pk].pk,
-                accounts[pk].balance,
-                accounts[pk].top_ups_pending,
-                accounts[pk].settled_revision,
-            )
-            for pk in todo
-        ),
-    )
+        found = _found(cursor, todo, params)
+    _mark_settled(todo, params, now)
     return found
+
+
+def _todo_ids(todo: str, params: dict[str, Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a.id FROM benefits_award a WHERE {todo}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _found(cursor: Any, todo: str, params: dict[str, Any]) -> Settled:
+    """The rows this settlement added: those of the awards' current revision."""
+    found = Settled()
+    for table, column in (("payouts_underpayment", "net"), ("payouts_overpayment", "amount")):
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(t.{column}) FROM {table} t JOIN benefits_award a "
+            f"ON a.id = t.award_id WHERE t.revision = a.revision AND {todo}",
+            params,
+        )
+        count, total = cursor.fetchone()
+        total = ZERO if total is None else Decimal(str(total)).quantize(ZERO)
+        if table == "payouts_underpayment":
+            found.top_ups, found.top_up_net = count, total
+        else:
+            found.overpayments, found.overpaid_net = count, total
+    return found
+
+
+def _mark_settled(todo: str, params: dict[str, Any], now: Any) -> None:
+    """Add what the awards' current revision found to their accounts and mark it settled."""
+    account_of = "a.id = payouts_awardaccount.award_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE payouts_awardaccount SET
+              top_ups_pending = ROUND(top_ups_pending + COALESCE((
+                SELECT SUM(u.net) FROM payouts_underpayment u JOIN benefits_award a
+                ON a.id = u.award_id WHERE {account_of} AND u.revision = a.revision), 0), 2),
+              balance = ROUND(balance + COALESCE((
+                SELECT SUM(o.amount) FROM payouts_overpayment o JOIN benefits_award a
+                ON a.id = o.award_id WHERE {account_of} AND o.revision = a.revision), 0), 2),
+              settled_revision = (SELECT a.revision FROM benefits_award a WHERE {account_of}),
+              updated_at = %(now)s
+            WHERE award_id IN (SELECT a.id FROM benefits_award a WHERE {todo})""",
+            {**params, "now": now},
+        )
