@@ -106,8 +106,14 @@ def due_sql(candidates: str, *, known_on: bool = False) -> str:
       CASE WHEN {due} THEN x.gross ELSE 0 END AS gross,
       CASE WHEN {due} THEN x.opv ELSE 0 END AS opv,
       CASE WHEN {due} THEN x.net ELSE 0 END AS net
-    FROM ({entitled_sql(candidates, known_on=known_on)}) e
+    FROM ({entitled_sql(candidates, known_on=known_on)}{_fence()}) e
     LEFT JOIN benefits_awardamount x ON x.id = e.amount_id"""
+
+
+def _fence() -> str:
+    """Keep the planner from merging the subquery into the outer one: merged, each use of
+    ``entitled`` and ``amount_id`` would run their subqueries again for every row."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
 
 
 def months_sql(months: Iterable[date], *, name: str = "m") -> tuple[str, dict[str, Any]]:

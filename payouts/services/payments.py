@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from benefits.entitlement import due_sql, month_span, months_sql
 from benefits.models import Award
-from gfss.common.bulk import rows_update
+from gfss.common.bulk import rows_update, set_based_statements
 from gfss.common.exceptions import ApplicationError, ConflictError
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start, next_period
@@ -205,6 +205,7 @@ def awards_pay(run: PaymentRun, lo: int, hi: int, *, batch_run_id: int | None) -
     """Settle the changes of the awards lo < id <= hi, then add their lines to the run:
     regular months, top-ups, and the deductions that recover overpayments. One transaction,
     the accounts locked; a few statements over the range, whatever its size."""
+    set_based_statements()
     settled = settle_range(lo, hi, batch_run_id=batch_run_id)
     floor = add_months(run.period, 1 - rules.CATCH_UP_MONTHS)
     months, params = months_sql(month_span(floor, run.period))

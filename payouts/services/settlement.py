@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from benefits.entitlement import as_date, due_sql, month_span, months_sql
 from benefits.models import AwardAmount, AwardDecision
+from gfss.common.bulk import set_based_statements
 from gfss.common.money import ZERO
 from payouts.models import AwardAccount, Payment
 
@@ -110,10 +111,15 @@ def change_reasons(award_ids: list[int]) -> dict[int, str]:
     return {award_id: text for award_id, (_, text) in reasons.items()}
 
 
-# The awards of the range whose revision their account has not settled: ``a`` an award.
-_TODO = (
-    "a.id > %(lo)s AND a.id <= %(hi)s {where} AND EXISTS (SELECT 1 FROM payouts_awardaccount "
-    "c WHERE c.award_id = a.id AND c.settled_revision < a.revision)"
+# Working tables of one settlement, private to the connection: the awards to settle and the
+# differences found, so that each is computed once and joined by key.
+_WORK_TABLES = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS settle_awards "
+    "(award_id bigint PRIMARY KEY, revision integer NOT NULL)",
+    "CREATE TEMPORARY TABLE IF NOT EXISTS settle_differences (award_id bigint NOT NULL, "
+    "period date NOT NULL, revision integer NOT NULL, gross numeric(18, 2) NOT NULL, "
+    "opv numeric(18, 2) NOT NULL, net numeric(18, 2) NOT NULL, "
+    "paid_net numeric(18, 2) NOT NULL, due_net numeric(18, 2) NOT NULL, payment_id bigint)",
 )
 # Per award and month, what was settled so far: regular lines, plus top-ups found, less
 # overpayments found; the regular line's id for an overpayment to point at.
@@ -122,53 +128,53 @@ _LEDGER = """
            SUM(q.opv) AS opv, SUM(q.net) AS net, MAX(q.payment_id) AS payment_id
     FROM (
       SELECT p.award_id, p.period, p.gross, p.opv, p.net, p.id AS payment_id
-      FROM payouts_payment p JOIN benefits_award a ON a.id = p.award_id
-      WHERE p.kind = 'regular' AND {todo}
+      FROM payouts_payment p JOIN settle_awards w ON w.award_id = p.award_id
+      WHERE p.kind = 'regular'
       UNION ALL
       SELECT u.award_id, u.period, u.gross, u.opv, u.net, NULL
-      FROM payouts_underpayment u JOIN benefits_award a ON a.id = u.award_id WHERE {todo}
+      FROM payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id
       UNION ALL
       SELECT o.award_id, o.period, -o.gross, -o.opv, -o.amount, NULL
-      FROM payouts_overpayment o JOIN benefits_award a ON a.id = o.award_id WHERE {todo}
+      FROM payouts_overpayment o JOIN settle_awards w ON w.award_id = o.award_id
     ) q GROUP BY q.award_id, q.period"""
 # The months to compare: each month of the right up to the award's last regular line, and
-# every month the ledger has a line for.
+# every month the ledger has a line for (those are all in the first part but for a start
+# moved later).
 _CANDIDATES = """
     SELECT a.id AS award_id, mo.period AS period, mo.period_next AS period_next
-    FROM benefits_award a
+    FROM settle_awards w JOIN benefits_award a ON a.id = w.award_id
     JOIN (SELECT p.award_id, MAX(p.period) AS last FROM payouts_payment p
-          JOIN benefits_award a ON a.id = p.award_id
-          WHERE p.kind = 'regular' AND {todo} GROUP BY p.award_id) lp ON lp.award_id = a.id
+          JOIN settle_awards w ON w.award_id = p.award_id
+          WHERE p.kind = 'regular' GROUP BY p.award_id) lp ON lp.award_id = a.id
     JOIN ({months}) mo ON mo.period <= lp.last AND mo.period_next > a.start_date
-    WHERE {todo}
     UNION
     SELECT l.award_id, l.period, mo.period_next FROM ({ledger}) l
-    JOIN ({months}) mo ON mo.period = l.period"""
+    JOIN ({months}) mo ON mo.period = l.period JOIN benefits_award a ON a.id = l.award_id
+    WHERE mo.period_next <= a.start_date"""
 _DIFFERENCES = """
-    SELECT d.award_id AS award_id, d.period AS period, a.revision AS revision,
+    SELECT d.award_id AS award_id, d.period AS period, w.revision AS revision,
       ROUND(d.gross - COALESCE(l.gross, 0), 2) AS gross,
       ROUND(d.opv - COALESCE(l.opv, 0), 2) AS opv,
       ROUND(d.net - COALESCE(l.net, 0), 2) AS net,
       COALESCE(l.net, 0) AS paid_net, d.net AS due_net, l.payment_id AS payment_id
     FROM ({due}) d
-    JOIN benefits_award a ON a.id = d.award_id
+    JOIN settle_awards w ON w.award_id = d.award_id
     LEFT JOIN ({ledger}) l ON l.award_id = d.award_id AND l.period = d.period"""
 
 
-def _months_bounds(todo: str, params: dict[str, Any]) -> tuple[date, date] | None:
+def _months_bounds() -> tuple[date, date] | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT MIN(a.start_date), MAX(p.period) FROM payouts_payment p "
-            f"JOIN benefits_award a ON a.id = p.award_id WHERE p.kind = 'regular' AND {todo}",
-            params,
+            "JOIN settle_awards w ON w.award_id = p.award_id "
+            "JOIN benefits_award a ON a.id = p.award_id WHERE p.kind = 'regular'"
         )
         first, last = cursor.fetchone()
         cursor.execute(
             "SELECT MIN(q.period), MAX(q.period) FROM (SELECT u.period FROM "
-            "payouts_underpayment u JOIN benefits_award a ON a.id = u.award_id "
-            f"WHERE {todo} UNION ALL SELECT o.period FROM payouts_overpayment o "
-            f"JOIN benefits_award a ON a.id = o.award_id WHERE {todo}) q",
-            params,
+            "payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id "
+            "UNION ALL SELECT o.period FROM payouts_overpayment o "
+            "JOIN settle_awards w ON w.award_id = o.award_id) q"
         )
         low, high = cursor.fetchone()
     days = [as_date(d) for d in (first, last, low, high) if d is not None]
@@ -187,6 +193,7 @@ def settle_range(
     """Settle the awards lo < id <= hi (meeting ``where`` on award ``a``) whose revision is
     newer than their account's. Their accounts are opened here and locked by the caller's
     transaction; what is found lands in the ledger and on the accounts."""
+    set_based_statements()
     params: dict[str, Any] = {"lo": lo, "hi": hi, **(where_params or {})}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
@@ -198,26 +205,43 @@ def settle_range(
             "WHERE c.award_id = a.id) ON CONFLICT (award_id) DO NOTHING",
             {**params, "now": now},
         )
-    accounts_lock_range(lo, hi, where=where, params=where_params)
-    todo = _TODO.format(where=where)
-    bounds = _months_bounds(todo, params)
-    if bounds is None:
-        _mark_settled(todo, params, now)
-        return Settled()
-    months, month_params = months_sql(month_span(*bounds))
-    ledger = _LEDGER.format(todo=todo)
-    candidates = _CANDIDATES.format(todo=todo, months=months, ledger=ledger)
-    differences = _DIFFERENCES.format(due=due_sql(candidates), ledger=ledger)
-    params.update(month_params)
-    texts = {} if reason else change_reasons(_todo_ids(todo, params))
-    params.update(now=now, run=batch_run_id, reason=reason[:300], today=timezone.localdate())
-    params["today"] = connection.ops.adapt_datefield_value(params["today"])
-    with connection.cursor() as cursor:
+        accounts_lock_range(lo, hi, where=where, params=where_params)
+        for statement in _WORK_TABLES:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM settle_awards")
+        cursor.execute("DELETE FROM settle_differences")
+        cursor.execute(
+            "INSERT INTO settle_awards (award_id, revision) SELECT a.id, a.revision "
+            "FROM benefits_award a JOIN payouts_awardaccount c ON c.award_id = a.id "
+            f"WHERE a.id > %(lo)s AND a.id <= %(hi)s {where} "
+            "AND c.settled_revision < a.revision",
+            params,
+        )
+        if not cursor.rowcount:
+            return Settled()
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE settle_awards")
+        bounds = _months_bounds()
+        if bounds is not None:
+            months, month_params = months_sql(month_span(*bounds))
+            ledger = _LEDGER
+            candidates = _CANDIDATES.format(months=months, ledger=ledger)
+            differences = _DIFFERENCES.format(due=due_sql(candidates), ledger=ledger)
+            cursor.execute(
+                "INSERT INTO settle_differences (award_id, period, revision, gross, opv, net, "
+                "paid_net, due_net, payment_id) SELECT s.award_id, s.period, s.revision, "
+                "s.gross, s.opv, s.net, s.paid_net, s.due_net, s.payment_id "
+                f"FROM ({differences}) s WHERE s.net <> 0",
+                month_params,
+            )
+        texts = {} if reason else change_reasons(_todo_ids())
+        today = connection.ops.adapt_datefield_value(timezone.localdate())
+        params = {"now": now, "run": batch_run_id, "reason": reason[:300], "today": today}
         cursor.execute(
             "INSERT INTO payouts_underpayment (created_at, updated_at, award_id, period, gross, "
             "opv, net, revision, reason, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, "
             "s.period, s.gross, s.opv, s.net, s.revision, %(reason)s, %(run)s "
-            f"FROM ({differences}) s WHERE s.net > 0",
+            "FROM settle_differences s WHERE s.net > 0",
             params,
         )
         cursor.execute(
@@ -225,59 +249,56 @@ def settle_range(
             "period, amount, gross, opv, paid_net, entitled_net, revision, detected_from, "
             "reason, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, s.payment_id, "
             "s.period, -s.net, -s.gross, -s.opv, s.paid_net, s.due_net, s.revision, "
-            f"%(today)s, %(reason)s, %(run)s FROM ({differences}) s WHERE s.net < 0",
+            "%(today)s, %(reason)s, %(run)s FROM settle_differences s WHERE s.net < 0",
             params,
         )
         if texts:
             for table in ("payouts_underpayment", "payouts_overpayment"):
                 cursor.executemany(
                     f"UPDATE {table} SET reason = %s WHERE award_id = %s AND revision = "
-                    "(SELECT a.revision FROM benefits_award a WHERE a.id = %s)",
+                    "(SELECT w.revision FROM settle_awards w WHERE w.award_id = %s)",
                     [(text[:300], pk, pk) for pk, text in texts.items()],
                 )
-        found = _found(cursor, todo, params)
-    _mark_settled(todo, params, now)
+        found = _found(cursor)
+        _mark_settled(cursor, now)
+        cursor.execute("DELETE FROM settle_differences")
     return found
 
 
-def _todo_ids(todo: str, params: dict[str, Any]) -> list[int]:
+def _todo_ids() -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT a.id FROM benefits_award a WHERE {todo}", params)
+        cursor.execute("SELECT award_id FROM settle_awards")
         return [row[0] for row in cursor.fetchall()]
 
 
-def _found(cursor: Any, todo: str, params: dict[str, Any]) -> Settled:
-    """The rows this settlement added: those of the awards' current revision."""
-    found = Settled()
-    for table, column in (("payouts_underpayment", "net"), ("payouts_overpayment", "amount")):
-        cursor.execute(
-            f"SELECT COUNT(*), SUM(t.{column}) FROM {table} t JOIN benefits_award a "
-            f"ON a.id = t.award_id WHERE t.revision = a.revision AND {todo}",
-            params,
-        )
-        count, total = cursor.fetchone()
-        total = ZERO if total is None else Decimal(str(total)).quantize(ZERO)
-        if table == "payouts_underpayment":
-            found.top_ups, found.top_up_net = count, total
-        else:
-            found.overpayments, found.overpaid_net = count, total
-    return found
+def _found(cursor: Any) -> Settled:
+    """What this settlement found, from its differences."""
+    cursor.execute(
+        "SELECT COUNT(*), SUM(net) FROM settle_differences WHERE net > 0 UNION ALL "
+        "SELECT COUNT(*), SUM(-net) FROM settle_differences WHERE net < 0"
+    )
+    (ups, up_net), (overs, over_net) = cursor.fetchall()
+
+    def money(total: Any) -> Decimal:
+        return ZERO if total is None else Decimal(str(total)).quantize(ZERO)
+
+    return Settled(
+        top_ups=ups, top_up_net=money(up_net), overpayments=overs, overpaid_net=money(over_net)
+    )
 
 
-def _mark_settled(todo: str, params: dict[str, Any], now: Any) -> None:
-    """Add what the awards' current revision found to their accounts and mark it settled."""
-    account_of = "a.id = payouts_awardaccount.award_id"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE payouts_awardaccount SET
-              top_ups_pending = ROUND(top_ups_pending + COALESCE((
-                SELECT SUM(u.net) FROM payouts_underpayment u JOIN benefits_award a
-                ON a.id = u.award_id WHERE {account_of} AND u.revision = a.revision), 0), 2),
-              balance = ROUND(balance + COALESCE((
-                SELECT SUM(o.amount) FROM payouts_overpayment o JOIN benefits_award a
-                ON a.id = o.award_id WHERE {account_of} AND o.revision = a.revision), 0), 2),
-              settled_revision = (SELECT a.revision FROM benefits_award a WHERE {account_of}),
-              updated_at = %(now)s
-            WHERE award_id IN (SELECT a.id FROM benefits_award a WHERE {todo})""",
-            {**params, "now": now},
-        )
+def _mark_settled(cursor: Any, now: Any) -> None:
+    """Add what the settlement found to the accounts and mark the revisions settled."""
+    cursor.execute(
+        """UPDATE payouts_awardaccount SET
+          top_ups_pending = ROUND(payouts_awardaccount.top_ups_pending + t.up, 2),
+          balance = ROUND(payouts_awardaccount.balance + t.over, 2),
+          settled_revision = t.revision, updated_at = %(now)s
+        FROM (SELECT w.award_id AS award_id, w.revision AS revision,
+                COALESCE(SUM(CASE WHEN s.net > 0 THEN s.net ELSE 0 END), 0) AS up,
+                COALESCE(SUM(CASE WHEN s.net < 0 THEN -s.net ELSE 0 END), 0) AS over
+              FROM settle_awards w LEFT JOIN settle_differences s ON s.award_id = w.award_id
+              GROUP BY w.award_id, w.revision) t
+        WHERE t.award_id = payouts_awardaccount.award_id""",
+        {"now": now},
+    )

@@ -146,7 +146,7 @@ class Command(BaseCommand):
     def _indexation(self, n: int, *, in_process: bool) -> tuple[float, float, int]:
         self._fresh()
         started = time.monotonic()
-        awards_generate(n=n, benefit="disability", start=date(2021, 6, 1), tag="9800")
+        awards_generate(n=n, benefit="disability", start=date(2022, 1, 1), tag="9800")
         self._analyze()
         self.stdout.write(
             f"indexation: {n:,} awards generated in {time.monotonic() - started:.1f} s"
