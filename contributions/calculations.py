@@ -88,19 +88,20 @@ def due_date(period: date, *, due_day: int, is_working_day: Callable[[date], boo
     return day
 
 
-def penalty_factor(*, due: date, paid_on: date, params: ParameterSet) -> Decimal:
-    """The penalty on one tenge: Σ over each day from the day after ``due`` through
-    ``paid_on`` (inclusive) of multiple × NBK base rate in force that day / 100 / 365."""
-    total = Decimal(0)
+def penalty_factor(*, due: date, paid_on: date, params: ParameterSet) -> Fraction:
+    """The penalty on one tenge, exact (D-11): Σ over each day from the day after ``due``
+    through ``paid_on`` (inclusive) of multiple × NBK base rate in force that day / 100 / 365.
+    A day's share has no finite decimal (÷ 365), so it stays a fraction until the rounding."""
+    total = Fraction(0)
     day = due + timedelta(days=1)
     while day <= paid_on:
         multiple = params.get("so.penalty_base_rate_multiple", on=day).decimal
         rate = params.get("nbk.base_rate", on=day).decimal
-        total += multiple * rate / 100 / 365
+        total += Fraction(multiple) * Fraction(rate) / 100 / 365
         day += timedelta(days=1)
     return total
 
 
 def penalty(*, arrears: Decimal, due: date, paid_on: date, params: ParameterSet) -> Decimal:
     """rules.md §2 [D-1]: arrears × the factor above, rounded to the tiyn at the end only."""
-    return round_kzt(arrears * penalty_factor(due=due, paid_on=paid_on, params=params))
+    return round_kzt(Fraction(arrears) * penalty_factor(due=due, paid_on=paid_on, params=params))

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Sum
@@ -80,7 +81,7 @@ def _penalties_accrue_batch(*, document_ids: list[int] | None, params: Parameter
         .order_by()
     )
     dues = due_dates((group[2] for group in groups), params=params)
-    factors: dict[tuple[date, date], Decimal] = {}
+    factors: dict[tuple[date, date], Fraction] = {}
     accruals = []
     for document_id, payer_id, period, paid_on, arrears in groups:
         due = dues[period]
@@ -100,7 +101,7 @@ def _penalties_accrue_batch(*, document_ids: list[int] | None, params: Parameter
                 paid_on=paid_on,
                 days_late=(paid_on - due).days,
                 arrears=arrears,
-                amount=round_kzt(arrears * factor),
+                amount=round_kzt(Fraction(arrears) * factor),
             )
         )
     PenaltyAccrual.objects.bulk_create(accruals, batch_size=2_000, ignore_conflicts=True)

@@ -34,6 +34,9 @@ PARAMS = parameter_set_from_file()
         # the rate changes on 2023-10-09 (16.5 -> 16.0): 3 days at each
         ("100000.00", date(2023, 10, 5), date(2023, 10, 11), "333.90"),
         ("100000.00", date(2023, 9, 1), date(2023, 9, 1), "0.00"),
+        # a tie, exact only in fractions: 87.60 × 10 × 2 × 16.5 % / 365 = 0.495 → 0.50 (a
+        # 28-digit decimal ÷ 365 lands just below it and gives 0.49)
+        ("87.60", date(2023, 9, 1), date(2023, 9, 11), "0.50"),
     ],
 )
 def test_penalty_is_the_daily_rate_in_force_summed_then_rounded(arrears, due, paid_on, expected):
