@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,14 @@ from benefits.exceptions import (
     TerminationBeforeSuspensionError,
 )
 from benefits.locks import award_decision_qs_select_for_update, award_qs_select_for_update
-from benefits.models import Application, ApplicationEvent, Award, AwardAmount, AwardDecision
+from benefits.models import (
+    Application,
+    ApplicationEvent,
+    Award,
+    AwardAmount,
+    AwardDecision,
+    BenefitType,
+)
 from benefits.services.amount_chain import Link, amount_chain_extend, awards_revise
 from gfss.common.exceptions import ApplicationError
 from gfss.common.periods import add_months
@@ -500,4 +508,67 @@ def awards_recalculate_reported(
             changed={"degree": str(degree)},
             reason=reason,
         )
+    return decisions
+
+
+def _dependents(award: Award) -> list[dict[str, Any]]:
+    """The dependents the award was granted for (its e-case's death certificate)."""
+    if award.application_id is None:
+        return []
+    documents = Application.objects.values_list("documents", flat=True).get(pk=award.application_id)
+    return ((documents or {}).get("death_certificate") or {}).get("dependents") or []
+
+
+def _dependent_iins(award: Award) -> list[str]:
+    return [str(d.get("iin")) for d in _dependents(award) if d.get("iin")]
+
+
+def breadwinner_awards_of_dependent(iin: str) -> list[int]:
+    """The monthly breadwinner awards granted for a dependent with this IIN."""
+    candidates = (
+        Award.objects.filter(benefit=BenefitType.BREADWINNER, lump_sum=False)
+        .annotate(documents_text=Cast("application__documents", TextField()))
+        .filter(documents_text__contains=iin)
+        .order_by("pk")
+    )
+    return [award.pk for award in candidates if iin in _dependent_iins(award)]
+
+
+@transaction.atomic
+def awards_dependent_died_reported(
+    *, actor: Any, award_ids: list[int], effective_date: date, reason: str
+) -> dict[int, AwardDecision | None]:
+    """A dependent of these breadwinner awards died (a registry's report): each award is
+    calculated again for one dependent fewer from ``effective_date`` (rules.md 4.2: from the
+    1st of the next month), and ends from that date when no dependent is left.
+
+    An award ended by the date is left as it is; one made without an e-case has no facts to
+    calculate from (None: a specialist reviews it).
+    """
+    decisions: dict[int, AwardDecision | None] = {}
+    for award in award_qs_select_for_update().filter(pk__in=award_ids).order_by("pk"):
+        effective = max(effective_date, award.start_date)
+        if _ends_by(award, effective):
+            continue
+        if award.application_id is None:
+            decisions[award.pk] = None
+            continue
+        counted = _current_facts(award).get("dependents")
+        left = (len(_dependents(award)) if counted is None else int(counted)) - 1
+        if left >= 1:
+            decisions[award.pk] = _recalculated(
+                award=award,
+                actor=actor,
+                effective_date=effective,
+                changed={"dependents": left},
+                reason=reason,
+            )
+        else:
+            decisions[award.pk] = awards_end_reported(
+                actor=actor,
+                award_ids=[award.pk],
+                effective_date=effective,
+                reason=reason,
+                facts={"dependents": 0},
+            )[0]
     return decisions

@@ -5,11 +5,14 @@ here it becomes a dated change of each award it reaches, at once and with no che
 fact is the registry's):
 
 - a death ends the deceased's monthly awards and the childcare awards for a child who died,
-  after the month of death (that month is paid in full; rules.md 4.3, 4.6);
+  after the month of death (that month is paid in full; rules.md 4.3, 4.6); a breadwinner
+  award granted for the deceased as a dependent is calculated again for one dependent fewer
+  from the 1st of the next month, and ends then when none is left (rules.md 4.2);
 - a deregistration as unemployed or a new employment ends the person's job-loss awards from
   the 1st of the following month (rules.md 4.3);
 - a changed degree of disability recalculates the person's disability awards from its date
-  (rules.md 4.1): the amount series is re-derived from the new base.
+  (rules.md 4.1): the amount series is re-derived from the new base; a degree below the least
+  (0.30) leaves no right, so the awards end from the first 1st of a month on or after it.
 
 Each change moves the award's revision, so payouts settles the months it already paid (a top-up
 or an overpayment) with its next payment run at the latest.
@@ -27,7 +30,13 @@ from django.utils.translation import gettext as _
 
 from benefits.exceptions import ForbiddenError
 from benefits.models import Award, AwardDecision, AwardLifeEvent, BenefitType
-from benefits.services.award_decisions import awards_end_reported, awards_recalculate_reported
+from benefits.rules.limits import DEGREE_MIN
+from benefits.services.award_decisions import (
+    awards_dependent_died_reported,
+    awards_end_reported,
+    awards_recalculate_reported,
+    breadwinner_awards_of_dependent,
+)
 from gfss.common.periods import add_months, month_start
 from gfss.org.access import Action, may
 from participants.models import LifeEvent
@@ -87,22 +96,39 @@ def _reason(event: LifeEvent) -> str:
         }
 
 
+def _first_day_from(day: date) -> date:
+    """The first 1st of a month on or after ``day``: months are due in full or not at all, so
+    a right that ends during a month ends after it."""
+    return day if day.day == 1 else add_months(month_start(day), 1)
+
+
 def _apply(event: LifeEvent, *, actor: Any) -> list[AwardLifeEvent]:
     award_ids = _touched(event)
-    if not award_ids:
-        return []
-    decisions: dict[int, AwardDecision | None]
-    if event.kind == LifeEvent.Kind.DISABILITY_DEGREE:
+    decisions: dict[int, AwardDecision | None] = {}
+    effects: dict[int, str] = {}
+    if award_ids and event.kind == LifeEvent.Kind.DISABILITY_DEGREE:
         assert event.degree is not None
-        decisions = awards_recalculate_reported(
-            actor=actor,
-            award_ids=award_ids,
-            effective_date=event.event_date,
-            degree=event.degree,
-            reason=_reason(event),
-        )
-        changed = AwardLifeEvent.Effect.RECALCULATED
-    else:
+        if event.degree < DEGREE_MIN:
+            # Below the least degree there is no right (rules.md 4.1): the award ends.
+            ended = awards_end_reported(
+                actor=actor,
+                award_ids=award_ids,
+                effective_date=_first_day_from(event.event_date),
+                reason=_reason(event),
+                facts={"degree": str(event.degree)},
+            )
+            decisions = {decision.award_id: decision for decision in ended}
+            effects = dict.fromkeys(decisions, AwardLifeEvent.Effect.ENDED)
+        else:
+            decisions = awards_recalculate_reported(
+                actor=actor,
+                award_ids=award_ids,
+                effective_date=event.event_date,
+                degree=event.degree,
+                reason=_reason(event),
+            )
+            effects = dict.fromkeys(decisions, AwardLifeEvent.Effect.RECALCULATED)
+    elif award_ids:
         ended = awards_end_reported(
             actor=actor,
             award_ids=award_ids,
@@ -110,12 +136,30 @@ def _apply(event: LifeEvent, *, actor: Any) -> list[AwardLifeEvent]:
             reason=_reason(event),
         )
         decisions = {decision.award_id: decision for decision in ended}
-        changed = AwardLifeEvent.Effect.ENDED
+        effects = dict.fromkeys(decisions, AwardLifeEvent.Effect.ENDED)
+    if event.kind == LifeEvent.Kind.DEATH:
+        # A dependent's share of a breadwinner award ends after the month of the death.
+        shares = [
+            pk for pk in breadwinner_awards_of_dependent(event.person.iin) if pk not in award_ids
+        ]
+        shared = awards_dependent_died_reported(
+            actor=actor,
+            award_ids=shares,
+            effective_date=add_months(month_start(event.event_date), 1),
+            reason=_reason(event),
+        )
+        for pk, decision in shared.items():
+            decisions[pk] = decision
+            ended = decision is not None and decision.kind == AwardDecision.Kind.TERMINATE
+            effects[pk] = (
+                AwardLifeEvent.Effect.ENDED if ended else AwardLifeEvent.Effect.RECALCULATED
+            )
+        award_ids = award_ids + shares
     rows = []
     for award_id in award_ids:
         decision = decisions.get(award_id)
         if decision is not None:
-            effect, effective = changed, decision.effective_date
+            effect, effective = effects[award_id], decision.effective_date
         elif award_id in decisions:
             effect, effective = AwardLifeEvent.Effect.REVIEW, None
         else:

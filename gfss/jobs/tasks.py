@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.log import get_task_logger
 
 logger = get_task_logger(__name__)
@@ -13,13 +14,34 @@ STEP_SOFT_TIME_LIMIT = 300
 STEP_TIME_LIMIT = 360
 
 
+def failure_text(exc: BaseException) -> str:
+    """What a failed step says on its run, for the operator who resumes or reruns it."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return (
+            f"step_time_limit: a step ran past {STEP_SOFT_TIME_LIMIT} s and its chunk was "
+            "rolled back (nothing of it was written); resume the run or start it again, with "
+            "a smaller chunk size if the database is busy."
+        )
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _fail_on_a_fresh_connection(run_id: int, exc: BaseException) -> None:
+    from django.db import connection
+
+    from gfss.jobs.services import batchrun_fail
+
+    # The limit may strike inside a statement or a commit and leave the connection unusable
+    # (its chunk rolled back with it); the failure is recorded on a fresh one.
+    if not connection.in_atomic_block:
+        connection.close()
+    batchrun_fail(run_id=run_id, error=failure_text(exc))
+
+
 class BatchStepTask(Task):
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
-        from gfss.jobs.services import batchrun_fail
-
-        batchrun_fail(run_id=kwargs["run_id"], error=f"{type(exc).__name__}: {exc}")
+        _fail_on_a_fresh_connection(kwargs["run_id"], exc)
 
 
 # A dropped database connection costs the chunk in progress (rolled back, the cursor did not
@@ -49,6 +71,9 @@ def batchrun_step_task(self: Task, *, run_id: int) -> None:
 
     try:
         more = batchrun_step(run_id=run_id)
+    except SoftTimeLimitExceeded as exc:
+        _fail_on_a_fresh_connection(run_id, exc)
+        return
     except DATABASE_ERRORS as error:
         logger.warning("batch run %s: database connection lost (%s), retrying", run_id, error)
         for connection in connections.all(initialized_only=True):

@@ -169,3 +169,33 @@ def test_specialists_cannot_cancel_runs(indexation, specialist) -> None:
     assert client.post(f"/en/jobs/{run.pk}/cancel/").status_code == 403
     run.refresh_from_db()
     assert run.status == "queued"
+
+
+def test_a_step_past_its_time_limit_fails_the_run_cleanly_and_it_can_be_resumed(
+    indexation, monkeypatch
+) -> None:
+    # given: a run one chunk in, whose next step runs past the soft time limit
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from gfss.jobs.tasks import batchrun_step_task
+
+    run = _start(indexation)
+    _one_chunk(run, monkeypatch)
+
+    def too_slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("payouts.services.events.event_apply_ids", too_slow)
+    # when: the worker's task takes the step
+    batchrun_step_task.apply(kwargs={"run_id": run.pk}, throw=True)
+    # then: the run is failed with a message that says what happened and what to do
+    run.refresh_from_db()
+    assert (run.status, run.errors, run.done) == ("failed", 1, 2)
+    assert run.error_report.startswith("step_time_limit: a step ran past 300 s")
+    assert "resume the run" in run.error_report
+    # and once resumed it finishes, each award changed once
+    monkeypatch.undo()
+    batchrun_resume(run_id=run.pk, actor=None)
+    run = run_to_end(run)
+    assert (run.status, run.changed) == ("done", 5)
+    assert EventApplication.objects.filter(event=indexation).count() == 5

@@ -4,6 +4,7 @@ refused with a specific code in the caller's language, nothing written."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,7 @@ from participants.models import LifeEvent, Person
 from payouts.models import Overpayment, Payment, Underpayment
 from payouts.services.payments import payment_run_start
 from tests.benefits.cases import case_received, child_of, documents_for, insured_person
+from tests.factories import PersonFactory
 from tests.payouts.conftest import run_to_end
 
 pytestmark = pytest.mark.django_db
@@ -408,3 +410,94 @@ def test_the_e_case_award_and_person_pages_show_the_life_events(
     assert heading in events
     assert kind in events
     assert "A-77" in events
+
+
+def breadwinner_award(specialist, *dependents: Person):
+    """A widow's breadwinner award from 2025-03-10 for these children of the deceased."""
+    deceased = insured_person(death_date=date(2025, 3, 10))
+    widow = PersonFactory(birth_date=date(1982, 3, 3), sex="F", region=deceased.region)
+    documents = documents_for(
+        BenefitType.BREADWINNER,
+        deceased_iin=deceased.iin,
+        dependents=[
+            {"iin": child.iin, "birth_date": child.birth_date, "relation": "child"}
+            for child in dependents
+        ],
+    )
+    case = case_received(widow, benefit=BenefitType.BREADWINNER, documents=documents)
+    application_assign(actor=specialist, application_id=case.pk)
+    case.refresh_from_db()
+    return case.award
+
+
+def test_a_dependents_death_ends_their_share_of_the_breadwinner_award(
+    specialist, partner_api
+) -> None:
+    # given: a breadwinner award for two children, paid March to June 2025
+    first = PersonFactory(birth_date=date(2015, 6, 1))
+    second = PersonFactory(birth_date=date(2017, 9, 1))
+    award = breadwinner_award(specialist, first, second)
+    run(3, 4, 5, 6)
+    for_two = award_entitlement(award.pk).due(date(2025, 4, 1))
+    registry = partner_api(DEATH)
+    # when: the civil registry reports the first child's death on 10 April
+    answer = report(registry, kind="death", iin=first.iin, date="2025-04-10")
+    # then: the award is calculated again for one dependent from 1 May (КИ 0.65 → 0.5) …
+    assert answer.status_code == 201, answer.json()
+    assert [(a["award"], a["effect"], a["effective_date"]) for a in answer.json()["awards"]] == [
+        (str(award.uuid), "recalculated", "2025-05-01")
+    ]
+    decision = AwardDecision.objects.get(award=award, kind="recalculate")
+    assert decision.facts == {"dependents": 1}
+    entitlement = award_entitlement(award.pk)
+    assert entitlement.due(date(2025, 4, 1)) == for_two
+    for_one = entitlement.due(date(2025, 5, 1))
+    assert for_one.gross == decision.gross
+    assert abs(Fraction(for_one.gross) - Fraction(for_two.gross) * Fraction(50, 65)) <= Fraction(
+        1, 100
+    )
+    # … and the next run finds May and June overpaid by the difference
+    run(7)
+    assert overpaid_months(award) == [date(2025, 5, 1), date(2025, 6, 1)]
+    assert set(Overpayment.objects.filter(award=award).values_list("amount", flat=True)) == {
+        for_two.net - for_one.net
+    }
+    assert Payment.objects.get(award=award, period=date(2025, 7, 1)).net == for_one.net
+    # when: the second child dies on 20 July, no dependent is left: the award ends from August
+    answer = report(registry, kind="death", iin=second.iin, date="2025-07-20", reference="REF-2")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["awards"][0]["effect"] == "ended"
+    assert answer.json()["awards"][0]["effective_date"] == "2025-08-01"
+    award.refresh_from_db()
+    assert award.terminated_on == date(2025, 8, 1)
+
+
+def test_a_degree_lowered_below_the_least_ends_the_disability_award(
+    specialist, partner_api
+) -> None:
+    # given: a disability award of 50,000 a month (45,000 net), paid March to June 2025
+    award = disability_award(specialist)
+    run(3, 4, 5, 6)
+    # when: the expertise reports degree 0.20 (below 0.30) from 15 April
+    answer = report(
+        partner_api(DISABILITY),
+        kind="disability_degree",
+        iin=award.person.iin,
+        date="2025-04-15",
+        degree="0.20",
+    )
+    # then: the award ends after April (months are due in full), not a refused recalculation
+    assert answer.status_code == 201, answer.json()
+    assert [(a["effect"], a["effective_date"]) for a in answer.json()["awards"]] == [
+        ("ended", "2025-05-01")
+    ]
+    award.refresh_from_db()
+    assert (award.status, award.terminated_on) == ("terminated", date(2025, 5, 1))
+    assert not AwardDecision.objects.filter(award=award, kind="recalculate").exists()
+    # … and May and June, already paid, are overpaid; nothing is paid in July
+    run(7)
+    assert overpaid_months(award) == [date(2025, 5, 1), date(2025, 6, 1)]
+    assert set(Overpayment.objects.filter(award=award).values_list("amount", flat=True)) == {
+        Decimal("45000.00")
+    }
+    assert paid_months(award)[-1] == date(2025, 6, 1)
