@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install lock messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports reports-scale-data worker
+.PHONY: run test lint types api-contract format install lock messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports reports-scale-data worker
 
 # The dependencies come from the lock files, every one checked against its hash; the project
 # itself is installed on top, with no dependency of its own resolved.
@@ -44,6 +44,23 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The project's code against the Django and DRF stubs ([tool.mypy] in pyproject.toml).
+types: install
+	$(BIN)/mypy
+
+# The API against its own schema (schemathesis), as every partner scope and two staff roles,
+# served by gunicorn on loopback from a small demo on a database of its own; any finding fails.
+# CONTRACT_EXAMPLES bounds the random examples per operation, CONTRACT_SEED fixes them.
+CONTRACT_DB = $(PG_URL)/gfss_api_contract
+CONTRACT_EXAMPLES ?= 3
+CONTRACT_SEED ?= 1
+api-contract: install
+	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_api_contract" -c "CREATE DATABASE gfss_api_contract"
+	DATABASE_URL=$(CONTRACT_DB) $(PY) manage.py migrate -v0
+	DATABASE_URL=$(CONTRACT_DB) $(PY) manage.py load_parameters
+	DATABASE_URL=$(CONTRACT_DB) LOG_LEVEL=WARNING $(PY) manage.py seed_demo --participants 200 --months 12 --seed 1
+	DATABASE_URL=$(CONTRACT_DB) $(PY) manage.py api_contract --examples $(CONTRACT_EXAMPLES) --seed $(CONTRACT_SEED)
 
 format: install
 	$(BIN)/ruff check --fix .

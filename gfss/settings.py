@@ -110,7 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # The lockout backend first: it refuses a locked-out login before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "gfss.org.backends.PolicyBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
     ],
     # JSON only: the browsable HTML API needs inline script and style (the docs are /api/docs/).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gfss.api.schema.FundAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "gfss.api.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "gfss.api.exception_handler.handler",

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from gfss.common.exceptions import ApplicationError
+from gfss.org import access
 from payouts.models import (
     EventApplication,
     Overpayment,
@@ -208,4 +209,4 @@ class RecalculationEventAdmin(admin.ModelAdmin):
                 self.message_user(request, f"#{event.pk}: batch run #{run.pk} started")
 
     def has_apply_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("payouts.apply_recalculationevent")
+        return access.may(request.user, access.Action.OPERATE_PAYOUTS)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+
 from gfss.common import display
 
 TEXT = "text"
@@ -22,7 +24,7 @@ BY_ROW = "by_row"  # each row says its kind in ``row["kind"]`` (a table of indic
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation, rendered in the reader's language
     kind: str = COUNT
 
 

@@ -35,7 +35,7 @@ class PartnerTokenAuthentication(authentication.TokenAuthentication):
             return None
         # An address that sent too many bad tokens is refused before its token is looked at.
         bad_tokens = BadTokenThrottle()
-        if not bad_tokens.allow_request(request, None):
+        if not bad_tokens.allow_request(request, None):  # type: ignore[arg-type]  # no view yet
             raise exceptions.Throttled(bad_tokens.wait())
         try:
             return super().authenticate(request)

@@ -24,7 +24,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if is_api(request):
         # Django's own refusals: a body above DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields.
         return json_error("bad_request", _("The request cannot be read."), 400)
-    return defaults.bad_request(request, exception)
+    return defaults.bad_request(request, exception or Exception())
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -32,7 +32,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         return json_error(
             "permission_denied", _("Your role or token does not give access to this."), 403
         )
-    return defaults.permission_denied(request, exception)
+    return defaults.permission_denied(request, exception or Exception())
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,5 +1,7 @@
 """Serializer fields the API shares."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,5 +12,5 @@ from rest_framework import serializers
 class MonthField(serializers.DateField):
     """A monthly period (the first of its month) written as ``YYYY-MM``."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m", **kwargs)

@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from gfss.org import access
-from gfss.org.access import Action, Scope, Subject
+from gfss.org.access import Action, Callers, Scope, Subject
 
 __all__ = ["Action", "Scope", "Subject", "does", "does_any", "reads"]
 
@@ -20,12 +20,14 @@ def reads(*subjects: Subject) -> type[BasePermission]:
     """The caller must read every one of ``subjects`` somewhere (else 403)."""
 
     class _Reads(BasePermission):
+        callers: Callers
         message = _("Your role or token does not give access to this.")
 
         def has_permission(self, request: Request, view: Any) -> bool:
             return all(access.reads(request.user, subject) for subject in subjects)
 
     _Reads.__name__ = f"Reads_{'_'.join(subjects)}"
+    _Reads.callers = access.readers(*subjects)
     return _Reads
 
 
@@ -33,12 +35,14 @@ def does(action: Action) -> type[BasePermission]:
     """The caller's role or scopes must allow ``action`` (the object is checked later)."""
 
     class _Does(BasePermission):
+        callers: Callers
         message = _("Your role or token does not allow this action.")
 
         def has_permission(self, request: Request, view: Any) -> bool:
             return access.may(request.user, action)
 
     _Does.__name__ = f"Does_{action}"
+    _Does.callers = access.doers(action)
     return _Does
 
 
@@ -46,10 +50,12 @@ def does_any(*actions: Action) -> type[BasePermission]:
     """The caller's role or scopes must allow one of ``actions``; the service says which."""
 
     class _DoesAny(BasePermission):
+        callers: Callers
         message = _("Your role or token does not allow this action.")
 
         def has_permission(self, request: Request, view: Any) -> bool:
             return any(access.may(request.user, action) for action in actions)
 
     _DoesAny.__name__ = f"DoesAny_{'_'.join(sorted(actions))}"
+    _DoesAny.callers = access.doers(*actions)
     return _DoesAny

@@ -19,6 +19,11 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _SettingsRate(SimpleRateThrottle):
+    scope: str
+    # Set from the rate by SimpleRateThrottle (None: no limit, and then never read).
+    num_requests: int
+    duration: int
+
     def get_rate(self) -> str | None:
         return settings.API_THROTTLE_RATES.get(self.scope)
 
@@ -70,7 +75,7 @@ class _Counted(_SettingsRate):
     def note(self, request: Request) -> None:
         if self.rate is None:
             return
-        key = self.get_cache_key(request, None)
+        key = self.get_cache_key(request, None)  # type: ignore[arg-type]  # each one here takes no view
         if key is None:
             return
         now = self.timer()
@@ -84,7 +89,7 @@ class BadTokenThrottle(_Counted):
 
     scope = "bad_token"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
+    def get_cache_key(self, request: Request, view: Any = None) -> str | None:
         return self._key(self.get_ident(request))
 
 

@@ -36,7 +36,8 @@ def _stamps(model: type[models.Model], fields: Sequence[str], *, new: bool) -> l
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
-    return [model._meta.get_field(name) for name in fields]
+    columns = [model._meta.get_field(name) for name in fields]
+    return [field for field in columns if isinstance(field, models.Field)]  # no reverse relation
 
 
 def rows_insert(
@@ -53,7 +54,7 @@ def rows_insert(
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in columns),
+        ", ".join(quote(str(field.column)) for field in columns),
         ", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
@@ -78,8 +79,8 @@ def rows_update(
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(model._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in columns),
-        quote(model._meta.pk.column),
+        ", ".join(f"{quote(str(field.column))} = %s" for field in columns),
+        quote(str(model._meta.pk.column)),
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

@@ -66,7 +66,7 @@ def day(value: date | datetime | str | None) -> str:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         moment = localtime(value) if is_aware(value) else value
         return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
@@ -81,7 +81,7 @@ def month(value: date | str | None) -> str:
         try:
             value = date.fromisoformat(value if len(value) > 7 else f"{value}-01")
         except ValueError:
-            return value
+            return str(value)
     return f"{value.month:02d}.{value.year}"
 
 

@@ -8,6 +8,7 @@ The fund works in tenge only (KZT), so no model carries a currency column. Every
 from decimal import Decimal, DecimalTuple
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 from django.db import models
 
@@ -48,13 +49,13 @@ def round_kzt(value: Decimal | Fraction | int, *, places: Decimal = TIYN) -> Dec
 def _quantum(shape: DecimalTuple) -> tuple[Fraction, int, int]:
     """The quantum as a fraction, its digits and its exponent (the calculators round to the
     same two or three quanta millions of times)."""
-    places = Decimal(shape)
+    places = Decimal(shape)  # type: ignore[arg-type]  # a DecimalTuple is a tuple of that shape
     if not isinstance(shape.exponent, int) or shape.sign or not any(shape.digits):
         raise ValueError(f"round_kzt cannot round to {places}")
     return Fraction(places), int("".join(map(str, shape.digits))), shape.exponent
 
 
-def money_field(**kwargs: object) -> models.DecimalField:
+def money_field(**kwargs: Any) -> models.DecimalField:
     """A money column: 18 digits, 2 of them tiyn."""
     return models.DecimalField(
         max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs

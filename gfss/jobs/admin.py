@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gfss.common.exceptions import ApplicationError
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import batchrun_cancel, batchrun_resume
+from gfss.org import access
 
 
 @admin.register(BatchRun)
@@ -55,4 +56,4 @@ class BatchRunAdmin(admin.ModelAdmin):
         self._each(request, queryset, batchrun_resume)
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("jobs.manage_batchrun")
+        return access.may(request.user, access.Action.MANAGE_JOBS)

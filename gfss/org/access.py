@@ -217,7 +217,9 @@ def caller_of(user: Any) -> Caller:
 
 def _caller_from_database(user: Any) -> Caller:
     # A token's user arrives with its partner client already read (one query per request).
-    client = PartnerClient._meta.get_field("user").remote_field.get_cached_value(user, None)
+    client: PartnerClient | None = PartnerClient._meta.get_field(
+        "user"
+    ).remote_field.get_cached_value(user, None)
     if client is None:
         profile = StaffProfile.objects.select_related("branch").filter(user_id=user.pk).first()
         if profile is not None:
@@ -358,6 +360,58 @@ def may(
     if region_id is not None:
         return caller.region_id is not None and region_id == caller.region_id
     return True
+
+
+@dataclass(frozen=True)
+class Callers:
+    """Which staff roles and partner scopes pass a check at all (each object is checked later)."""
+
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...]
+
+
+def readers(*subjects: Subject) -> Callers:
+    """The roles and scopes that read every one of ``subjects`` somewhere."""
+    return Callers(
+        roles=tuple(
+            role for role in Role.values if all(s in STAFF_READS.get(role, {}) for s in subjects)
+        ),
+        scopes=tuple(
+            scope.value
+            for scope in Scope
+            if all(s in PARTNER_READS.get(scope, {}) for s in subjects)
+        ),
+    )
+
+
+def doers(*actions: Action) -> Callers:
+    """The roles and scopes that may take one of ``actions``."""
+    return Callers(
+        roles=tuple(
+            role for role in Role.values if any(a in STAFF_ACTIONS.get(role, {}) for a in actions)
+        ),
+        scopes=tuple(
+            scope.value
+            for scope in Scope
+            if any(a in PARTNER_ACTIONS.get(scope, set()) for a in actions)
+        ),
+    )
+
+
+def admin_may(user: Any, permission: str) -> bool:
+    """A Django model permission (``app.codename``), as the admin and its actions ask it.
+
+    Only a caller who may administer has any; it views every model (the administrator reads
+    everything) and changes only what its role's list names (gfss.org.roles).
+    """
+    from gfss.org.roles import ROLE_PERMISSIONS
+
+    caller = caller_of(user)
+    if not caller.is_staff or not may(user, Action.ADMINISTER):
+        return False
+    if permission.partition(".")[2].startswith("view_"):
+        return True
+    return permission in ROLE_PERMISSIONS.get(caller.role or "", ())
 
 
 def is_fund_staff(user: Any) -> bool:

@@ -35,7 +35,7 @@ class PartnerTokenInline(admin.TabularInline):
     `partner_token_revoke` change them)."""
 
     model = PartnerToken
-    fields = ["created_at", "expires_at", "revoked_at", "last_used_at"]
+    fields = ("created_at", "expires_at", "revoked_at", "last_used_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -39,5 +39,5 @@ def demo_staff_create() -> list[tuple[str, str, str]]:
             if role == Role.ADMINISTRATOR:
                 user.is_superuser = True
                 user.save(update_fields=["is_superuser"])
-        result.append((username, Role(role).label, branch.name_en))
+        result.append((username, str(Role(role).label), branch.name_en))
     return result

@@ -5,10 +5,11 @@ data (domain.md: Almaty city and Turkistan oblast lead).
 """
 
 from datetime import date
+from typing import Any
 
 ABAI_ULYTAU_ZHETYSU_FORMED = date(2022, 7, 1)
 
-REGIONS: list[dict[str, object]] = [
+REGIONS: list[dict[str, Any]] = [
     {
         "code": "10",
         "kk": "Абай облысы",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.apps import apps
 from django.conf import settings
@@ -182,12 +183,12 @@ def partner_token_used(*, token: PartnerToken) -> None:
 
 
 def access_log_record(
-    *, request: HttpRequest, subject: AccessedData, iin: str, reference: str = ""
+    *, request: HttpRequest, subject: AccessedData, iin: str, reference: str | UUID = ""
 ) -> AccessLogEntry | None:
     """Writes that a staff user was shown ``subject`` of the person ``iin`` (partners' reads
     are not logged here: each partner answers for its own)."""
     caller = access.caller_of(request.user)
-    if not caller.is_staff:
+    if not caller.is_staff or caller.user_id is None:
         return None
     return AccessLogEntry.objects.create(
         user_id=caller.user_id,

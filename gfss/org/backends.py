@@ -1,0 +1,29 @@
+"""Logins by password, with every permission question answered by the access policy.
+
+Django's admin (and any ``user.has_perm``) asks the authentication backends; this one answers
+from gfss.org.access instead of the permission rows of a user's groups, so a role's rights
+have one definition.
+"""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from gfss.org import access
+
+
+class PolicyBackend(ModelBackend):
+    def get_user_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
+        return set()
+
+    def get_all_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
+        return set()
+
+    def has_perm(self, user_obj: Any, perm: str, obj: object = None) -> bool:
+        return user_obj.is_active and access.admin_may(user_obj, perm)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        return user_obj.is_active and access.may(user_obj, access.Action.ADMINISTER)
