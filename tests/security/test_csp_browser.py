@@ -43,7 +43,14 @@ def test_the_browser_refuses_nothing_on_the_pages(browser, live_server, make_sta
         page.wait_for_load_state("load")
     # and the administrator goes through his
     admin = _session(browser, live_server, make_staff(Role.ADMINISTRATOR), refusals)
-    for path in ("/en/jobs/", "/en/payouts/", "/en/admin/", "/en/admin/participants/person/"):
+    person = case.person
+    for path in (
+        "/en/jobs/",
+        "/en/payouts/",
+        "/en/admin/",
+        "/en/admin/participants/person/",
+        f"/en/admin/participants/person/{person.pk}/history/",  # django-simple-history's
+    ):
         admin.goto(f"{live_server.url}{path}")
         admin.wait_for_load_state("load")
     # then the API docs are drawn by their script, under the CSP

@@ -244,3 +244,17 @@ def _has_compose_plugin() -> bool:
         ).returncode
         == 0
     )
+
+
+@pytest.mark.django_db
+def test_an_objects_history_in_the_admin_has_no_inline_style(make_staff):
+    # django-simple-history's page of an object's changes, under the CSP (no inline style).
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    client = Client()
+    client.force_login(make_staff(Role.ADMINISTRATOR))
+    response = client.get(f"/en/admin/participants/person/{person.pk}/history/")
+    assert response.status_code == 200
+    assert b"paginator" in response.content
+    assert b"style=" not in response.content
