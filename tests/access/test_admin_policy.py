@@ -41,9 +41,7 @@ def test_the_administrator_changes_only_what_its_role_lists(make_staff):
     assert client.get("/ru/admin/org/accesslogentry/add/").status_code == 403
 
 
-@pytest.mark.parametrize(
-    "role", [Role.SPECIALIST, Role.HEAD, Role.ANALYST, Role.REFUND_OFFICER]
-)
+@pytest.mark.parametrize("role", [Role.SPECIALIST, Role.HEAD, Role.ANALYST, Role.REFUND_OFFICER])
 def test_other_roles_do_not_enter_the_admin(make_staff, role):
     client = _client(make_staff(role))
     assert client.get("/ru/admin/").status_code == 302
