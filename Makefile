@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types api-contract format install lock messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports reports-scale-data worker
+.PHONY: run test lint types api-contract format install lock messages migrate demo backup restore bench bench-import bench-calc bench-ui bench-batch bench-refunds bench-reports bench-load reports-scale-data worker
 
 # The dependencies come from the lock files, every one checked against its hash; the project
 # itself is installed on top, with no dependency of its own resolved.
@@ -95,6 +95,21 @@ IMPORT_LINES ?= 200000
 bench-import: install
 	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_import" -c "CREATE DATABASE gfss_bench_import"
 	DATABASE_URL=$(PG_URL)/gfss_bench_import $(PY) manage.py bench_import --lines $(IMPORT_LINES) --statement-rows 10000000
+
+# gunicorn (production settings) on the demo's data in a database of its own and Redis db
+# LOAD_REDIS_URL, driven by locust from a second process: LOAD_RATE requests/s of mixed partner
+# and staff traffic for LOAD_SECONDS, then rates raised until the p95 passes 300 ms.
+LOAD_RATE ?= 100
+LOAD_SECONDS ?= 120
+LOAD_KNEE ?= 150,200,300,400
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/6
+bench-load: install
+	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_load" -c "CREATE DATABASE gfss_bench_load"
+	DATABASE_URL=$(PG_URL)/gfss_bench_load $(PY) manage.py migrate -v0
+	DATABASE_URL=$(PG_URL)/gfss_bench_load $(PY) manage.py load_parameters
+	DATABASE_URL=$(PG_URL)/gfss_bench_load LOG_LEVEL=WARNING $(PY) manage.py seed_demo --participants 3000 --seed 1
+	DATABASE_URL=$(PG_URL)/gfss_bench_load REDIS_URL=$(LOAD_REDIS_URL) LOG_LEVEL=WARNING $(PY) manage.py bench_load \
+		--rate $(LOAD_RATE) --duration $(LOAD_SECONDS) --knee-rates "$(LOAD_KNEE)"
 
 # 10,000 calculations from the ledger's facts against fetching the same facts alone.
 bench-calc: install

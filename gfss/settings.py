@@ -99,6 +99,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A streaming replica for the reports and exports (gfss.common.replica); it is never migrated
+# and never written: it follows default by PostgreSQL's own replication.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["gfss.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,6 +168,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # Seconds from a change of the data to the rebuild of the report summaries (changes meanwhile
 # ride along); the nightly rebuild is in the beat schedule.
 REPORTING_REFRESH_DELAY = env.int("REPORTING_REFRESH_DELAY", default=300)
+# Seconds a batch step works before it hands the run over to a fresh message (gfss.jobs).
+JOBS_STEP_SECONDS = env.int("JOBS_STEP_SECONDS", default=8)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 # A send to a stopped Redis gives up within about a second (the web answers meanwhile); what

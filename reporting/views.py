@@ -14,6 +14,7 @@ from benefits.models import BenefitType
 from contributions.exceptions import PeriodInvalid
 from contributions.periods import period_from_text
 from gfss.common.periods import add_months, month_start
+from gfss.common.replica import replica_reads
 from gfss.org import access
 from gfss.org.access import Subject
 from gfss.org.decorators import reads_required
@@ -105,6 +106,7 @@ def _filter_choices(request: HttpRequest, *, benefit: bool = True) -> dict[str, 
 
 
 @login_required
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = _filter_choices(request)
     try:
@@ -153,6 +155,7 @@ def _table_get(slug: str, *, filters: Any, user: Any) -> Any:
 
 
 @login_required
+@replica_reads
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     try:
         filters = report_filters_parse(request.GET, user=request.user)
@@ -173,6 +176,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def annual_report(request: HttpRequest) -> HttpResponse:
     context = _filter_choices(request, benefit=False)
     try:
@@ -194,6 +198,7 @@ def annual_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def forecast(request: HttpRequest) -> HttpResponse:
     region = report_region_limit(user=request.user)
     result = forecast_get(region=region)
@@ -211,6 +216,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
 
 
 @reads_required(Subject.PAYER)
+@replica_reads
 def monitoring(request: HttpRequest) -> HttpResponse:
     """The payers whose participants fell by half in a month, from the payer-month summary."""
     default_month = add_months(month_start(timezone.localdate()), -1)

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 # A task steps a run for about this long, then hands over to a fresh message: the broker sees
 # progress, other queued work interleaves and a redelivered message repeats little.
-TIME_BOX_SECONDS = 8
+TIME_BOX_SECONDS = settings.JOBS_STEP_SECONDS
 # The step task's hard time limit (tasks.py) plus a margin: a run whose last committed chunk is
 # older than this has no live task, so resuming it cannot race a running one.
 STALE_AFTER = timedelta(seconds=420)

@@ -16,6 +16,7 @@ from contributions.periods import period_from_text
 from gfss.api.permissions import Subject, reads
 from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
+from gfss.common.replica import replica_reads
 from reporting.catalog import SECTIONS, table_get
 from reporting.exports import typed_rows
 from reporting.filters import report_filters_parse
@@ -66,6 +67,7 @@ class ReportTableListApi(APIView):
             **ERRORS,
         },
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -95,6 +97,7 @@ class ReportTableApi(APIView):
         ],
         responses={200: _TABLE, **ERRORS},
     )
+    @replica_reads
     def get(self, request: Request, table: str) -> Response:
         filters = report_filters_parse(request.query_params, user=request.user)
         found = table_get(table, filters=filters, user=request.user) if table in TABLES else None
