@@ -64,5 +64,6 @@ class ReplicaRouter:
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
         return True  # the replica is a copy of the same database
 
-    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
-        return db == "default"
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+        # The replica gets its schema from the primary; other aliases as Django decides.
+        return False if db == REPLICA else None
