@@ -6,7 +6,7 @@
 
 Each is compared with SQL statements doing the same arithmetic on the same rows (the floor),
 run first in a transaction that is rolled back; the ratio batch ÷ floor is the price of
-chunking, resumability, progress and the one entitlement in Python (aim: below 3). With REDIS_URL set, the chunks run in a real Celery
+chunking, resumability, progress and the entitlement's own query (aim: below 3). With REDIS_URL set, the chunks run in a real Celery
 worker started for the benchmark (one process, its own queue); without it they run in this
 process through the same step function the task calls, and the output says so.
 """
