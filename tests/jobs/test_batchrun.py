@@ -199,3 +199,11 @@ def test_a_step_past_its_time_limit_fails_the_run_cleanly_and_it_can_be_resumed(
     run = run_to_end(run)
     assert (run.status, run.changed) == ("done", 5)
     assert EventApplication.objects.filter(event=indexation).count() == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/en/jobs/999999/", "/en/jobs/999999/progress.json"])
+def test_a_run_that_does_not_exist_is_a_404_not_a_crash(make_staff, path) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(make_staff(Role.ADMINISTRATOR))
+    assert client.get(path).status_code == 404
