@@ -39,6 +39,7 @@ MISSING = uuid.UUID(int=1)  # an object that does not exist
 class World:
     clients: dict[str, Client]
     ids: dict[str, Any] = field(default_factory=dict)
+    users: dict[str, Any] = field(default_factory=dict)
 
 
 def _staff(role: str, home: Any, name: str) -> Any:
@@ -86,4 +87,4 @@ def world_build() -> World:
         "document": PaymentDocument.objects.filter(payer__isnull=False).first().uuid,
         "missing": MISSING,
     }
-    return World(clients=clients, ids=ids)
+    return World(clients=clients, ids=ids, users=users)

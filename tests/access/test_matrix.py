@@ -1,8 +1,10 @@
-"""The access matrix of the API: every route × every caller, each answer written out below.
+"""The access matrix: every route (the API, the staff pages, the admin) × every caller, each
+answer written out below and in tests/access/matrix_pages.py.
 
 The objects belong to Almaty; ``specialist`` and ``head`` are Almaty's, ``*_71`` Astana's.
 Each request runs in its own savepoint, so a write allowed in one cell leaves the next cell
-the same world. A pattern without its row fails ``test_every_pattern_has_a_row``.
+the same world (a logout ends a session of its own). A pattern without its row fails
+``test_every_pattern_has_a_row``.
 Statuses: 200/201/204 answered, 302 sent to the login (pages) or back (admin), 400 the input
 is wrong (so the caller got past access), 401 not authenticated, 403 refused, 404 no such
 object or not the caller's, 405 method, 409 state, 422 refused by a rule.
@@ -13,9 +15,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver
 
+from tests.access.matrix_pages import ADMIN, PAGES
 from tests.access.matrix_world import CALLERS, World, world_build
 
 pytestmark = pytest.mark.django_db
@@ -282,15 +285,12 @@ TABLE: dict[str, tuple[str, str]] = {
 
 
 def _row(route: str) -> tuple[str, str] | None:
-    return TABLE.get(route)
+    return TABLE.get(route) or PAGES.get(route)
 
 
-# The API's routes, and the two every caller reaches.
-ROUTES = sorted(
-    route
-    for route in set(_routes(get_resolver().url_patterns))
-    if route.startswith("api/") or route in {"healthz", "i18n/setlang/"}
-)
+ALL_ROUTES = sorted(set(_routes(get_resolver().url_patterns)))
+ADMIN_ROUTES = [route for route in ALL_ROUTES if route.startswith("ru/admin/")]
+ROUTES = [route for route in ALL_ROUTES if route not in ADMIN_ROUTES]
 
 
 @pytest.fixture(scope="module")
@@ -309,6 +309,17 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
 def test_every_pattern_has_a_row():
     assert [route for route in ROUTES if _row(route) is None] == []
+    assert [route for route in ADMIN_ROUTES if route not in ADMIN] == []
+
+
+def _client(world: World, caller: str, url: str) -> Client:
+    if not url.endswith("/logout/"):
+        return world.clients[caller]
+    # A logout ends its session: it gets a session of its own, the others keep theirs.
+    client = Client(**world.clients[caller].defaults)  # a partner's token stays in its headers
+    if caller in world.users:
+        client.force_login(world.users[caller])
+    return client
 
 
 def _answer(world: World, caller: str, method: str, url: str) -> int:
@@ -316,7 +327,7 @@ def _answer(world: World, caller: str, method: str, url: str) -> int:
     # A durable service may run inside, as it may inside any test's transaction.
     block._from_testcase = True
     with block:
-        client = world.clients[caller]
+        client = _client(world, caller, url)
         if method == "GET":
             response = client.get(url)
         else:
@@ -333,3 +344,14 @@ def test_each_caller_gets_its_answer(world, route):
     url = concrete(route, world.ids)
     answers = " ".join(str(_answer(world, caller, method, url)) for caller in CALLERS)
     assert answers == expected, f"{route!r}: ({method!r}, {answers!r})"
+
+
+@pytest.mark.parametrize("route", ADMIN_ROUTES)
+def test_only_the_administrator_enters_the_admin(world, route):
+    row = ADMIN.get(route)
+    assert row is not None, route
+    method, administrator, everyone_else = row
+    url = concrete(route, world.ids)
+    answers = {caller: str(_answer(world, caller, method, url)) for caller in CALLERS}
+    assert answers.pop("admin") == administrator, route
+    assert set(answers.values()) == {everyone_else}, (route, answers)
