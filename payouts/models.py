@@ -14,6 +14,8 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models.awards import BenefitType
+from benefits.trace_display import legal_source
+from gfss.common import display
 from gfss.common.models import TimeStampedModel
 from gfss.common.money import money_field
 
@@ -264,6 +266,31 @@ class RecalculationEvent(TimeStampedModel):
     def benefit_labels(self) -> list[str]:
         """The benefits the event is for, by their names in the current language."""
         return [str(BenefitType(code).label) for code in self.benefit_types]
+
+    @property
+    def change_text(self) -> str:
+        """What the event changes, in words and the language's numbers: ``+5 %``,
+        ``replacement coefficient 0,40 → 0,45``, ``payment period 12 → 18 months``."""
+        if self.percent is not None:
+            sign = "+" if self.percent > 0 else ""
+            return f"{sign}{display.number(self.percent)}\u00a0%"
+        values = self.parameters or {}
+        if self.kind == self.Kind.COEFFICIENT_CHANGE:
+            return _("replacement coefficient %(old)s → %(new)s") % {
+                "old": display.number(values.get("from"), 2),
+                "new": display.number(values.get("to"), 2),
+            }
+        if self.kind == self.Kind.PERIOD_EXTENSION:
+            return _("payment period %(old)s → %(new)s months") % {
+                "old": display.number(values.get("from_months")),
+                "new": display.number(values.get("to_months")),
+            }
+        return ""
+
+    @property
+    def legal_source(self) -> str:
+        """The article or act the event rests on; "" when its reference names none."""
+        return legal_source("", self.legal_ref)
 
 
 class EventApplication(TimeStampedModel):

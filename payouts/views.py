@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gfss.common.exceptions import ApplicationError
-from gfss.common.periods import parse_period
+from gfss.common.periods import add_months, month_start, parse_period
 from gfss.org.access import Action, Subject
 from gfss.org.decorators import may_required, reads_required
 from payouts.models import PayoutFile, RecalculationEvent
@@ -36,6 +36,7 @@ from payouts.services.overpayments import repayment_record
 from payouts.services.payments import payment_run_start
 
 LIST_SIZE = 200
+RUN_MONTHS_BACK = 24
 
 
 def _period(text: str) -> date:
@@ -47,10 +48,14 @@ def _period(text: str) -> date:
 
 @reads_required(Subject.PAYMENT)
 def run_list(request: HttpRequest) -> HttpResponse:
+    # The months a run is started for, by their names: a month field would be written in the
+    # browser's language rather than the page's.
+    this_month = month_start(timezone.localdate())
+    months = [add_months(this_month, shift) for shift in range(0, -RUN_MONTHS_BACK - 1, -1)]
     return render(
         request,
         "payouts/run_list.html",
-        {"runs": payment_run_list(), "this_month": f"{timezone.localdate():%Y-%m}"},
+        {"runs": payment_run_list(), "this_month": this_month, "months": months},
     )
 
 
@@ -78,9 +83,12 @@ def run_detail(request: HttpRequest, period: str) -> HttpResponse:
 @may_required(Action.OPERATE_PAYOUTS)
 def run_start(request: HttpRequest) -> HttpResponse:
     try:
-        batch = payment_run_start(
-            period=_period(request.POST.get("period", "")), actor=request.user
-        )
+        period = parse_period(request.POST.get("period", ""))
+    except ValueError:
+        messages.error(request, _("Choose the month to run."))
+        return redirect("payouts:run_list")
+    try:
+        batch = payment_run_start(period=period, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("payouts:run_list")

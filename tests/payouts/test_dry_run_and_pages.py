@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from benefits.models import AwardAmount
@@ -105,3 +107,51 @@ def test_setup_periodic_tasks_rebuilds_the_schedule() -> None:
     assert "benefits.tasks.offers_lapse_task" in names
     assert not PeriodicTask.objects.filter(name="gfss: retired job").exists()
     assert PeriodicTask.objects.filter(name__startswith="gfss: ").count() == len(names)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_payout_pages_write_changes_dates_months_and_grounds_as_the_language_does(
+    make_award, make_staff, language
+) -> None:
+    # given: the 2022-2023 events and a month paid
+    make_award("disability", start=date(2024, 1, 1))
+    run_to_end(payment_run_start(period=date(2024, 1, 1), actor=None))
+    call_command("events_load_2022")
+    client = Client()
+    client.force_login(make_staff(Role.ANALYST))
+    coefficient = RecalculationEvent.objects.get(kind="coefficient_change")
+    # when
+    events = client.get(f"/{language}/payouts/events/").content.decode()
+    detail = client.get(f"/{language}/payouts/events/{coefficient.pk}/").content.decode()
+    operator = Client()
+    operator.force_login(make_staff(Role.ADMINISTRATOR))
+    runs = operator.get(f"/{language}/payouts/").content.decode()
+    # then: no parameter dict, no four-decimal percent, no ISO or spelled-out dates
+    for page in (events, detail):
+        assert "{&#x27;from&#x27;" not in page
+        assert "'from'" not in page
+        assert "rules.md" not in page
+        assert "[V, seed]" not in page
+        assert "0,40 → 0,45" in page
+        assert "01.01.2023" in page
+    assert "5,0000" not in events
+    assert "+5\u00a0%" in events
+    assert "+8,5\u00a0%" in events
+    assert "2022-01-01" not in events
+    assert "2022 г." not in events
+    with translation.override(language):
+        assert gettext("Social Code, article %(articles)s") % {"articles": "118"} in detail
+        assert (
+            gettext("replacement coefficient %(old)s → %(new)s")
+            % {
+                "old": "0,40",
+                "new": "0,45",
+            }
+            in detail
+        )
+        january = str(MONTHS[1])
+    assert ">2024-01<" not in runs
+    assert f"{january} 2024" in runs
+    # a month field is written in the browser's language: the months are offered by name
+    assert 'type="month"' not in runs
+    assert 'name="period"' in runs
