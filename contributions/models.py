@@ -40,12 +40,15 @@ Decisions (recorded here because the schema carries them):
   accepted line): the money was paid and must sit in the quarantine until corrected or refunded.
 """
 
+import re
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from gfss.common.models import TimeStampedModel
@@ -65,6 +68,14 @@ LINE_ERROR_CODES = (
     "amount_invalid",
     "duplicate_line",
 )
+# What each rejection of a line is called on the pages.
+LINE_ERROR_LABELS = {
+    "iin_invalid": _("Invalid IIN"),
+    "birth_date_mismatch": _("Date of birth differs from the IIN"),
+    "period_invalid": _("Invalid period"),
+    "amount_invalid": _("Invalid amount"),
+    "duplicate_line": _("Line repeated in the document"),
+}
 KNP_CONTRIBUTION = "012"
 KNP_PENALTY = "017"
 
@@ -354,6 +365,31 @@ class QuarantinedLine(TimeStampedModel):
         related_name="correction_of",
         verbose_name=_("corrected line"),
     )
+
+    @property
+    def code_label(self) -> str:
+        return str(LINE_ERROR_LABELS.get(self.code, self.code))
+
+    @property
+    def reason(self) -> str:
+        """Why the line was rejected, in the active language: said again from what the line
+        says; the message stored at the import when that cannot be done."""
+        from contributions.mt102.validate import line_problem
+
+        numbers = re.findall(r"\d+", self.message)
+        problem = line_problem(
+            code=self.code,
+            iin=self.iin_text,
+            birth_date_text=self.birth_date_text,
+            period_text=self.period_text,
+            amount_text=self.amount_text,
+            payment_month=self.document.value_date.replace(day=1),
+            current_month=localdate(self.created_at).replace(day=1),
+            duplicate_of=int(numbers[-1]) if numbers else None,
+        )
+        if problem is None:
+            return self.message
+        return capfirst(problem)
 
     class Meta:
         verbose_name = _("quarantined line")

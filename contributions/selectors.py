@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contributions.calculations import FIRST_PERIOD, PayerMonth, due_date, income_by_month
 from contributions.models import (
@@ -58,7 +59,7 @@ def payment_document_get_for_user(*, user: Any, uuid: str) -> PaymentDocument:
     document = payment_document_list_for_user(user=user).filter(uuid=uuid).first()
     if document is None:
         raise NotFoundError(
-            "No payment document with this id is visible to you.", code="document_not_found"
+            _("No payment document with this id is visible to you."), code="document_not_found"
         )
     return document
 

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 
 from contributions.exceptions import PeriodInvalid
 from contributions.exports import statement_pdf, statement_xlsx
-from contributions.models import LINE_ERROR_CODES, PaymentDocument, QuarantinedLine
+from contributions.models import (
+    LINE_ERROR_CODES,
+    LINE_ERROR_LABELS,
+    PaymentDocument,
+    QuarantinedLine,
+)
 from contributions.periods import period_from_text, period_range_from_text
 from contributions.selectors import (
     document_lines_summary,
@@ -128,7 +133,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, lines),
             "filters": filters,
-            "codes": LINE_ERROR_CODES,
+            "codes": [(code, LINE_ERROR_LABELS[code]) for code in LINE_ERROR_CODES],
             "statuses": QuarantinedLine.Status.choices,
             "error": error,
             "query": _query_without_page(request),

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.entitlement import award_entitlement
 from benefits.models import BenefitType
+from gfss.common import display
 from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start
@@ -134,7 +136,10 @@ def payment_run_list() -> QuerySet[PaymentRun]:
 def payment_run_get(*, period: date) -> PaymentRun:
     run = PaymentRun.objects.filter(period=month_start(period)).first()
     if run is None:
-        raise NotFoundError(f"No payments were run for {period:%Y-%m}.", code="payment_run_missing")
+        raise NotFoundError(
+            _("No payments were run for %(period)s.") % {"period": display.month(period)},
+            code="payment_run_missing",
+        )
     return run
 
 

@@ -9,6 +9,7 @@ and are not valid identifiers (they are never shown or sent anywhere).
 from datetime import date
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import ApplicationError
 from gfss.common.periods import add_months
@@ -61,7 +62,7 @@ def awards_generate(
     """
     if connection.vendor != "postgresql":
         raise ApplicationError(
-            "Synthetic awards are generated with PostgreSQL's generate_series.",
+            _("Synthetic awards are generated with PostgreSQL's generate_series."),
             code="postgresql_required",
         )
     branch = Branch.objects.select_related("region").get(code="B75")

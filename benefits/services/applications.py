@@ -480,7 +480,7 @@ def application_refuse(
     """A refusal always waits for a branch head's confirmation."""
     if reason_code not in RefusalCode.values:
         raise ApplicationError(
-            f"No refusal reason {reason_code!r} exists.",
+            _("No refusal reason %(reason_code)s exists.") % {"reason_code": repr(reason_code)},
             code="refusal_reason_unknown",
             extra={"allowed": RefusalCode.values},
         )

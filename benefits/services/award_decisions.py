@@ -58,7 +58,7 @@ def _locked_award(*, actor: Any, award_id: int, permission: Action, action: str)
     )
     if award.application_id is None:
         raise ApplicationError(
-            "This award has no e-case; decide on it where it was created.",
+            _("This award has no e-case; decide on it where it was created."),
             code="award_without_case",
         )
     return award
@@ -235,7 +235,7 @@ def award_recalculate(
         changed["dependents"] = dependents
     if not changed:
         raise ApplicationError(
-            "Give the new degree or the new number of dependents.", code="facts_missing"
+            _("Give the new degree or the new number of dependents."), code="facts_missing"
         )
     return _recalculated(
         award=award, actor=actor, effective_date=effective_date, changed=changed, reason=reason
@@ -339,7 +339,9 @@ def award_terminate(
 ) -> AwardDecision:
     """Asked by a specialist; the award stops only when a branch head confirms."""
     if not reason.strip():
-        raise ApplicationError("A termination needs its reason.", code="termination_reason_missing")
+        raise ApplicationError(
+            _("A termination needs its reason."), code="termination_reason_missing"
+        )
     award = _locked_award(
         actor=actor, award_id=award_id, permission=Action.DECIDE_CASE, action="decide on awards"
     )
@@ -420,7 +422,9 @@ def award_decision_confirm(*, actor: Any, decision_id: int) -> AwardDecision:
 @transaction.atomic
 def award_decision_decline(*, actor: Any, decision_id: int, comment: str) -> AwardDecision:
     if not comment.strip():
-        raise ApplicationError("Say why the decision is sent back.", code="decline_comment_missing")
+        raise ApplicationError(
+            _("Say why the decision is sent back."), code="decline_comment_missing"
+        )
     decision, award = _locked_pending(actor=actor, decision_id=decision_id)
     decision.status = AwardDecision.Status.DECLINED
     decision.confirmed_by = actor

@@ -37,7 +37,7 @@ def award_create(
             code="benefit_unknown",
         )
     if gross <= 0:
-        raise ApplicationError("An award needs a positive amount.", code="amount_not_positive")
+        raise ApplicationError(_("An award needs a positive amount."), code="amount_not_positive")
     award = Award(
         person=person,
         benefit=benefit,

@@ -14,6 +14,8 @@ and Ukrainian ones), sometimes Windows-1251 itself, sometimes UTF-8 (mt102.md, "
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from gfss.common.exceptions import ApplicationError
 
 UTF8 = "utf-8"
@@ -47,7 +49,7 @@ class DecodedText:
 def detect_encoding(*, data: bytes) -> str:
     """The encoding of an MT-102 file; ``FormatInvalidError`` when it is none of the three."""
     if b"\x00" in data:
-        raise FormatInvalidError("The file contains NUL bytes: it is not a text MT-102 file.")
+        raise FormatInvalidError(_("The file contains NUL bytes: it is not a text MT-102 file."))
     try:
         data.decode(UTF8)
     except UnicodeDecodeError:
@@ -56,7 +58,7 @@ def detect_encoding(*, data: bytes) -> str:
         return UTF8
     if b"\x98" in data:
         raise FormatInvalidError(
-            "The file is neither UTF-8 nor KZ-1048/Windows-1251 (byte 0x98 is undefined)."
+            _("The file is neither UTF-8 nor KZ-1048/Windows-1251 (byte 0x98 is undefined).")
         )
     if any(byte in data for byte in _KAZAKH_BYTES):
         return KZ1048
@@ -73,7 +75,7 @@ def decode_document(*, data: bytes) -> DecodedText:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     start = text.find(_MESSAGE_START)
     if start == -1:
-        raise FormatInvalidError("The file has no {1: block: it is not an MT-102 message.")
+        raise FormatInvalidError(_("The file has no {1: block: it is not an MT-102 message."))
     return DecodedText(
         text=text[start:], encoding=encoding, lines_skipped=text.count("\n", 0, start)
     )

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from contributions.mt102.decode import FormatInvalidError, decode_document
 
 MAX_REFERENCE_LENGTH = 16
@@ -85,18 +87,18 @@ def parse_text(*, text: str, encoding: str, lines_skipped: int = 0) -> Document:
     """The document in ``text``, which starts at ``{1:`` and has ``\\n`` line ends."""
     block4 = text.find("{4:")
     if block4 == -1:
-        raise FormatInvalidError("The message has no {4: block (the payment order itself).")
+        raise FormatInvalidError(_("The message has no {4: block (the payment order itself)."))
     _check_header_blocks(header=text[:block4])
     body = text[block4 + 3 :]
     first_21 = body.find("\n:21:")
     close = body.find("\n-}", 0 if first_21 == -1 else first_21)
     if close == -1:
-        raise FormatInvalidError("Block 4 does not end with -}: the file may be cut short.")
+        raise FormatInvalidError(_("Block 4 does not end with -}: the file may be cut short."))
     if first_21 == -1:
-        raise FormatInvalidError("The document has no :21: lines: it pays for no one.")
+        raise FormatInvalidError(_("The document has no :21: lines: it pays for no one."))
     field_32a_at = body.find("\n:32A:", first_21, close)
     if field_32a_at == -1:
-        raise FormatInvalidError("The document has no :32A: (value date and total).")
+        raise FormatInvalidError(_("The document has no :32A: (value date and total)."))
     header = _parse_header(lines=body[:first_21].split("\n"))
     default_period = header.get("PERIOD")
     if default_period is not None:
@@ -133,15 +135,16 @@ def gc_paused() -> Iterator[None]:
 
 def _check_header_blocks(*, header: str) -> None:
     if not header.startswith("{1:") or "}" not in header:
-        raise FormatInvalidError("Block {1: (the basic header) is not closed with }.")
+        raise FormatInvalidError(_("Block {1: (the basic header) is not closed with }."))
     block2 = header.find("{2:")
     if block2 == -1:
-        raise FormatInvalidError("The message has no {2: block (the message type).")
+        raise FormatInvalidError(_("The message has no {2: block (the message type)."))
     message_type = header[block2 + 3 : block2 + 7]
     # The input form is what a bank sends; the output form is what a bank delivers.
     if message_type not in {"I102", "O102"}:
         raise FormatInvalidError(
-            f"Block {{2: says message type {message_type!r}; only MT-102 (I102 or O102) is read."
+            _("Block {2: says message type %(message_type)s; only MT-102 (I102 or O102) is read.")
+            % {"message_type": repr(message_type)}
         )
 
 
@@ -354,7 +357,7 @@ def _yymmdd(text: str) -> date | None:
 def _required(fields: dict[str, str], key: str, *, what: str) -> str:
     value = fields.get(key)
     if value is None:
-        raise FormatInvalidError(f"The document has no {what}.")
+        raise FormatInvalidError(_("The document has no %(what)s.") % {"what": what})
     return value.strip()
 
 
@@ -364,21 +367,30 @@ def _document(
     reference = _required(header, ":20:", what=":20: (sender's reference)")
     if not reference or len(reference) > MAX_REFERENCE_LENGTH:
         raise FormatInvalidError(
-            f"The :20: reference {reference!r} must have 1 to {MAX_REFERENCE_LENGTH} characters."
+            _("The :20: reference %(reference)s must have 1 to %(most)s characters.")
+            % {"reference": repr(reference), "most": MAX_REFERENCE_LENGTH}
         )
     order_date = None
     if "DATE" in header:
         order_date = _yymmdd(header["DATE"].strip())
         if order_date is None:
-            raise FormatInvalidError(f"/DATE/ {header['DATE']!r} of field 70 is not a YYMMDD date.")
+            raise FormatInvalidError(
+                _("/DATE/ %(value)s of field 70 is not a YYMMDD date.")
+                % {"value": repr(header["DATE"])}
+            )
     value_date = _yymmdd(field_32a[:6])
     if value_date is None:
-        raise FormatInvalidError(f":32A: {field_32a!r} does not start with a YYMMDD value date.")
+        raise FormatInvalidError(
+            _(":32A: %(value)s does not start with a YYMMDD value date.")
+            % {"value": repr(field_32a)}
+        )
     total = parse_amount(field_32a[9:].strip())
     if total is None:
         raise FormatInvalidError(
-            f"The :32A: total {field_32a[9:]!r} is not an amount like 38528,58 "
-            "(digits, a comma, two decimals)."
+            _(
+                "The :32A: total %(value)s is not an amount like 38528,58 (digits, a comma, two decimals)."
+            )
+            % {"value": repr(field_32a[9:])}
         )
     default_period = header.get("PERIOD")
     return Document(

@@ -13,30 +13,32 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contributions.calculations import FIRST_PERIOD
 from contributions.mt102.decode import FormatInvalidError
-from contributions.mt102.parse import Document, Line, gc_paused, parse_document
+from contributions.mt102.parse import Document, Line, gc_paused, parse_amount, parse_document
 from participants.validators import ID_LENGTH, iin_birth_date, validate_bin_or_iin, validate_iin
 
 CURRENCY = "KZT"
 ACCEPTED_KNP = frozenset({"012", "017"})
 # Named in the rejection message so that the payer sees where the money should have gone.
 _OTHER_KNP = {
-    "010": "compulsory pension contributions",
-    "019": "compulsory professional pension contributions",
-    "121": "medical insurance contributions",
-    "122": "medical insurance deductions",
-    "123": "medical insurance contributions",
-    "124": "medical insurance contributions",
+    "010": gettext_lazy("compulsory pension contributions"),
+    "019": gettext_lazy("compulsory professional pension contributions"),
+    "121": gettext_lazy("medical insurance contributions"),
+    "122": gettext_lazy("medical insurance deductions"),
+    "123": gettext_lazy("medical insurance contributions"),
+    "124": gettext_lazy("medical insurance contributions"),
 }
 _ID_PROBLEMS = {
-    "format": "is not 12 digits",
-    "check_digit": "fails its check digit",
-    "century": "has a century digit other than 1-6",
-    "birth_date": "does not start with a real birth date (YYMMDD)",
-    "registration_month": "has no real month in digits 3-4",
-    "entity_type": "has an unknown entity type or division in digits 5-6",
+    "format": gettext_lazy("is not 12 digits"),
+    "check_digit": gettext_lazy("fails its check digit"),
+    "century": gettext_lazy("has a century digit other than 1-6"),
+    "birth_date": gettext_lazy("does not start with a real birth date (YYMMDD)"),
+    "registration_month": gettext_lazy("has no real month in digits 3-4"),
+    "entity_type": gettext_lazy("has an unknown entity type or division in digits 5-6"),
 }
 # An employer pays for the same people every month, so most IINs repeat across documents;
 # the cache is cleared rather than evicted entry by entry, which keeps a hit at one dict lookup.
@@ -80,7 +82,7 @@ def read_amount_leniently(text: str) -> Decimal | None:
     cleaned = "".join(text.split()).replace("'", "")
     if cleaned.count(",") + cleaned.count(".") > 1 or not cleaned.isascii():
         return None
-    whole, _, cents = cleaned.replace(",", ".").partition(".")
+    whole, _dot, cents = cleaned.replace(",", ".").partition(".")
     if not (whole or cents) or not (whole or "0").isdigit() or not (cents or "0").isdigit():
         return None
     if len(cents) > 2:
@@ -111,30 +113,43 @@ def _document_error(*, doc: Document) -> Issue | None:
     if doc.currency != CURRENCY:
         return Issue(
             code="currency_invalid",
-            message=f"The document is in {doc.currency!r} (:32A:); the fund accepts only KZT.",
+            message=_("The document is in %(currency)s (:32A:); the fund accepts only KZT.")
+            % {"currency": repr(doc.currency)},
         )
     for line in doc.lines:
         if line.currency != CURRENCY and (line.currency or line.amount_text):
-            found = repr(line.currency) if line.currency else "no currency code"
+            found = repr(line.currency) if line.currency else _("no currency code")
             return Issue(
                 code="currency_invalid",
-                message=f"Line {line.position}: :32B: has {found}; the fund accepts only KZT.",
+                message=_("Line %(line)s: :32B: has %(found)s; the fund accepts only KZT.")
+                % {"line": line.position, "found": found},
             )
     if doc.knp not in ACCEPTED_KNP:
         meaning = _OTHER_KNP.get(doc.knp)
         return Issue(
             code="knp_unsupported",
             message=(
-                f"KNP {doc.knp}"
-                + (f" ({meaning}) is not the fund's;" if meaning else " is not accepted;")
-                + " the fund accepts 012 (social contributions) and 017 (their penalty)."
-            ),
+                _(
+                    "KNP %(knp)s (%(meaning)s) is not the fund's; the fund accepts 012 (social "
+                    "contributions) and 017 (their penalty)."
+                )
+                if meaning
+                else _(
+                    "KNP %(knp)s is not accepted; the fund accepts 012 (social contributions) "
+                    "and 017 (their penalty)."
+                )
+            )
+            % {"knp": doc.knp, "meaning": meaning},
         )
     try:
         validate_bin_or_iin(doc.payer_idn)
     except ValidationError as error:
-        problem = _ID_PROBLEMS.get(error.code or "", "is not a valid BIN or IIN")
-        return Issue(code="payer_id_invalid", message=f"Payer BIN/IIN {doc.payer_idn!r} {problem}.")
+        problem = _ID_PROBLEMS.get(error.code or "", gettext_lazy("is not a valid BIN or IIN"))
+        return Issue(
+            code="payer_id_invalid",
+            message=_("Payer BIN/IIN %(idn)s %(problem)s.")
+            % {"idn": repr(doc.payer_idn), "problem": problem},
+        )
     return _total_error(doc=doc)
 
 
@@ -151,9 +166,14 @@ def _total_error(*, doc: Document) -> Issue | None:
         total += amount
     if total == doc.total:
         return None
-    message = f"The lines add up to {total:.2f} but :32A: says {doc.total:.2f}."
+    message = _("The lines add up to %(total)s but :32A: says %(declared)s.") % {
+        "total": f"{total:.2f}",
+        "declared": f"{doc.total:.2f}",
+    }
     if unreadable:
-        message += f" Unreadable amounts on lines {', '.join(map(str, unreadable))}."
+        message += " " + _("Unreadable amounts on lines %(lines)s.") % {
+            "lines": ", ".join(map(str, unreadable))
+        }
     return Issue(code="total_mismatch", message=message)
 
 
@@ -179,16 +199,17 @@ def _iin_problem(iin: str) -> str:
     try:
         validate_iin(iin)
     except ValidationError as error:
-        return f"IIN {iin} {_ID_PROBLEMS.get(error.code or '', 'is not valid')}"
+        problem = _ID_PROBLEMS.get(error.code or "", gettext_lazy("is not valid"))
+        return _("IIN %(iin)s %(problem)s") % {"iin": iin, "problem": problem}
     return ""
 
 
 def _check_iin(iin: str) -> tuple[date, str] | str:
     """``(birth date, its YYYYMMDD text)`` of a valid IIN, else what is wrong with it."""
     if not iin:
-        return "has no /IDN/ (IIN)"
+        return _("has no /IDN/ (IIN)")
     if len(iin) != ID_LENGTH or not (iin.isascii() and iin.isdigit()):
-        return f"IIN {iin!r} is not 12 digits"
+        return _("IIN %(iin)s is not 12 digits") % {"iin": repr(iin)}
     if not _passes_first_check(iin):
         problem = _iin_problem(iin)
         if problem:
@@ -196,7 +217,9 @@ def _check_iin(iin: str) -> tuple[date, str] | str:
     try:
         birth_date = iin_birth_date(iin)
     except ValueError:  # the century digit or the date
-        return _iin_problem(iin) or f"IIN {iin} does not start with a real birth date"
+        return _iin_problem(iin) or _("IIN %(iin)s does not start with a real birth date") % {
+            "iin": iin
+        }
     # As /DT/ writes it; built from the IIN, as strftime costs more than the rest of the check.
     return birth_date, f"{birth_date.year}{iin[2:6]}"
 
@@ -204,26 +227,33 @@ def _check_iin(iin: str) -> tuple[date, str] | str:
 def _check_period(*, text: str | None, payment_month: date, current_month: date) -> date | str:
     """The period as the first of its month, or what is wrong with it."""
     if text is None:
-        return "has no /PERIOD/ and the document gives no default period"
+        return _("has no /PERIOD/ and the document gives no default period")
     if len(text) != 6 or not (text.isascii() and text.isdigit()) or not 1 <= int(text[:2]) <= 12:
-        return f"period {text!r} is not a month as MMYYYY"
+        return _("period %(text)s is not a month as MMYYYY") % {"text": repr(text)}
     period = date(int(text[2:]), int(text[:2]), 1)
     if period < FIRST_PERIOD:
-        return f"period {text} is before social contributions began ({FIRST_PERIOD:%m.%Y})"
+        return _("period %(text)s is before social contributions began (%(first)s)") % {
+            "text": text,
+            "first": f"{FIRST_PERIOD:%m.%Y}",
+        }
     if period > current_month:
-        return f"period {text} is in the future"
+        return _("period %(text)s is in the future") % {"text": text}
     if period > payment_month:
-        return f"period {text} is later than the payment month {payment_month:%m.%Y}"
+        return _("period %(text)s is later than the payment month %(month)s") % {
+            "text": text,
+            "month": f"{payment_month:%m.%Y}",
+        }
     return period
 
 
 def _birth_date_problem(*, text: str, birth_date_text: str, iin: str) -> str:
     if len(text) != 8 or not (text.isascii() and text.isdigit()):
-        return f"date of birth {text!r} (/DT/) is not YYYYMMDD"
-    return (
-        f"date of birth {text[6:]}.{text[4:6]}.{text[:4]} (/DT/) differs from "
-        f"{birth_date_text[6:]}.{birth_date_text[4:6]}.{birth_date_text[:4]} in IIN {iin}"
-    )
+        return _("date of birth %(text)s (/DT/) is not YYYYMMDD") % {"text": repr(text)}
+    return _("date of birth %(written)s (/DT/) differs from %(in_iin)s in IIN %(iin)s") % {
+        "written": f"{text[6:]}.{text[4:6]}.{text[:4]}",
+        "in_iin": f"{birth_date_text[6:]}.{birth_date_text[4:6]}.{birth_date_text[:4]}",
+        "iin": iin,
+    }
 
 
 def _validate_lines(*, doc: Document, today: date) -> ValidationResult:
@@ -267,7 +297,7 @@ def _validate_lines(*, doc: Document, today: date) -> ValidationResult:
         key = iin + (line.period_text or "")
         first = first_position.setdefault(key, line.position)
         if first != line.position:
-            problem = f"IIN {iin} is paid for period {line.period_text} already on line {first}"
+            problem = duplicate_problem(iin=iin, period_text=line.period_text or "", first=first)
             rejected.append((line, _line_issue("duplicate_line", line, problem)))
             continue
         patronymic = line.patronymic.strip()
@@ -287,15 +317,65 @@ def _validate_lines(*, doc: Document, today: date) -> ValidationResult:
 
 
 def _amount_problem(line: Line) -> str:
-    if line.amount is not None:
-        return f"amount {line.amount_text} is zero; a line must carry money"
-    if not line.amount_text:
-        return "has no amount (:32B:)"
-    return (
-        f"amount {line.amount_text!r} is malformed; write digits, a comma and exactly two "
-        "decimals, with no spaces, e.g. 13625,20"
-    )
+    return amount_problem(amount_text=line.amount_text, amount=line.amount)
+
+
+def amount_problem(*, amount_text: str, amount: Decimal | None) -> str:
+    """What is wrong with a line's amount (``amount`` as the strict format read it)."""
+    if amount is not None:
+        return _("amount %(text)s is zero; a line must carry money") % {"text": amount_text}
+    if not amount_text:
+        return _("has no amount (:32B:)")
+    return _(
+        "amount %(text)s is malformed; write digits, a comma and exactly two decimals, with "
+        "no spaces, e.g. 13625,20"
+    ) % {"text": repr(amount_text)}
+
+
+def duplicate_problem(*, iin: str, period_text: str, first: int) -> str:
+    return _("IIN %(iin)s is paid for period %(period)s already on line %(first)s") % {
+        "iin": iin,
+        "period": period_text,
+        "first": first,
+    }
+
+
+def line_message(position: int, problem: str) -> str:
+    return _("Line %(line)s: %(problem)s.") % {"line": position, "problem": problem}
 
 
 def _line_issue(code: str, line: Line, problem: str) -> Issue:
-    return Issue(code=code, message=f"Line {line.position}: {problem}.", line=line.position)
+    return Issue(code=code, message=line_message(line.position, problem), line=line.position)
+
+
+def line_problem(
+    *,
+    code: str,
+    iin: str,
+    birth_date_text: str,
+    period_text: str,
+    amount_text: str,
+    payment_month: date,
+    current_month: date,
+    duplicate_of: int | None,
+) -> str | None:
+    """What is wrong with a rejected line, said again in the active language from what the
+    line says; None when it cannot be said again (the stored message stands)."""
+    if code == "iin_invalid":
+        checked = _check_iin(iin)
+        return checked if isinstance(checked, str) else None
+    if code == "birth_date_mismatch":
+        checked = _check_iin(iin)
+        if isinstance(checked, str):
+            return None
+        return _birth_date_problem(text=birth_date_text, birth_date_text=checked[1], iin=iin)
+    if code == "period_invalid":
+        period = _check_period(
+            text=period_text or None, payment_month=payment_month, current_month=current_month
+        )
+        return period if isinstance(period, str) else None
+    if code == "amount_invalid":
+        return amount_problem(amount_text=amount_text, amount=parse_amount(amount_text))
+    if code == "duplicate_line" and duplicate_of is not None:
+        return duplicate_problem(iin=iin, period_text=period_text, first=duplicate_of)
+    return None

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contributions.calculations import FIRST_PERIOD
 from contributions.models import KNP_PENALTY, ContributionLine, QuarantinedLine
@@ -27,12 +28,17 @@ def _locked_open_line(*, line_id: int, lines: Any) -> QuarantinedLine:
     )
     if line is None:
         raise NotFoundError(
-            f"No quarantined line {line_id} is visible to you.", code="quarantine_not_found"
+            _("No quarantined line %(line_id)s is visible to you.") % {"line_id": line_id},
+            code="quarantine_not_found",
         )
     if line.status != QuarantinedLine.Status.OPEN:
         raise ConflictError(
-            f"Line {line.line_no} of document {line.document.reference} is already "
-            f"{line.get_status_display().lower()}.",
+            _("Line %(line_no)s of document %(reference)s is already %(status)s.")
+            % {
+                "line_no": line.line_no,
+                "reference": line.document.reference,
+                "status": str(line.get_status_display()).lower(),
+            },
             code="quarantine_already_resolved",
         )
     return line
@@ -58,18 +64,23 @@ def quarantined_line_correct(
     document = line.document
     if line.amount is None or line.amount <= 0:
         raise ApplicationError(
-            "This line carries no money to put on the ledger; it can only be refunded.",
+            _("This line carries no money to put on the ledger; it can only be refunded."),
             code="quarantine_amount_not_correctable",
         )
     iin = _valid_iin(iin.strip())
     period = period.replace(day=1)
     if not FIRST_PERIOD <= period <= document.value_date.replace(day=1):
         raise ApplicationError(
-            f"The period {period:%m.%Y} must lie between 01.2005 and the month of payment "
-            f"{document.value_date:%m.%Y}.",
+            _(
+                "The period %(period)s must lie between 01.2005 and the month of payment %(value_date)s."
+            )
+            % {
+                "period": format(period, "%m.%Y"),
+                "value_date": format(document.value_date, "%m.%Y"),
+            },
             code="period_invalid",
         )
-    person, _ = Person.objects.get_or_create(
+    person, _created = Person.objects.get_or_create(
         iin=iin,
         defaults={
             "surname": line.surname,
@@ -82,7 +93,8 @@ def quarantined_line_correct(
     )
     if ContributionLine.objects.filter(document=document, person=person, period=period).exists():
         raise ConflictError(
-            f"Document {document.reference} already carries {period:%m.%Y} for IIN {iin}.",
+            _("Document %(reference)s already carries %(period)s for IIN %(iin)s.")
+            % {"reference": document.reference, "period": format(period, "%m.%Y"), "iin": iin},
             code="duplicate_line",
         )
     ledger_line = ContributionLine.objects.create(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contributions.models import ContributionLine, QuarantinedLine
 from gfss.common.exceptions import ConflictError
@@ -52,7 +53,11 @@ def contribution_lines_reverse(*, amounts: dict[int, Decimal]) -> dict[int, int]
 
 
 def _invalid(line_id: int, amount: Decimal) -> ConflictError:
-    return ConflictError(f"Line {line_id} cannot be reversed by {amount}.", code="reversal_invalid")
+    return ConflictError(
+        _("Line %(line_id)s cannot be reversed by %(amount)s.")
+        % {"line_id": line_id, "amount": amount},
+        code="reversal_invalid",
+    )
 
 
 def _reverse_in_sql(amounts: dict[int, Decimal]) -> dict[int, int]:

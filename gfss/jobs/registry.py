@@ -7,6 +7,8 @@ Apps register their kinds in ``AppConfig.ready`` so that ``gfss.jobs`` depends o
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from gfss.common.exceptions import ApplicationError
 
 
@@ -60,5 +62,6 @@ def get(kind: str) -> JobKind:
         return _KINDS[kind]
     except KeyError:
         raise ApplicationError(
-            f"No batch job of kind {kind!r} exists.", code="batch_kind_unknown"
+            _("No batch job of kind %(kind)s exists.") % {"kind": repr(kind)},
+            code="batch_kind_unknown",
         ) from None

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import NotFoundError
 from gfss.jobs.models import BatchRun
@@ -16,7 +17,7 @@ def batchrun_list(*, kind: str | None = None) -> QuerySet[BatchRun]:
 def batchrun_get(*, run_id: int) -> BatchRun:
     run = BatchRun.objects.select_related("started_by").filter(pk=run_id).first()
     if run is None:
-        raise NotFoundError("No such batch run.", code="batch_not_found")
+        raise NotFoundError(_("No such batch run."), code="batch_not_found")
     return run
 
 

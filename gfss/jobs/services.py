@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 from gfss.common.outages import broker_send
@@ -117,7 +118,7 @@ def batchrun_start(
             run.save()
     except IntegrityError:
         raise ConflictError(
-            "The same job is already queued or running; wait for it or cancel it first.",
+            _("The same job is already queued or running; wait for it or cancel it first."),
             code="batch_already_running",
             extra={"kind": kind, "params": params},
         ) from None
@@ -198,7 +199,7 @@ def batchrun_fail(*, run_id: int, error: str) -> None:
 def _get_locked(run_id: int) -> BatchRun:
     run = batchrun_qs_select_for_update().filter(pk=run_id).first()
     if run is None:
-        raise NotFoundError("No such batch run.", code="batch_not_found")
+        raise NotFoundError(_("No such batch run."), code="batch_not_found")
     return run
 
 
@@ -208,7 +209,8 @@ def batchrun_cancel(*, run_id: int, actor: Any | None) -> BatchRun:
     run = _get_locked(run_id)
     if run.status not in BatchRun.ACTIVE_STATUSES:
         raise ConflictError(
-            f"The run is {run.get_status_display()}; only a queued or running run can be cancelled.",
+            _("The run is %(status)s; only a queued or running run can be cancelled.")
+            % {"status": run.get_status_display()},
             code="batch_not_active",
         )
     run.status = BatchRun.Status.CANCELLED
@@ -230,12 +232,12 @@ def batchrun_resume(
     """
     run = _get_locked(run_id)
     if run.status == BatchRun.Status.DONE:
-        raise ConflictError("The run is already done.", code="batch_done")
+        raise ConflictError(_("The run is already done."), code="batch_done")
     if run.status in BatchRun.ACTIVE_STATUSES:
         last = run.heartbeat_at or run.created_at
         if timezone.now() - last < stale_after:
             raise ConflictError(
-                "The run is making progress; resume is for stopped or stalled runs.",
+                _("The run is making progress; resume is for stopped or stalled runs."),
                 code="batch_in_progress",
             )
         logger.warning("batch run stalled, re-enqueued id=%s", run.pk)
@@ -247,7 +249,7 @@ def batchrun_resume(
                 run.save(update_fields=["status", "finished_at", "updated_at"])
         except IntegrityError:
             raise ConflictError(
-                "Another run of the same job is queued or running.", code="batch_already_running"
+                _("Another run of the same job is queued or running."), code="batch_already_running"
             ) from None
     _enqueue(run)
     return run

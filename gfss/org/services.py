@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import ApplicationError
 from gfss.common.http import client_address
@@ -37,7 +38,7 @@ from gfss.org.roles import ROLE_PERMISSIONS
 @transaction.atomic
 def regions_and_branches_setup() -> None:
     for data in REGIONS:
-        region, _ = Region.objects.update_or_create(
+        region, _created = Region.objects.update_or_create(
             code=data["code"],
             defaults={
                 "name_kk": data["kk"],
@@ -68,7 +69,7 @@ def role_groups_setup() -> None:
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _created = Group.objects.get_or_create(name=role)
         permissions = []
         for name in names:
             app_label, codename = name.split(".")
@@ -83,10 +84,12 @@ def staff_user_create(
     *, username: str, password: str, branch: Branch, role: str, **user_fields: Any
 ) -> Any:
     if role not in Role.values:
-        raise ApplicationError(f"Unknown role {role!r}.", code="role_unknown")
+        raise ApplicationError(
+            _("Unknown role %(role)s.") % {"role": repr(role)}, code="role_unknown"
+        )
     if role in {Role.ANALYST, Role.REFUND_OFFICER} and not branch.is_central:
         raise ApplicationError(
-            "Central analysts and refund officers belong to the central office.",
+            _("Central analysts and refund officers belong to the central office."),
             code="role_branch_mismatch",
         )
     user_model = get_user_model()
@@ -120,7 +123,9 @@ def _token_issue(client: PartnerClient) -> IssuedToken:
 def _partner_get(name: str) -> PartnerClient:
     client = PartnerClient.objects.select_for_update(no_key=True).filter(name=name).first()
     if client is None:
-        raise ApplicationError(f"No partner system is named {name!r}.", code="partner_unknown")
+        raise ApplicationError(
+            _("No partner system is named %(name)s.") % {"name": repr(name)}, code="partner_unknown"
+        )
     return client
 
 
@@ -129,7 +134,7 @@ def partner_client_create(*, name: str, scopes: list[str]) -> IssuedToken:
     unknown = sorted(set(scopes) - {scope.value for scope in Scope})
     if unknown:
         raise ApplicationError(
-            f"Unknown scopes: {', '.join(unknown)}.",
+            _("Unknown scopes: %(scopes)s.") % {"scopes": ", ".join(unknown)},
             code="scope_unknown",
             extra={"scopes": unknown},
         )
@@ -139,8 +144,10 @@ def partner_client_create(*, name: str, scopes: list[str]) -> IssuedToken:
             client = PartnerClient.objects.create(name=name, user=user, scopes=sorted(scopes))
     except IntegrityError as error:
         raise ApplicationError(
-            f"A partner system named {name!r} already exists: rotate its token with "
-            f"partner_token_rotate.",
+            _(
+                "A partner system named %(name)s already exists: rotate its token with partner_token_rotate."
+            )
+            % {"name": repr(name)},
             code="partner_exists",
         ) from error
     user.set_unusable_password()

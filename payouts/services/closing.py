@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gfss.common import display
 from gfss.common.exceptions import ConflictError, NotFoundError
 from gfss.common.periods import month_start
 from gfss.jobs.models import BatchRun
@@ -57,7 +58,7 @@ def _check_run_complete(period: date) -> None:
                 "The payment run of %(period)s is not complete (%(state)s): finish it or run "
                 "the month again before closing it, or the payout files would miss payments."
             )
-            % {"period": f"{period:%Y-%m}", "state": state},
+            % {"period": display.month(period), "state": state},
             code="run_incomplete",
             extra={"period": period.isoformat(), "batch_run": latest.pk if latest else None},
         )
@@ -76,7 +77,7 @@ def payment_run_close(
     run = PaymentRun.objects.select_for_update(no_key=True).filter(period=period).first()
     if run is None:
         raise NotFoundError(
-            _("No payments were run for %(period)s.") % {"period": f"{period:%Y-%m}"},
+            _("No payments were run for %(period)s.") % {"period": display.month(period)},
             code="payment_run_missing",
         )
     if run.status == PaymentRun.Status.CLOSED:

@@ -24,6 +24,7 @@ from benefits.amounts import split_gross, step_gross
 from benefits.models import Award, AwardAmount, BenefitType
 from benefits.services.amount_chain import Link, amount_chain_extend
 from benefits.services.awards import award_end_dates_extend
+from gfss.common import display
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 from gfss.common.periods import month_start, next_period
 from gfss.jobs.models import BatchRun
@@ -49,11 +50,13 @@ def _decimal(parameters: dict[str, Any], name: str) -> Decimal:
         value = Decimal(str(parameters[name]))
     except (KeyError, ArithmeticError):
         raise ApplicationError(
-            f"The event needs a decimal parameter {name!r}.", code="event_parameter_invalid"
+            _("The event needs a decimal parameter %(name)s.") % {"name": repr(name)},
+            code="event_parameter_invalid",
         ) from None
     if value <= 0:
         raise ApplicationError(
-            f"The event parameter {name!r} must be positive.", code="event_parameter_invalid"
+            _("The event parameter %(name)s must be positive.") % {"name": repr(name)},
+            code="event_parameter_invalid",
         )
     return value
 
@@ -62,7 +65,7 @@ def _months(parameters: dict[str, Any], name: str) -> int:
     value = parameters.get(name)
     if not isinstance(value, int) or value <= 0:
         raise ApplicationError(
-            f"The event needs a whole positive number of months {name!r}.",
+            _("The event needs a whole positive number of months %(name)s.") % {"name": repr(name)},
             code="event_parameter_invalid",
         )
     return value
@@ -84,21 +87,28 @@ def event_create(
     """A validated event; refused when it overlaps one of the same kind, date and benefits."""
     parameters = parameters or {}
     if kind not in RecalculationEvent.Kind.values:
-        raise ApplicationError(f"Unknown event kind {kind!r}.", code="event_kind_unknown")
+        raise ApplicationError(
+            _("Unknown event kind %(kind)s.") % {"kind": repr(kind)}, code="event_kind_unknown"
+        )
     if selection not in RecalculationEvent.Selection.values:
-        raise ApplicationError(f"Unknown selection {selection!r}.", code="event_selection_unknown")
+        raise ApplicationError(
+            _("Unknown selection %(selection)s.") % {"selection": repr(selection)},
+            code="event_selection_unknown",
+        )
     unknown = sorted(set(benefit_types) - set(BenefitType.values))
     if not benefit_types or unknown:
         raise ApplicationError(
-            f"The event needs benefit types among {', '.join(BenefitType.values)}.",
+            _("The event needs benefit types among %(benefits)s.")
+            % {"benefits": ", ".join(str(label) for label in BenefitType.labels)},
             code="event_benefit_types_invalid",
             extra={"unknown": unknown},
         )
     if kind == RecalculationEvent.Kind.INDEXATION:
         if percent is None or percent <= -100:
             raise ApplicationError(
-                "An indexation percent must be greater than -100 (a percent of -100 or less "
-                "would make amounts zero or negative).",
+                _(
+                    "An indexation percent must be greater than -100 (a percent of -100 or less would make amounts zero or negative)."
+                ),
                 code="event_percent_invalid",
                 extra={"percent": None if percent is None else str(percent)},
             )
@@ -107,7 +117,7 @@ def event_create(
         _decimal(parameters, "to")
     elif _months(parameters, "to_months") <= _months(parameters, "from_months"):
         raise ApplicationError(
-            "A period extension must lengthen the period.", code="event_parameter_invalid"
+            _("A period extension must lengthen the period."), code="event_parameter_invalid"
         )
     # Lock the events of that kind and date so two overlapping definitions cannot both pass.
     same_day = list(
@@ -119,9 +129,15 @@ def event_create(
         shared = sorted(set(other.benefit_types) & set(benefit_types))
         if shared:
             raise ConflictError(
-                f"Event #{other.pk} already does a {other.get_kind_display()} from "
-                f"{effective_date.isoformat()} for {', '.join(shared)}; an award must not get "
-                "it twice.",
+                _(
+                    "Event #%(pk)s already does a %(kind)s from %(date)s for %(benefits)s; an award must not get it twice."
+                )
+                % {
+                    "pk": other.pk,
+                    "kind": other.get_kind_display(),
+                    "date": display.day(effective_date),
+                    "benefits": ", ".join(str(BenefitType(code).label) for code in shared),
+                },
                 code="event_overlaps",
                 extra={"event": other.pk, "benefit_types": shared},
             )
@@ -144,7 +160,7 @@ def event_create(
 def event_get(*, event_id: int) -> RecalculationEvent:
     event = RecalculationEvent.objects.filter(pk=event_id).first()
     if event is None:
-        raise NotFoundError("No such recalculation event.", code="event_not_found")
+        raise NotFoundError(_("No such recalculation event."), code="event_not_found")
     return event
 
 
@@ -178,8 +194,13 @@ def _check_runnable(event: RecalculationEvent) -> None:
         benefit__in=event.benefit_types, start_date__lte=event.effective_date
     ).exists():
         raise ApplicationError(
-            f"The event's date {event.effective_date.isoformat()} is before every "
-            f"{', '.join(event.benefit_types)} award: there is nothing it could apply to.",
+            _(
+                "The event's date %(date)s is before every award of %(benefits)s: there is nothing it could apply to."
+            )
+            % {
+                "date": display.day(event.effective_date),
+                "benefits": ", ".join(event.benefit_labels),
+            },
             code="event_before_awards",
         )
     _check_date_order(event)
@@ -205,9 +226,10 @@ def _check_date_order(event: RecalculationEvent) -> None:
     for other in later:
         if EventApplication.objects.filter(event=other).exclude(award_id__in=done).exists():
             raise ConflictError(
-                f"Events are applied in date order: {other} was already applied to awards "
-                f"this event has not reached, so the event from "
-                f"{event.effective_date.isoformat()} can no longer be applied after it.",
+                _(
+                    "Events are applied in date order: %(other)s was already applied to awards this event has not reached, so the event from %(date)s can no longer be applied after it."
+                )
+                % {"other": other, "date": display.day(event.effective_date)},
                 code="event_out_of_order",
                 extra={"later_event": other.pk},
             )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from benefits.entitlement import due_sql, month_span, months_sql
 from benefits.models import Award
+from gfss.common import display
 from gfss.common.bulk import rows_update, set_based_statements
 from gfss.common.exceptions import ApplicationError, ConflictError
 from gfss.common.money import ZERO
@@ -59,8 +60,10 @@ class PeriodInFutureError(ApplicationError):
 
 def closed_error(period: date) -> ConflictError:
     return ConflictError(
-        f"The payments of {period:%Y-%m} are closed; a closed month is final and cannot be "
-        "run again (late changes are paid as catch-up in the next open month).",
+        _(
+            "The payments of %(period)s are closed; a closed month is final and cannot be run again (late changes are paid as catch-up in the next open month)."
+        )
+        % {"period": display.month(period)},
         code="payment_run_closed",
         extra={"period": period.isoformat()},
     )
@@ -74,7 +77,7 @@ def payment_run_start(
     period = month_start(period)
     if period > month_start(timezone.localdate()):
         raise PeriodInFutureError(period=period)
-    run, _ = PaymentRun.objects.get_or_create(period=period, defaults={"created_by": actor})
+    run, _created = PaymentRun.objects.get_or_create(period=period, defaults={"created_by": actor})
     run = PaymentRun.objects.select_for_update(no_key=True).get(pk=run.pk)
     if run.status == PaymentRun.Status.CLOSED:
         raise closed_error(period)

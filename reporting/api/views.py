@@ -4,6 +4,7 @@ table of the dashboard, with the dashboard's filters, its numbers typed as in th
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -102,7 +103,10 @@ class ReportTableApi(APIView):
         filters = report_filters_parse(request.query_params, user=request.user)
         found = table_get(table, filters=filters, user=request.user) if table in TABLES else None
         if found is None:
-            raise NotFoundError(f"There is no report table {table!r}.", code="report_unknown")
+            raise NotFoundError(
+                _("There is no report table %(table)s.") % {"table": repr(table)},
+                code="report_unknown",
+            )
         keys = [c.key for c in found.columns]
         rows = [dict(zip(keys, map(_json, row), strict=True)) for row in typed_rows(found)]
         total = rows.pop() if found.total else None

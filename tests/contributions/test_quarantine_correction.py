@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
-from contributions.models import ContributionLine, QuarantinedLine
+from contributions.models import LINE_ERROR_LABELS, ContributionLine, QuarantinedLine
 from gfss.org.models import Role
 from participants.models import Person
 from tests.contributions.documents import load, sample
@@ -130,3 +133,31 @@ def test_the_quarantine_page_corrects_a_line(
     assert ContributionLine.objects.get(person__iin=GOOD_IIN).amount == Decimal(
         str(bad_iin_line.amount)
     )
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_quarantine_reasons_are_written_in_the_page_language(
+    make_staff: Callable[..., Any], language: str
+) -> None:
+    # given: the bad-lines sample loaded while English was active, so its stored messages are
+    # English
+    PayerFactory(idn=PAYER)
+    with translation.override("en"):
+        load(sample("bad-lines.txt"), filename="bad-lines.txt")
+    stored = list(QuarantinedLine.objects.values_list("code", "message"))
+    assert any(message.startswith("Line 1: IIN") for _code, message in stored)
+    client = Client()
+    client.force_login(make_staff(Role.SPECIALIST, region="75"))
+    # when
+    page = client.get(f"/{language}/contributions/quarantine/").content.decode()
+    # then: no stored English reason, no raw code, each reason in the page's language
+    assert "fails its check digit" not in page
+    assert "is not a month" not in page
+    assert "<code>iin_invalid</code>" not in page
+    assert ">iin_invalid<" not in page
+    with translation.override(language):
+        assert gettext("fails its check digit") in page
+        assert str(LINE_ERROR_LABELS["iin_invalid"]) in page
+    for line in QuarantinedLine.objects.all():
+        with translation.override(language):
+            assert escape(line.reason) in page
