@@ -273,6 +273,8 @@ def _validate_lines(*, doc: Document, today: date) -> ValidationResult:
                 iin_cache.clear()
             checked = iin_cache[iin] = _check_iin(iin)
         if isinstance(checked, str):
+            # Said again rather than taken from the cache: the cache outlives the language.
+            checked = _check_iin(iin)
             rejected.append((line, _line_issue("iin_invalid", line, checked)))
             continue
         birth_date, birth_date_text = checked

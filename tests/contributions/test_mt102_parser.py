@@ -1,12 +1,14 @@
 """MT-102 parser and validator (docs/mt102.md): the sample files and one real file per rule."""
 
 import random
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from contributions.mt102.build import build_document
 from contributions.mt102.decode import CP1251, KZ1048, UTF8, FormatInvalidError
@@ -34,6 +36,13 @@ GULNAR = {
     "birth": "19960123",
 }
 AIBEK = {"iin": "660512388251", "surname": "АХМЕТОВ", "first_name": "АЙБЕК", "birth": "19660512"}
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests pin the English wording; the other languages are the catalogs'."""
+    with translation.override("en"):
+        yield
 
 
 def person_line(person: dict[str, str], amount: str = "1000.00", **extra: Any) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def test_an_event_dated_before_every_award_is_refused(make_award) -> None:
         with pytest.raises(ApplicationError) as error:
             attempt()
         assert error.value.code == "event_before_awards"
-        assert "2019-01-01" in error.value.message
+        assert "01.01.2019" in error.value.message
     assert not BatchRun.objects.exists()
 
 
@@ -134,7 +134,7 @@ def test_a_payment_run_for_a_closed_month_is_refused(make_award) -> None:
         payment_run_start(period=date(2024, 1, 1), actor=None)
     # then
     assert error.value.code == "payment_run_closed"
-    assert "2024-01" in error.value.message
+    assert "01.2024" in error.value.message
     with pytest.raises(ConflictError):
         payment_run_close(period=date(2024, 1, 1), actor=None)
 

@@ -70,7 +70,7 @@ def test_a_close_of_a_closed_month_exits_non_zero_with_the_code(make_award, run_
     # then
     assert error.value.returncode == 1
     assert str(error.value).startswith("payment_run_closed: ")
-    assert "2024-05" in str(error.value)
+    assert "05.2024" in str(error.value)
     assert Payment.objects.count() == 1
 
 

@@ -1,6 +1,7 @@
 """Partner tokens expire, rotate with a grace period, can be revoked, and record their last use;
 registering a name twice is refused in one line."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -10,13 +11,20 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from gfss.org.access import Scope
 from gfss.org.models import PartnerToken
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests pin the English wording; the other languages are the catalogs'."""
+    with translation.override("en"):
+        yield
 
 
 def _create(name: str, *scopes: str) -> str:
