@@ -90,7 +90,10 @@ def contribution_lines_reenter(*, reversal_ids: list[int]) -> dict[int, Contribu
     for reversal_id in reversal_ids:
         reversal = reversals[reversal_id]
         if reversal.reverses_id is None:
-            raise ConflictError(f"Line {reversal_id} is not a reversal.", code="reversal_invalid")
+            raise ConflictError(
+                _("Line %(reversal_id)s is not a reversal.") % {"reversal_id": reversal_id},
+                code="reversal_invalid",
+            )
         rows[reversal_id] = _copy(reversal, amount=-reversal.amount, reverses=None)
     ContributionLine.objects.bulk_create(rows.values())
     transaction.on_commit(lambda: data_changed.send(sender=ContributionLine, what="reversal"))
