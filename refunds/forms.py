@@ -40,8 +40,8 @@ class RefundApplicationForm(forms.Form):
     lines = forms.CharField(
         label=_("Lines"),
         help_text=_(
-            "One line a person and month: IIN, period (YYYY-MM) and amount, e.g. "
-            "800416474029 2024-05 13625.20"
+            "One line a person and month: IIN, period (YYYY-MM) and amount, as in the "
+            "example below."
         ),
         widget=forms.Textarea(attrs={"rows": 6}),
     )

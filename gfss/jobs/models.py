@@ -87,6 +87,24 @@ class BatchRun(TimeStampedModel):
             ),
         ]
 
+    @property
+    def kind_label(self) -> str:
+        from gfss.jobs.display import kind_label
+
+        return kind_label(self.kind)
+
+    @property
+    def params_shown(self) -> list[tuple[str, str]]:
+        from gfss.jobs.display import described
+
+        return described(self.kind, self.params)
+
+    @property
+    def result_shown(self) -> list[tuple[str, str]]:
+        from gfss.jobs.display import described
+
+        return described(self.kind, self.result)
+
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
 

@@ -50,11 +50,36 @@ class JobKind(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Field:
+    """How a parameter or a result of a kind is shown: its label and what its value is
+    (``month``, ``day``, ``money``, ``count``, ``items`` for a list counted, ``text``)."""
+
+    label: Any
+    shown_as: str = "text"
+
+
+@dataclass(frozen=True)
+class Labels:
+    kind: Any
+    fields: dict[str, Field]
+
+
 _KINDS: dict[str, JobKind] = {}
+_LABELS: dict[str, Labels] = {}
 
 
-def register(kind: str, handler: JobKind) -> None:
+def register(
+    kind: str, handler: JobKind, *, label: Any = None, fields: dict[str, Field] | None = None
+) -> None:
+    """``label`` names the kind on the pages; ``fields`` say how its parameters and result
+    are shown (keys left out are not shown)."""
     _KINDS[kind] = handler
+    _LABELS[kind] = Labels(kind=label or kind, fields=fields or {})
+
+
+def labels(kind: str) -> Labels:
+    return _LABELS.get(kind, Labels(kind=kind, fields={}))
 
 
 def get(kind: str) -> JobKind:

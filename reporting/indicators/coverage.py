@@ -162,7 +162,7 @@ def coverage_tables(filters: ReportFilters) -> list[Table]:
         note=_(
             "Participants: persons with at least one contribution for a month of the year; "
             "participation counts the months with contributions since 2005; income is the "
-            "average monthly income implied by the contributions (rules.md §3.1)."
+            "average monthly income implied by the contributions."
         ),
         chart=ChartSpec("bars", "region", ("persons",)),
     )

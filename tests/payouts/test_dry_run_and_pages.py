@@ -1,5 +1,6 @@
 """The dry run writes nothing and reports per month; staff pages and the schedule."""
 
+import re
 from datetime import date
 
 import pytest
@@ -155,3 +156,27 @@ def test_payout_pages_write_changes_dates_months_and_grounds_as_the_language_doe
     # a month field is written in the browser's language: the months are offered by name
     assert 'type="month"' not in runs
     assert 'name="period"' in runs
+
+
+def test_batch_jobs_are_named_and_their_parameters_and_results_written_for_people(
+    make_award, make_staff
+) -> None:
+    # given: a month paid
+    make_award("disability", start=date(2024, 1, 1))
+    run = run_to_end(payment_run_start(period=date(2024, 1, 1), actor=None))
+    client = Client()
+    client.force_login(make_staff(Role.ADMINISTRATOR))
+    # when
+    listing = client.get("/kk/jobs/").content.decode()
+    detail = client.get(f"/kk/jobs/{run.pk}/").content.decode()
+    # then: the kind by its name, the month as a month, the money as money; no dict, no code
+    with translation.override("kk"):
+        name = gettext("Payment run")
+        payable = gettext("Payable")
+    for page in (listing, detail):
+        assert name in page
+        assert "payment_run" not in page
+        assert "&#x27;period&#x27;" not in page
+        assert "2024-01-01" not in page
+        assert "01.2024" in page
+    assert re.search(rf"{payable}: \d{{1,3}}(?:\u00a0\d{{3}})*,\d\d\u00a0₸", detail)
