@@ -99,7 +99,7 @@ def service_tables(filters: ReportFilters, *, coverage_share: Decimal | None) ->
         rows=[{"benefit": benefit_group_label(g), **row} for g, row in figures["by_group"].items()],
         total={"benefit": _("All"), **total} if total["received"] else None,
         note=_(
-            "Deadlines of rules.md §6: the decision within 4 working days of receipt; the "
+            "Deadlines: the decision within 4 working days of receipt; the "
             "whole service within 8 working days (6 for loss of job)."
         ),
     )
