@@ -169,9 +169,10 @@ PAGES: dict[str, tuple[str, str]] = {
         "POST",
         "302 403 403 403 403 403 403 403 302 302 302 302 302 302 302 302 302 302 302 302",
     ),
+    # A month that is not one is answered on the run list, with a message.
     "ru/payouts/runs/start/": (
         "POST",
-        "302 403 403 403 403 403 403 403 404 302 302 302 302 302 302 302 302 302 302 302",
+        "302 403 403 403 403 403 403 403 302 302 302 302 302 302 302 302 302 302 302 302",
     ),
     "ru/refunds/": (
         "GET",
