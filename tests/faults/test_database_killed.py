@@ -3,7 +3,6 @@ and of a batch chunk: nothing partial stays, the caller is told to retry (or the
 itself), and the retry does the work exactly once."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from celery.exceptions import Retry
@@ -20,12 +19,13 @@ from gfss.jobs.models import BatchRun
 from gfss.jobs.tasks import batchrun_step_task
 from participants.models import Person
 from payouts.models import EventApplication
-from payouts.services.events import event_apply_start, event_create
+from payouts.services.events import event_apply_start
 from tests.benefits.cases import case_received, insured_person
 from tests.contributions.documents import document, line_for
 from tests.factories import PayerFactory, PersonFactory
 from tests.faults.conftest import needs_postgres, terminate_backend
 from tests.payouts.conftest import run_to_end
+from tests.payouts.events import disability_indexation
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -145,14 +145,7 @@ def test_a_batch_chunk_cut_off_is_retried_by_its_task_and_applied_once(make_awar
     # given: an indexation of 6 awards in chunks of 2, one chunk already done
     for _ in range(6):
         make_award("disability", start=date(2021, 6, 1))
-    event = event_create(
-        kind="indexation",
-        effective_date=date(2022, 1, 1),
-        percent=Decimal("5"),
-        benefit_types=["disability"],
-        selection="active_on",
-        actor=None,
-    )
+    event = disability_indexation()
     sent: list[int] = []
     monkeypatch.setattr(
         "gfss.jobs.services.batchrun_send",

@@ -4,7 +4,6 @@ back. The Redis here is the test's own (a redis-server on a free port), never a 
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 
 import pytest
 import redis
@@ -16,10 +15,10 @@ from gfss.celery import app as celery_app
 from gfss.jobs.models import BatchRun
 from gfss.jobs.tasks import batchrun_requeue_stale_task
 from gfss.org.models import Role
-from payouts.services.events import event_create
 from tests.contributions.documents import document, line_for
 from tests.factories import PayerFactory, PersonFactory
 from tests.faults.conftest import OwnRedis
+from tests.payouts.events import disability_indexation
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +69,7 @@ def test_with_redis_stopped_the_web_serves_and_a_job_waits_in_the_outbox(
     person = PersonFactory()
     payer = PayerFactory()
     make_award("disability", start=date(2021, 6, 1))
-    event = event_create(
-        kind="indexation",
-        effective_date=date(2022, 1, 1),
-        percent=Decimal("5"),
-        benefit_types=["disability"],
-        selection="active_on",
-        actor=None,
-    )
+    event = disability_indexation()
     staff = Client()
     staff.force_login(make_staff(Role.ADMINISTRATOR))
     bank = partner_api(Scope.PAYMENTS)

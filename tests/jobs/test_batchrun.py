@@ -1,7 +1,6 @@
 """The batch-run framework: chunks, cancel, resume, stalled runs, the task and the pages."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -17,8 +16,9 @@ from gfss.jobs.services import (
 )
 from gfss.org.models import Role
 from payouts.models import EventApplication
-from payouts.services.events import event_apply_start, event_create
+from payouts.services.events import event_apply_start
 from tests.payouts.conftest import run_to_end
+from tests.payouts.events import disability_indexation
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +27,7 @@ pytestmark = pytest.mark.django_db
 def indexation(make_award):
     for _ in range(5):
         make_award("disability", start=date(2021, 6, 1))
-    return event_create(
-        kind="indexation",
-        effective_date=date(2022, 1, 1),
-        percent=Decimal("5"),
-        benefit_types=["disability"],
-        selection="active_on",
-        actor=None,
-    )
+    return disability_indexation()
 
 
 def _start(event, chunk_size: int = 2) -> BatchRun:

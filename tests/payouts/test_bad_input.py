@@ -16,6 +16,7 @@ from payouts.services.closing import payment_run_close
 from payouts.services.events import event_apply_start, event_create, event_dry_run
 from payouts.services.payments import payment_run_start
 from tests.payouts.conftest import run_to_end
+from tests.payouts.events import disability_indexation
 
 pytestmark = pytest.mark.django_db
 
@@ -166,14 +167,7 @@ def test_two_starts_of_the_same_event_at_the_same_moment_make_one_run(make_award
         pytest.skip("a real race needs PostgreSQL: SQLite serialises writers")
     # given an indexation and two administrators pressing "apply" at once
     make_award("disability", start=date(2021, 6, 1))
-    event = event_create(
-        kind="indexation",
-        effective_date=date(2022, 1, 1),
-        percent=Decimal("5"),
-        benefit_types=["disability"],
-        selection="active_on",
-        actor=None,
-    )
+    event = disability_indexation()
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

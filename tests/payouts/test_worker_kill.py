@@ -12,13 +12,9 @@ done and does nothing.
 """
 
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -29,13 +25,14 @@ from benefits.models import AwardAmount
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import batchrun_resume
 from payouts.models import EventApplication, Payment, Underpayment
-from payouts.services.events import event_apply_start, event_create
+from payouts.services.events import event_apply_start
 from payouts.services.payments import payment_run_start
 from payouts.synthetic import awards_generate, payments_generate
+from tests.payouts.events import disability_indexation
+from tests.workers import worker_kill, worker_start
 
 AWARDS = 10_000
 CHUNK = 250
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -44,57 +41,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL"
     ),
 ]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-
-
-def _start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),  # the test database, test_<name>
-        "REDIS_URL": os.environ["REDIS_URL"],
-        "CONN_MAX_AGE": "0",
-        "SECRET_KEY": django_settings.SECRET_KEY,  # a worker outside the test run needs one
-    }
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "gfss",
-            "worker",
-            "-Q",
-            queue,
-            "--concurrency=1",
-            "--prefetch-multiplier=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group: the kill reaches the pool child too
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("ab"),  # a file, not a pipe: a full pipe would block the worker
-    )
-
-
-def _kill(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
 
 
 def _wait(run_id: int, until, timeout: float) -> BatchRun:
@@ -110,21 +56,21 @@ def _wait(run_id: int, until, timeout: float) -> BatchRun:
 @pytest.mark.django_db(transaction=True)
 def _killed_and_resumed(start, queue: str, log: Path) -> tuple[BatchRun, BatchRun]:
     """Start a run on a real worker, kill it part-way, start a worker again and resume."""
-    worker = _start_worker(queue, log)
+    worker = worker_start(queue, log)
     try:
         run = start()
         part = _wait(run.pk, lambda r: r.done >= AWARDS // 5, timeout=300)
-        _kill(worker)
+        worker_kill(worker)
         killed_at = BatchRun.objects.get(pk=run.pk)
         assert 0 < killed_at.done < AWARDS, "the kill must land part-way"
         assert killed_at.status == "running"
         time.sleep(0.5)
         assert BatchRun.objects.get(pk=run.pk).done == killed_at.done  # nobody is working on it
-        worker = _start_worker(queue, log)
+        worker = worker_start(queue, log)
         batchrun_resume(run_id=run.pk, actor=None, stale_after=timedelta(0))
         done = _wait(run.pk, lambda r: r.status not in {"running", "queued"}, timeout=300)
     finally:
-        _kill(worker)
+        worker_kill(worker)
     return part, done
 
 
@@ -141,14 +87,7 @@ def test_a_settling_indexation_and_its_payment_run_survive_a_killed_worker_exact
         n=AWARDS, benefit="disability", start=date(2021, 6, 1), tag="9902"
     )
     payments_generate(tag="9902", first=date(2021, 6, 1), last=date(2022, 3, 1))
-    event = event_create(
-        kind="indexation",
-        effective_date=date(2022, 1, 1),
-        percent=Decimal("5"),
-        benefit_types=["disability"],
-        selection="active_on",
-        actor=None,
-    )
+    event = disability_indexation()
     # when: the indexation, killed part-way and resumed
     part, done = _killed_and_resumed(
         lambda: event_apply_start(event_id=event.pk, actor=None, chunk_size=CHUNK),
@@ -185,30 +124,23 @@ def test_indexation_survives_a_killed_worker_exactly_once(settings, tmp_path: Pa
         n=AWARDS, benefit="disability", start=date(2021, 6, 1), tag="9901"
     )
     assert last - first + 1 == AWARDS
-    event = event_create(
-        kind="indexation",
-        effective_date=date(2022, 1, 1),
-        percent=Decimal("5"),
-        benefit_types=["disability"],
-        selection="active_on",
-        actor=None,
-    )
-    worker = _start_worker(queue, tmp_path / "worker.log")
+    event = disability_indexation()
+    worker = worker_start(queue, tmp_path / "worker.log")
     try:
         run = event_apply_start(event_id=event.pk, actor=None, chunk_size=CHUNK)
         # when: killed part-way, then started again
         part = _wait(run.pk, lambda r: r.done >= AWARDS // 5, timeout=300)
-        _kill(worker)
+        worker_kill(worker)
         killed_at = BatchRun.objects.get(pk=run.pk)
         assert 0 < killed_at.done < AWARDS, "the kill must land part-way"
         assert killed_at.status == "running"
         time.sleep(0.5)
         assert BatchRun.objects.get(pk=run.pk).done == killed_at.done  # nobody is working on it
-        worker = _start_worker(queue, tmp_path / "worker.log")
+        worker = worker_start(queue, tmp_path / "worker.log")
         batchrun_resume(run_id=run.pk, actor=None, stale_after=timedelta(0))
         done = _wait(run.pk, lambda r: r.status not in {"running", "queued"}, timeout=300)
     finally:
-        _kill(worker)
+        worker_kill(worker)
     # then: every award indexed exactly once
     assert part.done < AWARDS
     assert (done.status, done.done, done.changed, done.skipped) == ("done", AWARDS, AWARDS, 0)
