@@ -4,6 +4,7 @@ half or more, month by month (domain.md), from the payer-month summary."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contributions.selectors import payers_in_arrears
-from gfss.common.money import ZERO
+from gfss.common.money import ZERO, round_kzt
 from gfss.common.periods import add_months, month_start
 from gfss.org.access import Subject, reach
 from gfss.org.models import Region
@@ -37,8 +38,8 @@ class FallingPayer:
 
     @property
     def fall_percent(self) -> Decimal:
-        fall = Decimal(self.participants_before - self.participants_now)
-        return (fall * 100 / self.participants_before).quantize(Decimal("0.1"))
+        fall = Fraction(self.participants_before - self.participants_now, self.participants_before)
+        return round_kzt(fall * 100, places=Decimal("0.1"))
 
 
 def arrears_by_region(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
