@@ -20,19 +20,18 @@ def summaries_refresh_task(*, trigger: str = "nightly") -> dict[str, Any]:
 def payer_monitoring_task(*, month: str | None = None) -> dict[str, Any]:
     """The monthly list of payers whose participants fell by half or more, as an XLSX file in
     MEDIA_ROOT/monitoring/ for the regions, from the payer-month summary (rebuilt at 03:00,
-    before this runs). Contributions for month M are due by the 25th of M+1, so on the 1st of
-    a month the latest complete month is the one two months back."""
+    before this runs), for the latest month whose contributions are due."""
     from pathlib import Path
 
     from django.conf import settings
     from django.utils import timezone, translation
 
-    from gfss.common.periods import add_months, month_start, parse_period
+    from gfss.common.periods import parse_period
     from gfss.org.access import SYSTEM
     from reporting.exports import falling_payers_xlsx
-    from reporting.indicators.payers import falling_payers
+    from reporting.indicators.payers import falling_payers, latest_due_month
 
-    period = parse_period(month) if month else add_months(month_start(timezone.localdate()), -2)
+    period = parse_period(month) if month else latest_due_month(timezone.localdate())
     with translation.override("ru"):
         rows = falling_payers(user=SYSTEM, month=period)
         content = falling_payers_xlsx(rows, month_text=f"{period:%Y-%m}")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from benefits.models import BenefitType
 from contributions.exceptions import PeriodInvalid
 from contributions.periods import period_from_text
-from gfss.common.periods import add_months, month_start
 from gfss.common.replica import replica_reads
 from gfss.org import access
 from gfss.org.access import Subject
@@ -27,7 +26,7 @@ from reporting.charts import chart_svg
 from reporting.exports import falling_payers_xlsx, table_csv, table_xlsx
 from reporting.filters import ReportFilterInvalid, report_filters_parse
 from reporting.forecast import forecast_get
-from reporting.indicators.payers import falling_payers
+from reporting.indicators.payers import falling_payers, latest_due_month
 from reporting.pdf import annual_report_pdf
 from reporting.summaries import summaries_as_of
 
@@ -219,7 +218,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
 @replica_reads
 def monitoring(request: HttpRequest) -> HttpResponse:
     """The payers whose participants fell by half in a month, from the payer-month summary."""
-    default_month = add_months(month_start(timezone.localdate()), -1)
+    default_month = latest_due_month(timezone.localdate())
     month_text = request.GET.get("month", "").strip() or f"{default_month:%Y-%m}"
     region = request.GET.get("region", "").strip()
     try:

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contributions.selectors import payers_in_arrears
+from contributions.selectors import due_dates, payers_in_arrears
 from gfss.common.money import ZERO, round_kzt
 from gfss.common.periods import add_months, month_start
 from gfss.org.access import Subject, reach
@@ -88,6 +88,13 @@ def monitoring_by_month(filters: ReportFilters, *, user: Any) -> list[dict[str, 
         )
         month = add_months(month, 1)
     return rows if any(r["payers"] for r in rows) else []
+
+
+def latest_due_month(today: date) -> date:
+    """The latest month whose contributions are due by ``today`` (rules.md §2): before that
+    day a payer who has not paid yet would show as fallen."""
+    last = add_months(month_start(today), -1)
+    return last if due_dates([last])[last] < today else add_months(last, -1)
 
 
 def falling_payers(*, user: Any, month: date, region_code: str | None = None) -> list[FallingPayer]:
