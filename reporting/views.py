@@ -3,7 +3,6 @@ report, and the exports of every table."""
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from contributions.periods import period_from_text
 from gfss.common.replica import replica_reads
 from gfss.org import access
 from gfss.org.access import Subject
-from gfss.org.decorators import reads_required
+from gfss.org.decorators import reads_required, staff_required
 from gfss.org.models import Region
 from gfss.org.selectors import staff_profile_get
 from reporting.access import report_region_limit, user_reads_reports
@@ -35,7 +34,7 @@ DATA_TABLES = {"coverage", "receipts", "benefits"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
+@staff_required
 def home(request: HttpRequest) -> HttpResponse:
     profile = staff_profile_get(user=request.user)
     tiles = []
@@ -104,7 +103,7 @@ def _filter_choices(request: HttpRequest, *, benefit: bool = True) -> dict[str, 
     }
 
 
-@login_required
+@reads_required(Subject.REPORT)
 @replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = _filter_choices(request)
@@ -153,7 +152,7 @@ def _table_get(slug: str, *, filters: Any, user: Any) -> Any:
     return next((t for t in tables if t.slug == slug), None)
 
 
-@login_required
+@reads_required(Subject.REPORT)
 @replica_reads
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     try:
@@ -174,7 +173,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
+@reads_required(Subject.REPORT)
 @replica_reads
 def annual_report(request: HttpRequest) -> HttpResponse:
     context = _filter_choices(request, benefit=False)
@@ -196,7 +195,7 @@ def annual_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@reads_required(Subject.REPORT)
 @replica_reads
 def forecast(request: HttpRequest) -> HttpResponse:
     region = report_region_limit(user=request.user)

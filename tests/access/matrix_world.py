@@ -23,6 +23,7 @@ from tests.factories import PayerFactory, branch, central_office
 CALLERS = (
     "anonymous",
     "outsider",  # a login with neither a staff profile nor a partner
+    "outsider_flagged",  # the same with Django's staff flag (a profile removed, say)
     "specialist",  # Almaty, the objects' own branch
     "specialist_71",  # Astana
     "head",
@@ -59,6 +60,9 @@ def world_build() -> World:
         "refunds": _staff(Role.REFUND_OFFICER, centre, "refunds"),
         "admin": _staff(Role.ADMINISTRATOR, centre, "admin"),
         "outsider": get_user_model().objects.create_user("matrix-outsider", password="x"),
+        "outsider_flagged": get_user_model().objects.create_user(
+            "matrix-outsider-flagged", password="x", is_staff=True
+        ),
     }
     clients = {"anonymous": Client()}
     for name, user in users.items():

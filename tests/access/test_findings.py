@@ -187,3 +187,35 @@ def test_the_policy_is_one_table():
     assert set(access.PARTNER_READS) == {scope.value for scope in Scope}
     assert access.STAFF_READS[Role.ANALYST][Subject.CASE] == access.Extent.ALL
     assert set(access.STAFF_ACTIONS[Role.ANALYST]) == {access.Action.CALCULATE}
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "log_out"),
+    [
+        ("kk", "Тіркелгіңіздің қорда рөлі жоқ", "Шығу"),
+        ("ru", "У вашей учётной записи нет роли в фонде", "Выйти"),
+        ("en", "Your login has no role in the fund", "Log out"),
+    ],
+)
+def test_a_login_without_a_staff_profile_gets_no_staff_page(
+    django_user_model, language, title, log_out
+):
+    # given a login with neither a staff profile nor a partner, even with Django's staff flag
+    django_user_model.objects.create_user("outsider", password="pass-1234-word", is_staff=True)
+    client = Client()
+    # when it logs in through the login page
+    home = client.post(
+        f"/{language}/login/",
+        {"username": "outsider", "password": "pass-1234-word"},
+        follow=True,
+    )
+    # then the home page refuses it in its language, with no menu, and offers to log out
+    page = home.content.decode()
+    assert home.status_code == 403
+    assert title in page
+    assert f'id="error-logout">{log_out}</button>' in page
+    assert 'class="mainnav"' not in page
+    # and its session opens no API endpoint, the refusal in the same language
+    answer = client.get("/api/v1/persons/", headers={"accept-language": language})
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "permission_denied"
