@@ -29,26 +29,66 @@ def split_gross(gross: Decimal, *, benefit: str, opv_rate: Decimal) -> tuple[Dec
     return opv, gross - opv
 
 
-def indexed_gross(gross: Decimal, *, percent: Decimal) -> Decimal:
-    """The current amount × (1 + p/100), exactly, rounded half-up to the tiyn (rules.md §5)."""
-    return round_kzt(Fraction(gross) * (100 + Fraction(percent)) / 100)
-
-
-def coefficient_gross(gross: Decimal, *, old: Decimal, new: Decimal) -> Decimal:
-    """The amount in force rescaled from the old coefficient to the new one, rounded once.
+def step_factor(step: dict[str, Any]) -> Fraction:
+    """What an event step (``{"percent": …}`` or ``{"from": …, "to": …}``) multiplies the
+    amount in force by, exactly: 1 + p/100 (indexation, rules.md §5), or new ÷ old coefficient.
 
     [D] Scaling the amount in force (gross × 0.45 / 0.40) rather than recomputing
     СМД × КСУ × 0.45 from the stored calculation: it composes with any change appended since
     the assignment (a recalculation, an earlier event) and needs no per-award facts.
     """
-    return round_kzt(Fraction(gross) * Fraction(new) / Fraction(old))
+    if "percent" in step:
+        return (100 + Fraction(Decimal(step["percent"]))) / 100
+    return Fraction(Decimal(step["to"])) / Fraction(Decimal(step["from"]))
 
 
 def step_gross(gross: Decimal, step: dict[str, Any]) -> Decimal:
-    """Apply one event step (``{"percent": …}`` or ``{"from": …, "to": …}``) to an amount."""
-    if "percent" in step:
-        return indexed_gross(gross, percent=Decimal(step["percent"]))
-    return coefficient_gross(gross, old=Decimal(step["from"]), new=Decimal(step["to"]))
+    """Apply one event step to an amount: the exact product, rounded once (rules.md §3.4)."""
+    return round_kzt(Fraction(gross) * step_factor(step))
+
+
+def indexed_gross(gross: Decimal, *, percent: Decimal) -> Decimal:
+    """The current amount × (1 + p/100), exactly, rounded half-up to the tiyn (rules.md §5)."""
+    return step_gross(gross, {"percent": str(percent)})
+
+
+# The same arithmetic inside SQL, for the batch jobs that apply a step to many awards in one
+# statement: in whole tiyn, as 64-bit integers on PostgreSQL and SQLite alike, so that no
+# float (SQLite's REAL) and no decimal context touches an amount before its one rounding.
+# tests/benefits/test_amounts_sql.py holds these to ``step_gross`` and ``split_gross`` on both.
+_INT64_MAX = 2**63 - 1
+
+
+def tiyn_sql(money: str) -> str:
+    """A money column (two places) as its whole number of tiyn."""
+    return f"CAST(ROUND(({money}) * 100) AS BIGINT)"
+
+
+def money_sql(tiyn: str) -> str:
+    """Whole tiyn back as tenge with two places (exact in a two-place column)."""
+    return f"(({tiyn}) / 100.0)"
+
+
+def scaled_tiyn_sql(tiyn: str, factor: Fraction) -> str:
+    """``round_kzt`` of tiyn × factor, in whole tiyn: ⌊(2·n·t + d) / 2d⌋, half-up for t ≥ 0.
+
+    Integer division truncates on both databases, which is the floor for the non-negative
+    amounts the columns hold. Where the product would not fit 64 bits the result is NULL, so
+    the statement fails on a NOT NULL column instead of SQLite turning it into a float.
+    """
+    if factor < 0:
+        raise ValueError("scaled_tiyn_sql scales by a non-negative factor")
+    n, d = factor.numerator, factor.denominator
+    bound = (_INT64_MAX - d) // (2 * n) if n else _INT64_MAX
+    return f"(CASE WHEN ({tiyn}) <= {bound} THEN (2 * {n} * ({tiyn}) + {d}) / {2 * d} END)"
+
+
+def opv_tiyn_sql(gross_tiyn: str, *, benefit: str, rate: Fraction) -> str:
+    """The OPV of a gross in whole tiyn, as ``split_gross`` withholds it (rules.md §3.4)."""
+    exempt = ", ".join(f"'{code}'" for code in sorted(OPV_EXEMPT_BENEFITS))
+    return (
+        f"(CASE WHEN ({benefit}) IN ({exempt}) THEN 0 ELSE {scaled_tiyn_sql(gross_tiyn, rate)} END)"
+    )
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ Each application appends to the award's history: a new ``AwardAmount`` from the 
 kept in the ``EventApplication``). An award gets an event at most once (a unique constraint),
 and never two events of the same kind and date (a guard in the statement itself).
 
-A chunk computes with exact decimals in Python (``benefits.amounts``: one definition of the
-indexation and coefficient arithmetic, the same on PostgreSQL and SQLite), changes the awards
-through ``benefits``' services and settles the months already paid in the same transaction.
+A chunk changes its awards through ``benefits``' services in a few set-based statements (the
+indexation and coefficient arithmetic done in whole tiyn inside SQL, ``benefits.amounts``,
+the same on PostgreSQL and SQLite) and settles the months already paid in the same
+transaction.
 """
 
 import logging
@@ -16,21 +17,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits.amounts import split_gross, step_gross
+from benefits.amounts import money_sql
+from benefits.entitlement import as_date
 from benefits.models import Award, AwardAmount, BenefitType
-from benefits.services.amount_chain import Link, amount_chain_extend
+from benefits.services.amount_chain import STEPS_TABLE, amount_chain_step, amount_chain_steps
 from benefits.services.awards import award_end_dates_extend
 from gfss.common import display
+from gfss.common.bulk import set_based_statements
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+from gfss.common.money import TIYN
 from gfss.common.periods import month_start, next_period
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
-from gfss.legal.selectors import parameter_value
 from payouts import rules
 from payouts.models import EventApplication, RecalculationEvent
 from payouts.services.settlement import settle_range
@@ -38,7 +42,6 @@ from payouts.services.settlement import settle_range
 logger = logging.getLogger(__name__)
 
 EVENT_JOB_KIND = "recalculation_event"
-OPV_RATE_CODE = "benefit.opv_rate"
 _REASON = {
     RecalculationEvent.Kind.INDEXATION: AwardAmount.Reason.INDEXATION,
     RecalculationEvent.Kind.COEFFICIENT_CHANGE: AwardAmount.Reason.COEFFICIENT,
@@ -292,17 +295,51 @@ def _amounts_on(award_days: dict[int, date]) -> dict[int, AwardAmount]:
     return found
 
 
+# The awards of one chunk the event is to change, private to the connection.
+_CHUNK_TABLE = "event_chunk"
+
+
+def _chunk_fill(event: RecalculationEvent, award_ids: list[int]) -> None:
+    """The chunk's awards, less those that already have an event of its kind and date."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_CHUNK_TABLE} (award_id bigint PRIMARY KEY)"
+        )
+        cursor.execute(f"DELETE FROM {_CHUNK_TABLE}")
+        if connection.vendor == "postgresql":
+            # One statement for the chunk's ids; SQLite has no arrays and takes them one by one.
+            cursor.execute(
+                f"INSERT INTO {_CHUNK_TABLE} (award_id) SELECT unnest(%s::bigint[])",
+                [list(award_ids)],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {_CHUNK_TABLE} (award_id) VALUES (%s)", [(pk,) for pk in award_ids]
+            )
+        cursor.execute(
+            f"DELETE FROM {_CHUNK_TABLE} WHERE award_id IN (SELECT ea.award_id "
+            "FROM payouts_eventapplication ea JOIN payouts_recalculationevent e "
+            "ON e.id = ea.event_id WHERE e.kind = %s AND e.effective_date = %s)",
+            [event.kind, connection.ops.adapt_datefield_value(event.effective_date)],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {_CHUNK_TABLE}")
+
+
 def event_proposals(event: RecalculationEvent, award_ids: list[int]) -> list[Proposal]:
-    """The reference computation, in Python: used on SQLite and by the dry run."""
-    applied = _applied_same_kind_and_date(event, award_ids)
-    awards = list(
-        Award.objects.filter(pk__in=award_ids)
-        .exclude(pk__in=applied)
-        .order_by("pk")
-        .values("pk", "benefit", "start_date", "end_date", "calculation")
-    )
+    """What applying the event would do to these awards (the dry run); writes nothing.
+
+    The amounts come from the same statement the application runs (``amount_chain_steps``),
+    into the connection's working tables only.
+    """
     day = event.effective_date
     if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
+        awards = (
+            Award.objects.filter(pk__in=award_ids)
+            .exclude(pk__in=_applied_same_kind_and_date(event, award_ids))
+            .order_by("pk")
+            .values("pk", "benefit", "end_date", "calculation")
+        )
         return [
             Proposal(
                 award_id=a["pk"],
@@ -318,29 +355,36 @@ def event_proposals(event: RecalculationEvent, award_ids: list[int]) -> list[Pro
             )
             for a in awards
         ]
-    opv_rate = parameter_value(OPV_RATE_CODE, on=day)
-    days = {a["pk"]: max(a["start_date"], day) for a in awards}
-    amounts = _amounts_on(days)
-    out = []
-    for a in awards:
-        amount = amounts.get(a["pk"])
-        if amount is None:
-            continue
-        gross = step_gross(amount.gross, event_step(event))
-        opv, net = split_gross(gross, benefit=a["benefit"], opv_rate=opv_rate)
-        out.append(
-            Proposal(
-                award_id=a["pk"],
-                benefit=a["benefit"],
-                valid_from=days[a["pk"]],
-                old_gross=amount.gross,
-                old_net=amount.net,
-                new_gross=gross,
-                new_opv=opv,
-                new_net=net,
-            )
+    _chunk_fill(event, award_ids)
+    amount_chain_steps(_CHUNK_TABLE, day=day, step=event_step(event))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT award_id, benefit, valid_from, old_gross, old_net, gross_tiyn, opv_tiyn "
+            f"FROM {STEPS_TABLE} ORDER BY award_id"
         )
-    return out
+        rows = cursor.fetchall()
+    return [
+        Proposal(
+            award_id=award_id,
+            benefit=benefit,
+            valid_from=as_date(valid_from),
+            old_gross=_money(old_gross),
+            old_net=_money(old_net),
+            new_gross=_tiyn(gross),
+            new_opv=_tiyn(opv),
+            new_net=_tiyn(gross - opv),
+        )
+        for award_id, benefit, valid_from, old_gross, old_net, gross, opv in rows
+    ]
+
+
+def _money(value: Any) -> Decimal:
+    # SQLite hands back its stored number: two places, as the column has.
+    return Decimal(str(value)).quantize(TIYN)
+
+
+def _tiyn(value: int) -> Decimal:
+    return Decimal(int(value)).scaleb(-2)
 
 
 def _birth_date(calculation: dict[str, Any]) -> date | None:
@@ -359,58 +403,63 @@ def event_apply_ids(
 
     The awards change through ``benefits``' services: a link in each amount chain (which
     re-derives any later amount) or a later end date. The months already paid are settled in
-    the same transaction, so the chunk that changes an amount also pays its difference.
+    the same transaction, so the chunk that changes an amount also pays its difference. Each
+    step is a few statements over the chunk, whatever its size.
     """
     if not award_ids:
         return 0
-    proposals = event_proposals(event, award_ids)
-    if not proposals:
-        return 0
+    set_based_statements()
     if event.kind == RecalculationEvent.Kind.PERIOD_EXTENSION:
+        proposals = event_proposals(event, award_ids)
+        if not proposals:
+            return 0
         award_end_dates_extend({p.award_id: p.new_end_date for p in proposals})
-        new = {}
+        EventApplication.objects.bulk_create(
+            EventApplication(
+                event=event,
+                award_id=p.award_id,
+                batch_run_id=run_id,
+                valid_from=p.valid_from,
+                old_end_date=p.old_end_date,
+                new_end_date=p.new_end_date,
+            )
+            for p in proposals
+        )
+        changed = len(proposals)
     else:
-        added = amount_chain_extend(
-            {
-                p.award_id: [
-                    Link(
-                        valid_from=p.valid_from,
-                        reason=_REASON[event.kind],
-                        event=event.pk,
-                        step=event_step(event),
-                        comment=_comment(event),
-                    )
-                ]
-                for p in proposals
-            },
+        _chunk_fill(event, award_ids)
+        changed = amount_chain_step(
+            _CHUNK_TABLE,
+            day=event.effective_date,
+            event=event.pk,
+            step=event_step(event),
+            reason=_REASON[event.kind],
+            comment=_comment(event),
             actor_id=actor_id,
         )
-        new = {award_id: rows[0] for award_id, rows in added.items()}
-    EventApplication.objects.bulk_create(
-        EventApplication(
-            event=event,
-            award_id=p.award_id,
-            batch_run_id=run_id,
-            valid_from=p.valid_from,
-            old_gross=p.old_gross,
-            new_gross=new[p.award_id].gross if p.award_id in new else None,
-            new_opv=new[p.award_id].opv if p.award_id in new else None,
-            new_net=new[p.award_id].net if p.award_id in new else None,
-            old_end_date=p.old_end_date,
-            new_end_date=p.new_end_date,
-        )
-        for p in proposals
-    )
+        if not changed:
+            return 0
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO payouts_eventapplication (created_at, updated_at, event_id, "
+                "award_id, batch_run_id, valid_from, old_gross, new_gross, new_opv, new_net) "
+                f"SELECT %(now)s, %(now)s, %(event)s, s.award_id, %(run)s, s.valid_from, "
+                f"s.old_gross, {money_sql('s.gross_tiyn')}, {money_sql('s.opv_tiyn')}, "
+                f"{money_sql('s.gross_tiyn - s.opv_tiyn')} FROM {STEPS_TABLE} s "
+                "ORDER BY s.award_id",
+                {"now": now, "event": event.pk, "run": run_id},
+            )
     settle_range(
-        min(p.award_id for p in proposals) - 1,
-        max(p.award_id for p in proposals),
+        min(award_ids) - 1,
+        max(award_ids),
         batch_run_id=run_id,
         reason=_comment(event),
         where="AND EXISTS (SELECT 1 FROM payouts_eventapplication ea WHERE ea.award_id = a.id "
         "AND ea.event_id = %(event)s)",
         where_params={"event": event.pk},
     )
-    return len(proposals)
+    return changed
 
 
 def event_step(event: RecalculationEvent) -> dict[str, Any]:

@@ -139,7 +139,8 @@ _LEDGER = """
     ) q GROUP BY q.award_id, q.period"""
 # The months to compare: each month of the right up to the award's last regular line, and
 # every month the ledger has a line for (those are all in the first part but for a start
-# moved later).
+# moved later). The two parts are disjoint (a month ends after the start or not), so they
+# are appended, not merged; the second looks only at lines dated before the start.
 _CANDIDATES = """
     SELECT a.id AS award_id, mo.period AS period, mo.period_next AS period_next
     FROM settle_awards w JOIN benefits_award a ON a.id = w.award_id
@@ -147,9 +148,21 @@ _CANDIDATES = """
           JOIN settle_awards w ON w.award_id = p.award_id
           WHERE p.kind = 'regular' GROUP BY p.award_id) lp ON lp.award_id = a.id
     JOIN ({months}) mo ON mo.period <= lp.last AND mo.period_next > a.start_date
-    UNION
-    SELECT l.award_id, l.period, mo.period_next FROM ({ledger}) l
-    JOIN ({months}) mo ON mo.period = l.period JOIN benefits_award a ON a.id = l.award_id
+    UNION ALL
+    SELECT early.award_id, early.period, mo.period_next FROM (
+      SELECT p.award_id AS award_id, p.period AS period FROM payouts_payment p
+      JOIN settle_awards w ON w.award_id = p.award_id JOIN benefits_award a ON a.id = p.award_id
+      WHERE p.kind = 'regular' AND p.period < a.start_date
+      UNION
+      SELECT u.award_id, u.period FROM payouts_underpayment u
+      JOIN settle_awards w ON w.award_id = u.award_id JOIN benefits_award a ON a.id = u.award_id
+      WHERE u.period < a.start_date
+      UNION
+      SELECT o.award_id, o.period FROM payouts_overpayment o
+      JOIN settle_awards w ON w.award_id = o.award_id JOIN benefits_award a ON a.id = o.award_id
+      WHERE o.period < a.start_date) early
+    JOIN ({months}) mo ON mo.period = early.period
+    JOIN benefits_award a ON a.id = early.award_id
     WHERE mo.period_next <= a.start_date"""
 _DIFFERENCES = """
     SELECT d.award_id AS award_id, d.period AS period, w.revision AS revision,
@@ -225,7 +238,7 @@ def settle_range(
         if bounds is not None:
             months, month_params = months_sql(month_span(*bounds))
             ledger = _LEDGER
-            candidates = _CANDIDATES.format(months=months, ledger=ledger)
+            candidates = _CANDIDATES.format(months=months)
             differences = _DIFFERENCES.format(due=due_sql(candidates), ledger=ledger)
             cursor.execute(
                 "INSERT INTO settle_differences (award_id, period, revision, gross, opv, net, "
