@@ -27,9 +27,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from benefits.models import Award, AwardAmount, AwardDecision
+from benefits.models import Award, AwardAmount
 from gfss.common.money import ZERO
-from gfss.common.periods import add_months, month_start, next_period
+from gfss.common.periods import month_start, next_period
 
 _DECISIONS = "benefits_awarddecision"
 # (b) comes after (a) in the award's decisions: by effective date, then as recorded.
@@ -78,31 +78,33 @@ def _not_terminated(op: str, bound: str, *, known_on: bool) -> str:
 
 def entitled_sql(candidates: str, *, known_on: bool = False) -> str:
     """For each candidate row (award_id, period, period_next): the award's benefit, the amount
-    in force in the month (``amount_id``, due or not) and whether it is due (``entitled``)."""
+    in force in the month (``amount_id``, due or not), whether the month is one of the right
+    (``in_right``: after the start, before the end, a held month included) and whether it is
+    due (``entitled``: of the right and not held)."""
     right = f"""((a.lump_sum AND a.start_date >= c.period AND a.start_date < c.period_next
           AND (a.end_date IS NULL OR a.end_date > a.start_date)
           AND {_not_terminated(">", "a.start_date", known_on=known_on)})
         OR (NOT a.lump_sum AND a.start_date < c.period_next
           AND (a.end_date IS NULL OR a.end_date >= c.period_next)
-          AND {_not_terminated(">=", "c.period_next", known_on=known_on)}))
-        AND NOT {_held(known_on=known_on)}"""
+          AND {_not_terminated(">=", "c.period_next", known_on=known_on)}))"""
     return f"""
     SELECT c.award_id AS award_id, c.period AS period, a.benefit AS benefit,
       (SELECT y.id FROM benefits_awardamount y
        WHERE y.award_id = c.award_id AND y.valid_from < c.period_next
          {_known("y", known_on=known_on)}
        ORDER BY y.valid_from DESC, y.id DESC LIMIT 1) AS amount_id,
-      CASE WHEN {right} THEN 1 ELSE 0 END AS entitled
+      CASE WHEN {right} THEN 1 ELSE 0 END AS in_right,
+      CASE WHEN {right} AND NOT {_held(known_on=known_on)} THEN 1 ELSE 0 END AS entitled
     FROM ({candidates}) c JOIN benefits_award a ON a.id = c.award_id"""
 
 
 def due_sql(candidates: str, *, known_on: bool = False) -> str:
-    """What each candidate month is due: (award_id, period, benefit, amount_id, entitled,
-    gross, opv, net), zeros where the month is not due."""
+    """What each candidate month is due: (award_id, period, benefit, amount_id, in_right,
+    entitled, gross, opv, net), zeros where the month is not due."""
     due = "e.entitled = 1 AND x.id IS NOT NULL"
     return f"""
     SELECT e.award_id AS award_id, e.period AS period, e.benefit AS benefit,
-      e.amount_id AS amount_id, e.entitled AS entitled,
+      e.amount_id AS amount_id, e.in_right AS in_right, e.entitled AS entitled,
       CASE WHEN {due} THEN x.gross ELSE 0 END AS gross,
       CASE WHEN {due} THEN x.opv ELSE 0 END AS opv,
       CASE WHEN {due} THEN x.net ELSE 0 END AS net
@@ -174,28 +176,27 @@ def _money(value: Any) -> Decimal:
 
 @dataclass
 class AwardEntitlement:
-    """One award's right month by month, read from ``due_sql``."""
+    """One award's right month by month, read from ``due_sql``: which months are of the right
+    and which are due are the query's answer, not a rule of its own here."""
 
     award_id: int
     benefit: str
     revision: int
-    first: date
-    last: date | None  # the last month of the right; None: open-ended
-    lump_sum: bool
+    start: date  # the month of the award's start: no month before it can be of the right
     known_on: date | None = None
-    # month → (amount_id or None, entitled, gross, opv, net)
-    rows: dict[date, tuple[int | None, bool, Decimal, Decimal, Decimal]] = field(
+    # month → (amount_id or None, in_right, entitled, gross, opv, net)
+    rows: dict[date, tuple[int | None, bool, bool, Decimal, Decimal, Decimal]] = field(
         default_factory=dict
     )
 
-    def _row(self, period: date) -> tuple[int | None, bool, Decimal, Decimal, Decimal]:
+    def _row(self, period: date) -> tuple[int | None, bool, bool, Decimal, Decimal, Decimal]:
         period = month_start(period)
         if period not in self.rows:
             _fill({self.award_id: self}, [period], known_on=self.known_on)
         return self.rows[period]
 
     def has_right(self, period: date) -> bool:
-        return self._row(period)[1]
+        return self._row(period)[2]
 
     def amount_in_force(self, period: date) -> int | None:
         """The id of the amount row in force in the month, whether or not the month is due."""
@@ -203,13 +204,16 @@ class AwardEntitlement:
 
     def due(self, period: date) -> Due:
         period = month_start(period)
-        _, _, gross, opv, net = self._row(period)
+        _, _, _, gross, opv, net = self._row(period)
         return Due(period, gross, opv, net)
 
     def months(self, *, through: date) -> list[date]:
         """The calendar months of the right up to ``through`` (held ones included)."""
-        last = month_start(through) if self.last is None else min(self.last, month_start(through))
-        return month_span(self.first, last) if self.first <= last else []
+        span = month_span(self.start, month_start(through))
+        missing = [month for month in span if month not in self.rows]
+        if missing:
+            _fill({self.award_id: self}, missing, known_on=self.known_on)
+        return [month for month in span if self.rows[month][1]]
 
 
 def _fill(
@@ -232,13 +236,14 @@ def _fill(
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.award_id, d.period, d.amount_id, d.entitled, d.gross, d.opv, d.net "
-                f"FROM ({due_sql(candidates, known_on=known_on is not None)}) d",
+                "SELECT d.award_id, d.period, d.amount_id, d.in_right, d.entitled, d.gross, "
+                f"d.opv, d.net FROM ({due_sql(candidates, known_on=known_on is not None)}) d",
                 params,
             )
-            for award_id, when, amount_id, right, gross, opv, net in cursor.fetchall():
+            for award_id, when, amount_id, in_right, right, gross, opv, net in cursor.fetchall():
                 entitled[award_id].rows[as_date(when)] = (
                     amount_id,
+                    bool(in_right),
                     bool(right) and amount_id is not None,
                     _money(gross),
                     _money(opv),
@@ -250,43 +255,25 @@ def entitlements(
     award_ids: list[int], *, known_on: date | None = None, through: date | None = None
 ) -> dict[int, AwardEntitlement]:
     """The entitlement of each award, as known at the end of ``known_on`` (default: now), its
-    months read up to ``through`` (default: this month) at once; later ones when asked."""
-    out: dict[int, AwardEntitlement] = {}
-    for a in Award.objects.filter(pk__in=award_ids).values(
-        "pk", "benefit", "revision", "start_date", "end_date", "terminated_on", "lump_sum"
-    ):
-        if known_on is not None and a["terminated_on"] is not None:
-            # A termination counts from when it was confirmed, like the other decisions.
-            confirmed = AwardDecision.objects.filter(
-                award_id=a["pk"],
-                kind=AwardDecision.Kind.TERMINATE,
-                status=AwardDecision.Status.APPLIED,
-                confirmed_at__lte=_end_of(known_on),
-            ).exists()
-            a["terminated_on"] = a["terminated_on"] if confirmed else None
-        end = min((d for d in (a["end_date"], a["terminated_on"]) if d is not None), default=None)
-        first = month_start(a["start_date"])
-        if a["lump_sum"]:
-            last: date | None = first if end is None or end > a["start_date"] else None
-            if last is None:
-                first, last = date.max.replace(day=1), date.min
-        else:
-            last = None if end is None else add_months(month_start(end), -1)
-        out[a["pk"]] = AwardEntitlement(
+    months read from its start up to ``through`` (default: this month) at once; later ones
+    when asked."""
+    out = {
+        a["pk"]: AwardEntitlement(
             award_id=a["pk"],
             benefit=a["benefit"],
             revision=a["revision"],
-            first=first,
-            last=last,
-            lump_sum=a["lump_sum"],
+            start=month_start(a["start_date"]),
             known_on=known_on,
         )
+        for a in Award.objects.filter(pk__in=award_ids).values(
+            "pk", "benefit", "revision", "start_date"
+        )
+    }
     if out:
         through = month_start(through or timezone.localdate())
-        first = min(e.first for e in out.values())
-        last = max(min(e.last or through, through) for e in out.values())
-        if first <= last:
-            _fill(out, month_span(first, last), known_on=known_on)
+        first = min(e.start for e in out.values())
+        if first <= through:
+            _fill(out, month_span(first, through), known_on=known_on)
     return out
 
 
