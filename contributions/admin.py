@@ -131,7 +131,17 @@ class QuarantinedLineAdmin(ReadOnlyAdmin):
 
 @admin.register(PenaltyAccrual)
 class PenaltyAccrualAdmin(ReadOnlyAdmin):
-    list_display = ["payer", "period", "due_date", "paid_on", "days_late", "arrears", "amount"]
+    list_display = [
+        "payer",
+        "period",
+        "kind",
+        "due_date",
+        "paid_on",
+        "days_late",
+        "arrears",
+        "amount",
+    ]
+    list_filter = ["kind"]
     search_fields = ["=payer__idn"]
     list_select_related = ["payer"]
     raw_id_fields = ["payer", "document"]

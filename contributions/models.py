@@ -426,9 +426,18 @@ class QuarantinedLine(TimeStampedModel):
 class PenaltyAccrual(TimeStampedModel):
     """The penalty on one late payment: one document's money for one period (rules.md §2).
 
-    Append-only and computed once per (document, period); the payer's balance is the sum of its
-    accruals against the sum of its KNP 017 lines.
+    Append-only. The late payment is assessed once per (document, period) on the money that
+    document paid for it net of refunds; when a refund later takes money of that payment off
+    the ledger, a row of its own lowers the penalty (negative arrears and amount), and a bank
+    return that puts the money back raises it again by another row. So the accruals of a
+    (document, period) always add up to the penalty on what the payer has paid, net; the
+    payer's balance is the sum of its accruals against the sum of its KNP 017 lines.
     """
+
+    class Kind(models.TextChoices):
+        LATE_PAYMENT = "late_payment", _("Late payment")
+        REFUND = "refund", _("Lowered by a refund")
+        REFUND_RETURNED = "refund_returned", _("Raised again by a refund the bank returned")
 
     document = models.ForeignKey(
         PaymentDocument,
@@ -443,19 +452,30 @@ class PenaltyAccrual(TimeStampedModel):
         related_name="penalty_accruals",
         verbose_name=_("payer"),
     )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.LATE_PAYMENT)
     period = models.DateField(_("period"))
     due_date = models.DateField(_("due date"))
     paid_on = models.DateField(_("paid on"))
     days_late = models.PositiveIntegerField(_("days late"))
+    # A refund's row: the change, so that the rows of a (document, period) add up.
     arrears = money_field(verbose_name=_("amount paid late"))
     amount = money_field(verbose_name=_("penalty"))
 
     class Meta:
         verbose_name = _("penalty accrual")
         verbose_name_plural = _("penalty accruals")
+        indexes = [
+            models.Index(fields=["document", "period"], name="contrib_penalty_document"),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["document", "period"], name="contributions_penaltyaccrual_unique_period"
+                fields=["document", "period"],
+                condition=Q(kind="late_payment"),
+                name="contributions_penaltyaccrual_unique_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["late_payment", "refund", "refund_returned"]),
+                name="contributions_penaltyaccrual_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(period__day=1), name="contributions_penaltyaccrual_period_first_day"
@@ -465,7 +485,9 @@ class PenaltyAccrual(TimeStampedModel):
                 name="contributions_penaltyaccrual_late",
             ),
             models.CheckConstraint(
-                condition=Q(arrears__gt=0, amount__gte=0),
+                condition=Q(kind="late_payment", arrears__gt=0, amount__gte=0)
+                | Q(kind="refund", arrears__lt=0, amount__lte=0)
+                | Q(kind="refund_returned", arrears__gt=0, amount__gte=0),
                 name="contributions_penaltyaccrual_amounts_valid",
             ),
         ]

@@ -4,8 +4,11 @@ A reversal is a new row with the negative amount, ``reverses`` pointing at the l
 line's document, person, payer, period, kind and value date, so that every sum (income, stazh,
 penalties, statements) nets it out with no special case. Money the bank sent back after a
 refund comes back as a new positive row of the same document: the reversal stays where it is.
+Either way the penalties of an assessed document follow in the same transaction
+(``penalties_reassess``): a refunded line no longer counts in them, a returned one again.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contributions.models import ContributionLine, QuarantinedLine
+from contributions.services.penalties import penalties_reassess
 from gfss.common.exceptions import ConflictError
 from gfss.common.signals import data_changed
 
@@ -37,7 +41,7 @@ def contribution_lines_reverse(*, amounts: dict[int, Decimal]) -> dict[int, int]
     id of each line's reversal. A line reversed before raises (the one-to-one ``reverses``).
     On PostgreSQL one INSERT ... SELECT writes them all (a payout order reverses thousands)."""
     if connection.vendor == "postgresql":
-        reversals = _reverse_in_sql(amounts)
+        reversals, changed = _reverse_in_sql(amounts)
     else:
         lines = ContributionLine.objects.in_bulk(list(amounts))
         rows = {}
@@ -48,6 +52,8 @@ def contribution_lines_reverse(*, amounts: dict[int, Decimal]) -> dict[int, int]
             rows[line_id] = _copy(line, amount=-amount, reverses=line_id)
         ContributionLine.objects.bulk_create(rows.values())
         reversals = {line_id: row.pk for line_id, row in rows.items()}
+        changed = {(row.document_id, row.period) for row in rows.values()}
+    penalties_reassess(changed=changed)
     transaction.on_commit(lambda: data_changed.send(sender=ContributionLine, what="reversal"))
     return reversals
 
@@ -60,7 +66,9 @@ def _invalid(line_id: int, amount: Decimal) -> ConflictError:
     )
 
 
-def _reverse_in_sql(amounts: dict[int, Decimal]) -> dict[int, int]:
+def _reverse_in_sql(
+    amounts: dict[int, Decimal],
+) -> tuple[dict[int, int], set[tuple[int | None, date]]]:
     ids = list(amounts)
     table = ContributionLine._meta.db_table
     with connection.cursor() as cursor:
@@ -72,14 +80,15 @@ def _reverse_in_sql(amounts: dict[int, Decimal]) -> dict[int, int]:
             f" FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, amount) JOIN {table} c"
             " ON c.id = v.id"
             " WHERE c.reverses_id IS NULL AND v.amount > 0 AND v.amount <= c.amount"
-            " RETURNING reverses_id, id",
+            " RETURNING reverses_id, id, document_id, period",
             [ids, [amounts[i] for i in ids]],
         )
-        reversals = dict(cursor.fetchall())
+        returned = cursor.fetchall()
+    reversals = {line_id: reversal_id for line_id, reversal_id, _d, _p in returned}
     if len(reversals) != len(amounts):
         line_id = next(i for i in ids if i not in reversals)
         raise _invalid(line_id, amounts[line_id])
-    return reversals
+    return reversals, {(document_id, period) for _l, _r, document_id, period in returned}
 
 
 @transaction.atomic
@@ -96,6 +105,7 @@ def contribution_lines_reenter(*, reversal_ids: list[int]) -> dict[int, Contribu
             )
         rows[reversal_id] = _copy(reversal, amount=-reversal.amount, reverses=None)
     ContributionLine.objects.bulk_create(rows.values())
+    penalties_reassess(changed={(row.document_id, row.period) for row in rows.values()})
     transaction.on_commit(lambda: data_changed.send(sender=ContributionLine, what="reversal"))
     return rows
 
