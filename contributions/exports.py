@@ -9,10 +9,23 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
-from contributions.selectors import Statement
+from contributions.models import ContributionLine
+from contributions.selectors import Statement, StatementLine
+from gfss.common.display import day
 from gfss.common.pdf import pdf_font_path
 
 _XLSX_MONEY = "#,##0.00"
+
+
+def _kind(line: StatementLine) -> str:
+    """The kind as the statement's page says it; a refund's reversal with its day and
+    application."""
+    if not line.is_reversal:
+        return str(ContributionLine.Kind(line.kind).label)
+    said = _("refunded on %(day)s") % {"day": day(line.recorded_on)}
+    if line.refund:
+        said += f", {_('refund application')} {line.refund.number}"
+    return said
 
 
 def _statement_rows(statement: Statement) -> list[list[object]]:
@@ -25,7 +38,7 @@ def _statement_rows(statement: Statement) -> list[list[object]]:
             line.value_date,
             line.due_date,
             _("on time") if line.on_time else _("late"),
-            line.kind,
+            _kind(line),
         ]
         for month in statement.months
         for line in month.lines
@@ -105,7 +118,7 @@ def statement_pdf(statement: Statement) -> bytes:
         new_y="NEXT",
     )
     pdf.ln(2)
-    widths = (18, 28, 90, 28, 24, 24, 22, 30)
+    widths = (18, 28, 70, 26, 22, 22, 18, 73)
     pdf.set_font(family, size=8)
     for width, header in zip(widths, _statement_headers(), strict=True):
         pdf.cell(width, 6, text(header), border=1)

@@ -29,6 +29,7 @@ from contributions.models import (
 )
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
+from gfss.common.signals import ReversalOrigin, reversal_origins_of
 from gfss.legal.calendar import working_day_checker
 from gfss.legal.params import ParameterSet
 from gfss.legal.selectors import parameter_set
@@ -231,9 +232,11 @@ class StatementLine:
     value_date: date
     due_date: date
     reference: str
-    # A refund's reversal row (negative), shown with the day it was recorded.
+    # A refund's reversal row (negative), shown with the day it was recorded and the refund
+    # application that wrote it (``gfss.common.signals.reversal_origins``).
     is_reversal: bool = False
     recorded_on: date | None = None
+    refund: ReversalOrigin | None = None
 
     @property
     def on_time(self) -> bool:
@@ -263,9 +266,10 @@ class Statement:
     participation_months_total: int  # stazh: all months from 2005-01 through ``last``
 
 
-def statement_get(*, person: Person, first: date, last: date) -> Statement:
+def statement_get(*, person: Person, first: date, last: date, user: Any = None) -> Statement:
     """Every payment for ``person`` for the periods ``first``..``last``, month by month, each
-    with its due date and whether it came on time."""
+    with its due date and whether it came on time; a refund's reversal names its application
+    (with the link to its page when ``user`` may open it)."""
     rows = list(
         ContributionLine.objects.filter(
             person=person, period__gte=month_start(first), period__lte=month_start(last)
@@ -281,11 +285,13 @@ def statement_get(*, person: Person, first: date, last: date) -> Statement:
             "document__reference",
             "reverses_id",
             "created_at",
+            "id",
         )
     )
     dues = due_dates(row[0] for row in rows)
+    refunds = reversal_origins_of(line_ids=[row[9] for row in rows if row[7]], user=user)
     by_month: defaultdict[date, list[StatementLine]] = defaultdict(list)
-    for period, idn, name, amount, kind, value_date, reference, reverses, created in rows:
+    for period, idn, name, amount, kind, value_date, reference, reverses, created, pk in rows:
         by_month[period].append(
             StatementLine(
                 period=period,
@@ -298,6 +304,7 @@ def statement_get(*, person: Person, first: date, last: date) -> Statement:
                 reference=reference or "",
                 is_reversal=reverses is not None,
                 recorded_on=timezone.localdate(created) if reverses is not None else None,
+                refund=refunds.get(pk),
             )
         )
     months = [StatementMonth(period=p, lines=lines) for p, lines in sorted(by_month.items())]

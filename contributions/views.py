@@ -210,7 +210,7 @@ def statement(request: HttpRequest, iin: str) -> HttpResponse:
             {"person": person, "error": invalid.message},
             status=400,
         )
-    result = statement_get(person=person, first=first, last=last)
+    result = statement_get(person=person, first=first, last=last, user=request.user)
     access_log_record(request=request, subject=AccessedData.STATEMENT, iin=person.iin)
     export = request.GET.get("format")
     name = f"statement-{person.iin}-{first:%Y%m}-{last:%Y%m}"

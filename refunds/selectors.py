@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from benefits.models import Award
@@ -18,10 +19,11 @@ from benefits.selectors import award_counted_windows
 from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO, round_kzt
 from gfss.common.periods import add_months
+from gfss.common.signals import ReversalOrigin
 from gfss.org import access
 from gfss.org.access import Subject
 from refunds.exceptions import PayoutOrderNotFoundError, RefundNotFoundError
-from refunds.models import PayoutOrder, RefundApplication, RefundEvent, RefundLine
+from refunds.models import PayoutOrder, RefundApplication, RefundEvent, RefundLine, RefundPosting
 
 LIST_COLUMNS = (
     "uuid",
@@ -49,6 +51,37 @@ def refund_application_list_for_user(*, user: Any) -> QuerySet[RefundApplication
     return access.reach(user, Subject.REFUND).apply(
         queryset, region="payer__region_id", owner="submitted_by_id"
     )
+
+
+def refund_reversal_origins(
+    *, line_ids: list[int], user: Any = None, **_signal: Any
+) -> dict[int, ReversalOrigin]:
+    """The application behind each of these reversal rows of the ledger, for the statement:
+    its number always, its page only when ``user`` may read that application."""
+    postings = list(
+        RefundPosting.objects.filter(
+            ledger_line_id__in=line_ids, kind=RefundPosting.Kind.REVERSAL
+        ).values_list(
+            "ledger_line_id",
+            "line__application_id",
+            "line__application__request_number",
+            "line__application__uuid",
+        )
+    )
+    readable: set[int] = set()
+    if postings and user is not None and access.reads(user, Subject.REFUND):
+        readable = set(
+            refund_application_list_for_user(user=user)
+            .filter(pk__in={application_id for _l, application_id, _n, _u in postings})
+            .values_list("pk", flat=True)
+        )
+    return {
+        line_id: ReversalOrigin(
+            number=number or str(uuid),
+            url=reverse("refunds:detail", args=[uuid]) if application_id in readable else "",
+        )
+        for line_id, application_id, number, uuid in postings
+    }
 
 
 def refund_application_get_for_user(*, user: Any, uuid: UUID | str) -> RefundApplication:

@@ -1,8 +1,36 @@
 """Signals the domain apps send so that a reader above them (the reports) can follow the data
-without the apps knowing it: the dependency runs from the reader to the signal."""
+without the apps knowing it, and so that an app can name what an app above it wrote (the
+refund behind a reversal row of the ledger): the dependency runs from the reader to the
+signal."""
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.dispatch import Signal
 
 # Sent once the change has committed: new contribution lines (an import), reversals of lines,
 # a finished batch run (payment runs, events, settlements). Keyword ``what`` names the change.
 data_changed = Signal()
+
+
+@dataclass(frozen=True)
+class ReversalOrigin:
+    """What wrote a reversal row of the ledger, as a reader of the ledger names it."""
+
+    number: str  # the application's number, as its own page writes it
+    url: str = ""  # its page, when the reader may open it
+
+
+# Sent by a reader of the ledger (the statement) to learn what wrote its reversal rows, with
+# keywords ``line_ids`` (the reversal rows) and ``user`` (who reads, None for a file); each
+# receiver answers {line_id: ReversalOrigin} for the rows it wrote.
+reversal_origins = Signal()
+
+
+def reversal_origins_of(*, line_ids: list[int], user: Any) -> dict[int, ReversalOrigin]:
+    if not line_ids:
+        return {}
+    origins: dict[int, ReversalOrigin] = {}
+    for _receiver, answer in reversal_origins.send(sender=None, line_ids=line_ids, user=user):
+        origins.update(answer or {})
+    return origins

@@ -15,6 +15,7 @@ from django.utils import timezone
 from gfss.org.models import Region, Role
 from participants.models import Payer
 from refunds.services import refund_confirm, refund_decide, refund_payout_orders_build
+from tests.factories import PersonFactory
 from tests.refunds.conftest import award_for
 
 
@@ -220,21 +221,69 @@ def test_branch_staff_read_the_refunds_of_their_regions_person_and_payer(
     assert other.get(f"/ru/refunds/persons/{paid.persons[0].iin}/").status_code == 404
 
 
-def test_the_statement_shows_the_refund_with_its_date(pay, apply, officers):
+def _refunded(pay, apply, officers, **paid):
     maker, checker = officers
-    paid = pay("1000.00")
-    application = apply(paid, (paid.persons[0], "400.00"), actor=maker)
+    paid = pay("1000.00", **paid)
+    application = apply(paid, (paid.persons[0], "400.00"), actor=maker, request_number="GK-77")
     refund_decide(actor=maker, application_id=application.pk, decision="approve")
     refund_confirm(actor=checker, application_id=application.pk)
     refund_payout_orders_build(actor=maker)
-    page = (
-        _client(checker)
-        .get(f"/ru/contributions/statement/{paid.persons[0].iin}/?from=2024-05&to=2024-05")
-        .content.decode()
-    )
-    assert f"возвращено {timezone.localdate():%d.%m.%Y}" in page
-    assert "-400,00" in page
-    assert f"/ru/refunds/persons/{paid.persons[0].iin}/" in page
+    return paid, application
+
+
+def _refund_cell(page: str) -> str:
+    """The payer cell of the statement's reversal row."""
+    (row,) = [r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "-400,00" in r]
+    return re.sub(r"\s+", " ", row)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ru", 'возвращено {day}</span> <span class="refund-application">заявление на возврат'),
+        ("kk", '{day} қайтарылды</span> <span class="refund-application">қайтаруға өтініш'),
+    ],
+)
+def test_the_statement_names_the_refund_application_with_a_link(
+    pay, apply, officers, language, said
+):
+    paid, application = _refunded(pay, apply, officers)
+    url = f"/{language}/contributions/statement/{paid.persons[0].iin}/?from=2024-05&to=2024-05"
+    page = _client(officers[1]).get(url).content.decode()
+    cell = _refund_cell(page)
+    assert said.format(day=f"{timezone.localdate():%d.%m.%Y}") in cell
+    assert f'<a href="/{language}/refunds/{application.uuid}/">GK-77</a>' in cell
+    # and the link opens the application's page
+    assert _client(officers[1]).get(f"/{language}/refunds/{application.uuid}/").status_code == 200
+    assert f"/{language}/refunds/persons/{paid.persons[0].iin}/" in page
+
+
+def test_a_reader_who_may_not_open_the_application_sees_its_number_only(
+    pay, apply, officers, make_staff
+):
+    # given: a person of Astana paid by an Almaty payer, refunded; Astana's specialist reads
+    # the person's statement but not the Almaty payer's refunds
+    astana = Region.objects.get(code="71")
+    paid, application = _refunded(pay, apply, officers, persons=[PersonFactory(region=astana)])
+    reader = _client(make_staff(Role.SPECIALIST, region="71"))
+    page = reader.get(
+        f"/ru/contributions/statement/{paid.persons[0].iin}/?from=2024-05&to=2024-05"
+    ).content.decode()
+    cell = _refund_cell(page)
+    assert "заявление на возврат GK-77" in cell
+    assert f"/refunds/{application.uuid}/" not in page
+    assert reader.get(f"/ru/refunds/{application.uuid}/").status_code == 404
+
+
+def test_the_statement_files_name_the_refund_application(pay, apply, officers):
+    paid, _ = _refunded(pay, apply, officers)
+    url = f"/ru/contributions/statement/{paid.persons[0].iin}/?from=2024-05&to=2024-05"
+    xlsx = _client(officers[1]).get(url + "&format=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    kinds = [row[7] for row in rows if len(row) > 7 and row[3] is not None]
+    day = f"{timezone.localdate():%d.%m.%Y}"
+    assert f"возвращено {day}, заявление на возврат GK-77" in kinds
+    assert "Социальные отчисления (КНП 012)" in kinds
 
 
 def test_the_staff_form_takes_an_application_and_shows_bad_input(pay, officers):
