@@ -20,7 +20,6 @@ Decisions recorded here:
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -442,13 +441,6 @@ class PayoutOrder(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.reference} KNP {self.knp}"
 
-    @property
-    def bank_report_summary(self) -> "BankReport | None":
-        try:
-            return self.bank_report
-        except ObjectDoesNotExist:
-            return None
-
 
 class PayoutOrderLine(models.Model):
     """One ``:21:`` block of a payout order's MT-102 file: what was sent for which refund line,
@@ -475,10 +467,12 @@ class PayoutOrderLine(models.Model):
 
 
 class BankReport(TimeStampedModel):
-    """The bank's report of a payout order as uploaded, with what it settled. One per order."""
+    """One bank's report of a payout order as uploaded, with what it settled. A report may
+    cover part of the order (the bank reports some lines now, others later): the order is
+    settled when each of its lines has been reported, once (``BankReportLine``)."""
 
-    order = models.OneToOneField(
-        PayoutOrder, on_delete=models.PROTECT, related_name="bank_report", verbose_name=_("order")
+    order = models.ForeignKey(
+        PayoutOrder, on_delete=models.PROTECT, related_name="bank_reports", verbose_name=_("order")
     )
     filename = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField(_("file"))
@@ -497,3 +491,33 @@ class BankReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.filename}"
+
+
+class BankReportLine(models.Model):
+    """What a bank's report said of one line of the order: one row per line ever, so that a
+    line reported twice is refused by the database too."""
+
+    class Outcome(models.TextChoices):
+        PAID = "paid", pgettext_lazy("refund", "Paid")
+        RETURNED = "returned", _("Returned by the bank")
+
+    report = models.ForeignKey(BankReport, on_delete=models.PROTECT, related_name="report_lines")
+    order_line = models.OneToOneField(
+        PayoutOrderLine, on_delete=models.PROTECT, related_name="reported"
+    )
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome)
+    on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("bank report line")
+        verbose_name_plural = _("bank report lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["paid", "returned"]),
+                name="refunds_bankreportline_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} {self.outcome}"

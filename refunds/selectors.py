@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -202,9 +202,16 @@ def refund_award_get(*, uuid: UUID | str) -> tuple[Award, CountedMonths | None]:
 
 
 def payout_order_list() -> QuerySet[PayoutOrder]:
+    """The orders, each with what the bank's reports of it said so far: ``reports``,
+    ``lines_reported``, ``applications_paid`` and ``applications_returned``."""
     return (
-        PayoutOrder.objects.select_related("bank_report")
-        .defer("content", "register", "bank_report__content")
+        PayoutOrder.objects.defer("content", "register")
+        .annotate(
+            reports=Count("bank_reports"),
+            lines_reported=Sum(F("bank_reports__paid_lines") + F("bank_reports__returned_lines")),
+            applications_paid=Sum("bank_reports__paid_applications"),
+            applications_returned=Sum("bank_reports__returned_applications"),
+        )
         .order_by("-id")
     )
 

@@ -28,6 +28,7 @@ from contributions.services import (
     quarantined_lines_refund,
     quarantined_lines_reopen,
 )
+from gfss.common.display import day
 from gfss.common.xlsx import xlsx_write
 from gfss.org import access
 from gfss.org.access import Action
@@ -40,6 +41,7 @@ from refunds.models import (
     KNP_REFUND_CONTRIBUTION,
     KNP_REFUND_PENALTY,
     BankReport,
+    BankReportLine,
     PayoutOrder,
     PayoutOrderLine,
     RefundApplication,
@@ -440,11 +442,16 @@ def _returned(
     return application
 
 
-def _report_lines(*, order: PayoutOrder, rows: list, today: date) -> dict[int, list]:
-    """The report's rows checked against what the order sent; by application."""
+def _report_lines(
+    *, order: PayoutOrder, rows: list, today: date
+) -> tuple[dict[int, list], dict[int, PayoutOrderLine]]:
+    """The report's rows checked against what the order sent and what earlier reports of it
+    said; by application, with the order's lines by number."""
     sent = {
         line.line_no: line
-        for line in PayoutOrderLine.objects.filter(order=order).select_related("refund_line")
+        for line in PayoutOrderLine.objects.filter(order=order).select_related(
+            "refund_line", "reported__report"
+        )
     }
     by_application: dict[int, list] = defaultdict(list)
     for row in rows:
@@ -472,6 +479,22 @@ def _report_lines(*, order: PayoutOrder, rows: list, today: date) -> dict[int, l
                 code="report_line_mismatch",
                 row=row.row,
             )
+        reported = getattr(line, "reported", None)
+        if reported is not None:
+            raise RefundInputError(
+                _(
+                    "Row %(row)s: line %(line)s of the order was reported before, in the "
+                    "report %(file)s of %(day)s."
+                )
+                % {
+                    "row": row.row,
+                    "line": row.line_no,
+                    "file": reported.report.filename,
+                    "day": day(timezone.localdate(reported.report.created_at)),
+                },
+                code="report_line_reported",
+                row=row.row,
+            )
         if not order.value_date <= row.on <= today:
             raise RefundInputError(
                 _("Row %(row)s: the date must lie between the order's date and today.")
@@ -480,14 +503,7 @@ def _report_lines(*, order: PayoutOrder, rows: list, today: date) -> dict[int, l
                 row=row.row,
             )
         by_application[line.refund_line.application_id].append(row)
-    missing = sorted(set(sent) - {row.line_no for row in rows})
-    if missing:
-        raise RefundInputError(
-            _("The report leaves out %(count)s line(s) of the order, the first %(line)s.")
-            % {"count": len(missing), "line": missing[0]},
-            code="report_incomplete",
-        )
-    return by_application
+    return by_application, sent
 
 
 @transaction.atomic
@@ -499,9 +515,10 @@ def refund_bank_report_apply(
     order_id: int | None = None,
     today: date | None = None,
 ) -> BankReport:
-    """The bank's report of a payout order: the applications whose lines it paid are paid,
-    those it returned come back (their reversals reversed by new rows, the application open
-    again). The whole file or nothing."""
+    """A bank's report of a payout order, of all its lines or some (the rest comes in a later
+    report): an application is settled once each of its lines is reported, paid (the
+    application is paid) or returned (its reversals reversed by new rows, the application
+    open again); the order is paid once each of its lines is. The whole file or nothing."""
     _authorize(actor)
     today = today or timezone.localdate()
     parsed = bank_report_parse(content)
@@ -522,7 +539,16 @@ def refund_bank_report_apply(
             _("The payout order %(reference)s is already paid.") % {"reference": order.reference},
             code="order_already_paid",
         )
-    by_application = _report_lines(order=order, rows=parsed.rows, today=today)
+    by_application, sent = _report_lines(order=order, rows=parsed.rows, today=today)
+    # What earlier reports said of the other lines of the same applications.
+    earlier: dict[int, list] = defaultdict(list)
+    unreported: dict[int, int] = defaultdict(int)
+    for line in sent.values():
+        reported = getattr(line, "reported", None)
+        if reported is not None:
+            earlier[line.refund_line.application_id].append(reported)
+        else:
+            unreported[line.refund_line.application_id] += 1
     applications = {
         application.pk: application
         for application in refund_application_qs_select_for_update()
@@ -533,7 +559,7 @@ def refund_bank_report_apply(
     returned: list[tuple[RefundApplication, list]] = []
     for application_id, rows in sorted(by_application.items()):
         application = applications[application_id]
-        outcomes = {row.outcome for row in rows}
+        outcomes = {row.outcome for row in rows} | {r.outcome for r in earlier[application_id]}
         if len(outcomes) > 1:
             raise RefundInputError(
                 _(
@@ -555,10 +581,13 @@ def refund_bank_report_apply(
                     row=rows[0].row,
                 )
             continue
+        if len(rows) < unreported[application_id]:
+            continue  # settled when the bank reports its other lines
+        everything = [*rows, *earlier[application_id]]
         if outcomes == {"paid"}:
-            paid[application_id] = max(row.on for row in rows)
+            paid[application_id] = max(row.on for row in everything)
         else:
-            returned.append((application, rows))
+            returned.append((application, everything))
     now = timezone.now()
     for paid_on in sorted(set(paid.values())):
         RefundApplication.objects.filter(
@@ -582,16 +611,28 @@ def refund_bank_report_apply(
             comment="; ".join(sorted({row.reason for row in rows})),
             data={"report": filename, "returned_on": max(row.on for row in rows).isoformat()},
         )
-    order.status = PayoutOrder.Status.PAID
-    order.save(update_fields=["status", "updated_at"])
-    return BankReport.objects.create(
+    report = BankReport.objects.create(
         order=order,
         filename=filename[:200],
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=actor,
-        paid_lines=sum(len(by_application[pk]) for pk in paid),
-        returned_lines=sum(len(rows) for _a, rows in returned),
+        paid_lines=sum(1 for row in parsed.rows if row.outcome == "paid"),
+        returned_lines=sum(1 for row in parsed.rows if row.outcome == "returned"),
         paid_applications=len(paid),
         returned_applications=len(returned),
     )
+    BankReportLine.objects.bulk_create(
+        BankReportLine(
+            report=report,
+            order_line=sent[row.line_no],
+            outcome=row.outcome,
+            on=row.on,
+            reason=row.reason[:200],
+        )
+        for row in parsed.rows
+    )
+    if sum(unreported.values()) == len(parsed.rows):
+        order.status = PayoutOrder.Status.PAID
+        order.save(update_fields=["status", "updated_at"])
+    return report

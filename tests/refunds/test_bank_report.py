@@ -36,11 +36,14 @@ def _order_of_two(pay, apply, officers):
     return paid, first, second, order
 
 
-def _report(order, outcomes, *, on=None, changes=None):
-    """The bank's report of ``order``: one row per line sent, with ``outcomes[line_no]``."""
+def _report(order, outcomes, *, on=None, changes=None, lines=None):
+    """The bank's report of ``order``: one row per line sent (or per line of ``lines``), with
+    ``outcomes[line_no]``."""
     on = on or timezone.localdate()
     rows = [HEADER]
     for line in order.order_lines.order_by("line_no"):
+        if lines is not None and line.line_no not in lines:
+            continue
         cells = {
             "order": order.reference,
             "line": str(line.line_no),
@@ -145,7 +148,6 @@ def _refused(officers, content, *, language="ru"):
             lambda order: _report(order, {}, on=timezone.localdate() + timedelta(days=1)),
             "report_date_invalid",
         ),
-        (lambda order: b"\r\n".join(_report(order, {}).split(b"\r\n")[:3]), "report_incomplete"),
         (lambda order: _report(order, {2: "returned"}), "report_application_split"),
     ],
 )
@@ -183,6 +185,95 @@ def test_a_second_report_of_the_same_order_is_a_conflict(pay, apply, officers):
     with pytest.raises(RefundConflictError) as raised:
         refund_bank_report_apply(actor=officers[1], filename="report.csv", content=content)
     assert raised.value.code == "order_already_paid"
+
+
+def test_a_report_of_part_of_the_order_settles_what_it_covers(pay, apply, officers):
+    # given: an order of two applications, lines 1 (first) and 2-3 (second)
+    _, first, second, order = _order_of_two(pay, apply, officers)
+    # when the bank reports line 1 and, of the second application, line 2 only
+    report = refund_bank_report_apply(
+        actor=officers[1], filename="part-1.csv", content=_report(order, {}, lines={1, 2})
+    )
+    # then the first application is paid; the second waits for its other line; the order too
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("paid", "ordered")
+    assert PayoutOrder.objects.get(pk=order.pk).status == "sent"
+    assert (report.paid_lines, report.paid_applications) == (2, 1)
+    # when the bank reports the last line, returned, with line 2 paid before
+    with override("en"), pytest.raises(RefundInputError) as split:
+        refund_bank_report_apply(
+            actor=officers[1],
+            filename="part-2.csv",
+            content=_report(order, {3: "returned"}, lines={3}),
+        )
+    # then it is refused: an application is paid or returned whole
+    assert split.value.code == "report_application_split"
+    # when it reports the last line paid
+    refund_bank_report_apply(
+        actor=officers[1], filename="part-2.csv", content=_report(order, {}, lines={3})
+    )
+    # then the second application is paid and the order settled
+    second.refresh_from_db()
+    assert second.status == "paid"
+    assert PayoutOrder.objects.get(pk=order.pk).status == "paid"
+    assert BankReport.objects.filter(order=order).count() == 2
+
+
+def test_an_application_returned_over_two_reports_reopens_once_at_the_last(pay, apply, officers):
+    paid, _, second, order = _order_of_two(pay, apply, officers)
+    returned = {2: "returned", 3: "returned"}
+    refund_bank_report_apply(
+        actor=officers[1], filename="part-1.csv", content=_report(order, returned, lines={1, 2})
+    )
+    second.refresh_from_db()
+    assert second.status == "ordered"  # its line 3 is not reported yet: nothing put back
+    assert ContributionLine.objects.filter(person=paid.persons[1]).count() == 2
+    refund_bank_report_apply(
+        actor=officers[1], filename="part-2.csv", content=_report(order, returned, lines={3})
+    )
+    second.refresh_from_db()
+    assert second.status == "checked"
+    for person in paid.persons[1:]:
+        statement = statement_get(person=person, first=MAY, last=MAY)
+        assert statement.total_contributions == Decimal("10000.00")
+    assert PayoutOrder.objects.get(pk=order.pk).status == "paid"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Row 2: line 1 of the order was reported before, in the report part-1.csv of"),
+        ("ru", "Строка 2: строка 1 поручения уже была в отчёте part-1.csv от"),
+        ("kk", "2-жол: тапсырманың 1-жолы бұрын part-1.csv есебінде"),
+    ],
+)
+def test_a_line_reported_twice_is_refused(pay, apply, officers, language, said):
+    *_, second, order = _order_of_two(pay, apply, officers)
+    refund_bank_report_apply(
+        actor=officers[1], filename="part-1.csv", content=_report(order, {}, lines={1})
+    )
+    events = RefundEvent.objects.count()
+    error = _refused(officers, _report(order, {}, lines={1, 2, 3}), language=language)
+    assert error.code == "report_line_reported"
+    assert said in error.message
+    assert "report_line_reported" not in error.message
+    # nothing of the second file is written
+    second.refresh_from_db()
+    assert second.status == "ordered"
+    assert RefundEvent.objects.count() == events
+    assert BankReport.objects.filter(order=order).count() == 1
+
+
+def test_the_orders_page_shows_how_much_of_the_order_is_reported(client, pay, apply, officers):
+    *_, order = _order_of_two(pay, apply, officers)
+    refund_bank_report_apply(
+        actor=officers[1], filename="part-1.csv", content=_report(order, {}, lines={1})
+    )
+    client.force_login(officers[1])
+    page = client.get("/ru/refunds/orders/").content.decode()
+    assert "1 из 3 строк в отчётах банка" in page
+    assert 'class="bank-report-form"' in page  # the rest can still be uploaded
 
 
 def test_the_officer_uploads_the_report_on_the_orders_page(client, pay, apply, officers):
