@@ -1,4 +1,4 @@
-"""Bytes to text: detect the encoding, drop the transport envelope, normalise line ends.
+"""Bytes to text: detect the encoding and find where the message starts after its envelope.
 
 Banks send KZ-1048 (Windows-1251 with Kazakh letters in place of sixteen Serbian, Macedonian
 and Ukrainian ones), sometimes Windows-1251 itself, sometimes UTF-8 (mt102.md, "Encoding"):
@@ -12,7 +12,7 @@ and Ukrainian ones), sometimes Windows-1251 itself, sometimes UTF-8 (mt102.md, "
 3. Byte 0x98 is undefined in both, and a NUL byte means UTF-16 or binary data: unreadable.
 """
 
-from dataclasses import dataclass
+import codecs
 
 from django.utils.translation import gettext as _
 
@@ -22,14 +22,14 @@ UTF8 = "utf-8"
 KZ1048 = "kz1048"
 CP1251 = "cp1251"
 
-_UTF8_BOM = b"\xef\xbb\xbf"
 # The bytes where kz1048 has a Kazakh letter (Қ Һ Ұ Ә Ө Ғ Ү Ң and lower case) and cp1251 does not.
 _KAZAKH_BYTES = tuple(
     bytes([b])
     for b in range(0x80, 0x100)
     if b != 0x98 and bytes([b]).decode(KZ1048) != bytes([b]).decode(CP1251)
 )
-_MESSAGE_START = "{1:"
+_MESSAGE_START = b"{1:"
+_CHECK_BYTES = 1 << 20
 
 
 class FormatInvalidError(ApplicationError):
@@ -39,22 +39,11 @@ class FormatInvalidError(ApplicationError):
         super().__init__(message, code="format_invalid")
 
 
-@dataclass(frozen=True, slots=True)
-class DecodedText:
-    text: str  # starts at ``{1:``, lines end in ``\n``
-    encoding: str
-    lines_skipped: int  # lines of the envelope before ``{1:``, to report file line numbers
-
-
 def detect_encoding(*, data: bytes) -> str:
     """The encoding of an MT-102 file; ``FormatInvalidError`` when it is none of the three."""
     if b"\x00" in data:
         raise FormatInvalidError(_("The file contains NUL bytes: it is not a text MT-102 file."))
-    try:
-        data.decode(UTF8)
-    except UnicodeDecodeError:
-        pass
-    else:
+    if _is_utf8(data):
         return UTF8
     if b"\x98" in data:
         raise FormatInvalidError(
@@ -65,17 +54,24 @@ def detect_encoding(*, data: bytes) -> str:
     return CP1251
 
 
-def decode_document(*, data: bytes) -> DecodedText:
-    """The message text from ``{1:`` on, with ``\\n`` line ends."""
-    encoding = detect_encoding(data=data)
-    if encoding == UTF8 and data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    text = data.decode(encoding)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    start = text.find(_MESSAGE_START)
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` decodes strictly as UTF-8, checked a megabyte at a time: a whole
+    large file decoded at once would hold twice its size in text."""
+    decoder = codecs.getincrementaldecoder(UTF8)()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _CHECK_BYTES):
+            decoder.decode(view[start : start + _CHECK_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def message_start(*, data: bytes) -> int:
+    """The byte offset of ``{1:``: a transport envelope (and a UTF-8 BOM) before it is not
+    the message."""
+    start = data.find(_MESSAGE_START)
     if start == -1:
         raise FormatInvalidError(_("The file has no {1: block: it is not an MT-102 message."))
-    return DecodedText(
-        text=text[start:], encoding=encoding, lines_skipped=text.count("\n", 0, start)
-    )
+    return start

@@ -14,13 +14,13 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from contributions.mt102.decode import FormatInvalidError, decode_document
+from contributions.mt102.decode import FormatInvalidError, detect_encoding, message_start
 
 MAX_REFERENCE_LENGTH = 16
 # Money columns hold 18 digits, 2 of them tiyn (gfss.common.money); [0-9], as \\d admits any
@@ -48,7 +48,9 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
+class DocumentHead:
+    """What the document says about itself, before and after the persons' blocks."""
+
     reference: str  # :20:
     payer_account: str  # :50:/D/
     payer_name: str
@@ -63,8 +65,54 @@ class Document:
     value_date: date  # :32A:, the payment date (rules.md §2)
     currency: str  # of :32A:
     total: Decimal  # of :32A:
-    lines: tuple[Line, ...]
     encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document(DocumentHead):
+    """A whole document in memory: for small files and tests. The importer reads a
+    ``Message`` instead, a chunk of lines at a time."""
+
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A readable document: its head, and where its persons' blocks are in the file's bytes.
+
+    A file of a million lines would take gigabytes as ``Line`` objects and hundreds of megabytes
+    as one decoded string; ``line_chunks`` decodes and parses about a megabyte at a time, so
+    that what a reader holds is the bytes and one chunk.
+    """
+
+    head: DocumentHead
+    data: bytes
+    start: int  # byte offset of the line end before the first :21:
+    end: int  # byte offset of the line end before :32A:
+    first_line_no: int  # the file line of the first :21:
+
+    @property
+    def line_count(self) -> int:
+        """The number of persons' blocks (each starts with a line end and ``:21:``)."""
+        data, start, end = self.data, self.start, self.end
+        # "\r\n:21:" holds "\n:21:" once and no "\r:21:"; a lone "\r" ends a line too.
+        return data.count(b"\n:21:", start, end) + data.count(b"\r:21:", start, end)
+
+    def line_chunks(self) -> Iterator[list[Line]]:
+        """The persons' lines in order, a list per chunk of about a megabyte."""
+        position = 0
+        line_no = self.first_line_no
+        for text in _section_chunks(
+            data=self.data, start=self.start, end=self.end, encoding=self.head.encoding
+        ):
+            lines, line_no = _parse_lines(
+                section=text,
+                first_position=position + 1,
+                first_line_no=line_no,
+                default_period=self.head.default_period,
+            )
+            position += len(lines)
+            yield lines
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -76,44 +124,80 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 def parse_document(*, data: bytes) -> Document:
-    """The document in a file's bytes; ``FormatInvalidError`` when it cannot be read."""
-    decoded = decode_document(data=data)
-    return parse_text(
-        text=decoded.text, encoding=decoded.encoding, lines_skipped=decoded.lines_skipped
+    """The whole document in a file's bytes; ``FormatInvalidError`` when it cannot be read."""
+    message = read_message(data=data)
+    with gc_paused():
+        lines = tuple(line for chunk in message.line_chunks() for line in chunk)
+    head = message.head
+    return Document(**{name: getattr(head, name) for name in _HEAD_FIELDS}, lines=lines)
+
+
+_HEAD_FIELDS = tuple(item.name for item in fields(DocumentHead))
+# A line end before a tag, as the file writes it: decoding turns each into "\n".
+_BEFORE_21 = re.compile(rb"(?:\r\n|\r|\n):21:")
+_BEFORE_32A = re.compile(rb"(?:\r\n|\r|\n):32A:")
+_BEFORE_CLOSE = re.compile(rb"(?:\r\n|\r|\n)-\}")
+
+
+def read_message(*, data: bytes) -> Message:
+    """The document's head and where its lines are; ``FormatInvalidError`` when it cannot be
+    read. Only the head and the :32A: line are decoded here."""
+    encoding = detect_encoding(data=data)
+    begin = message_start(data=data)
+    block4 = data.find(b"{4:", begin)
+    if block4 == -1:
+        raise FormatInvalidError(_("The message has no {4: block (the payment order itself)."))
+    _check_header_blocks(header=_text(data[begin:block4], encoding))
+    body = block4 + 3
+    first_21 = _BEFORE_21.search(data, body)
+    close = _BEFORE_CLOSE.search(data, body if first_21 is None else first_21.start())
+    if close is None:
+        raise FormatInvalidError(_("Block 4 does not end with -}: the file may be cut short."))
+    if first_21 is None:
+        raise FormatInvalidError(_("The document has no :21: lines: it pays for no one."))
+    field_32a = _BEFORE_32A.search(data, first_21.start(), close.start())
+    if field_32a is None:
+        raise FormatInvalidError(_("The document has no :32A: (value date and total)."))
+    header = _parse_header(lines=_text(data[body : first_21.start()], encoding).split("\n"))
+    line_end = data.find(b"\n", field_32a.end(), close.end())
+    value_32a = _text(data[field_32a.end() : line_end], encoding).split("\n", 1)[0]
+    return Message(
+        head=_head(header=header, field_32a=value_32a, encoding=encoding),
+        data=data,
+        start=first_21.start(),
+        end=field_32a.start(),
+        # The :21: line's number: one more than the line ends before it, the envelope's too.
+        first_line_no=1 + _line_ends(data, 0, first_21.end()),
     )
 
 
-def parse_text(*, text: str, encoding: str, lines_skipped: int = 0) -> Document:
-    """The document in ``text``, which starts at ``{1:`` and has ``\\n`` line ends."""
-    block4 = text.find("{4:")
-    if block4 == -1:
-        raise FormatInvalidError(_("The message has no {4: block (the payment order itself)."))
-    _check_header_blocks(header=text[:block4])
-    body = text[block4 + 3 :]
-    first_21 = body.find("\n:21:")
-    close = body.find("\n-}", 0 if first_21 == -1 else first_21)
-    if close == -1:
-        raise FormatInvalidError(_("Block 4 does not end with -}: the file may be cut short."))
-    if first_21 == -1:
-        raise FormatInvalidError(_("The document has no :21: lines: it pays for no one."))
-    field_32a_at = body.find("\n:32A:", first_21, close)
-    if field_32a_at == -1:
-        raise FormatInvalidError(_("The document has no :32A: (value date and total)."))
-    header = _parse_header(lines=body[:first_21].split("\n"))
-    default_period = header.get("PERIOD")
-    if default_period is not None:
-        default_period = default_period.strip()
-    # The {4: line is the body's first line; the :21: tag starts the line after a newline.
-    first_21_line_no = lines_skipped + text.count("\n", 0, block4) + 1
-    first_21_line_no += body.count("\n", 0, first_21 + 1)
-    with gc_paused():
-        lines = _parse_lines(
-            section=body[first_21:field_32a_at],
-            first_line_no=first_21_line_no,
-            default_period=default_period,
-        )
-    field_32a = body[field_32a_at + 6 :].split("\n", 1)[0]
-    return _document(header=header, lines=lines, field_32a=field_32a, encoding=encoding)
+def _text(data: bytes, encoding: str) -> str:
+    """Decoded, with ``\n`` line ends."""
+    text = data.decode(encoding)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _line_ends(data: bytes, start: int, end: int) -> int:
+    return (
+        data.count(b"\n", start, end)
+        + data.count(b"\r", start, end)
+        - data.count(b"\r\n", start, end)
+    )
+
+
+def _section_chunks(*, data: bytes, start: int, end: int, encoding: str) -> Iterator[str]:
+    """The bytes from ``start`` to ``end`` decoded about a megabyte at a time, each chunk
+    cut at a line end before ``:21:`` (never inside a ``\r\n``), so that it holds whole
+    blocks and starts with ``\n:21:``."""
+    while start < end:
+        cut = _BEFORE_21.search(data, start + _CHUNK_BYTES, end)
+        stop = end if cut is None else cut.start()
+        if stop < end and data[stop - 1 : stop + 1] == b"\r\n":
+            stop -= 1
+        yield _text(data[start:stop], encoding)
+        start = stop
 
 
 @contextmanager
@@ -224,84 +308,74 @@ _BLOCKS = re.compile(
 )
 _OPV_PREFIX = len("\n:70:/OPV/")
 _FT_PREFIX = len("\n/FT/")
-_CHUNK_CHARS = 1 << 20
+_CHUNK_BYTES = 1 << 20
 
 
-def _parse_lines(*, section: str, first_line_no: int, default_period: str | None) -> list[Line]:
-    """The persons' blocks; ``section`` runs from the newline before the first ``:21:`` to the
-    one before ``:32A:``.
+def _parse_lines(
+    *, section: str, first_position: int, first_line_no: int, default_period: str | None
+) -> tuple[list[Line], int]:
+    """The persons' blocks of one chunk and the file line after them; ``section`` runs from a
+    newline before a ``:21:`` to the one before the next chunk's (or before ``:32A:``).
 
     This is the loop that runs a million times for a large file: the regular expression finds
     every block of a chunk in one call, and a block in the usual form becomes a ``Line`` with no
-    further parsing. Chunks of about a megabyte bound the memory the matches take.
+    further parsing.
     """
     result: list[Line] = []
     append = result.append
-    position = 0
+    position = first_position - 1
     line_no = first_line_no
-    for chunk in _block_chunks(section):
-        for (
-            number,
-            currency,
-            amount,
-            list_type_line,
-            surname,
-            first_name,
-            patronymic_line,
-            birth,
-            iin,
-            period,
-            other,
-        ) in _BLOCKS.findall(chunk):
-            position += 1
-            if number:
-                append(
-                    Line(
-                        number,
-                        position,
-                        amount,
-                        Decimal(amount.replace(",", ".")),
-                        currency,
-                        surname,
-                        first_name,
-                        patronymic_line[_FT_PREFIX:],
-                        birth,
-                        iin,
-                        period or default_period,
-                        list_type_line[_OPV_PREFIX:],
-                        line_no,
-                    )
+    for (
+        number,
+        currency,
+        amount,
+        list_type_line,
+        surname,
+        first_name,
+        patronymic_line,
+        birth,
+        iin,
+        period,
+        other,
+    ) in _BLOCKS.findall(section):
+        position += 1
+        if number:
+            append(
+                Line(
+                    number,
+                    position,
+                    amount,
+                    Decimal(amount.replace(",", ".")),
+                    currency,
+                    surname,
+                    first_name,
+                    patronymic_line[_FT_PREFIX:],
+                    birth,
+                    iin,
+                    period or default_period,
+                    list_type_line[_OPV_PREFIX:],
+                    line_no,
                 )
-                # :21:, :32B:, /FM/, /NM/, /IDN/ and the optional lines present.
-                line_no += (
-                    5
-                    + (list_type_line != "")
-                    + (patronymic_line != "")
-                    + (birth != "")
-                    + (period != "")
+            )
+            # :21:, :32B:, /FM/, /NM/, /IDN/ and the optional lines present.
+            line_no += (
+                5
+                + (list_type_line != "")
+                + (patronymic_line != "")
+                + (birth != "")
+                + (period != "")
+            )
+        else:
+            append(
+                _line_from_words(
+                    block=other,
+                    position=position,
+                    default_period=default_period,
+                    source_line_no=line_no,
                 )
-            else:
-                append(
-                    _line_from_words(
-                        block=other,
-                        position=position,
-                        default_period=default_period,
-                        source_line_no=line_no,
-                    )
-                )
-                line_no += other.count("\n") + 1
-    return result
-
-
-def _block_chunks(section: str) -> Iterator[str]:
-    """``section`` cut before a ``:21:`` about every megabyte."""
-    start, length = 0, len(section)
-    while start < length:
-        end = section.find("\n:21:", start + _CHUNK_CHARS)
-        if end == -1:
-            end = length
-        yield section[start:end]
-        start = end
+            )
+            line_no += other.count("\n") + 1
+    return result, line_no
 
 
 def _line_from_words(
@@ -361,9 +435,7 @@ def _required(fields: dict[str, str], key: str, *, what: str) -> str:
     return value.strip()
 
 
-def _document(
-    *, header: dict[str, str], lines: list[Line], field_32a: str, encoding: str
-) -> Document:
+def _head(*, header: dict[str, str], field_32a: str, encoding: str) -> DocumentHead:
     reference = _required(header, ":20:", what=":20: (sender's reference)")
     if not reference or len(reference) > MAX_REFERENCE_LENGTH:
         raise FormatInvalidError(
@@ -393,7 +465,7 @@ def _document(
             % {"value": repr(field_32a[9:])}
         )
     default_period = header.get("PERIOD")
-    return Document(
+    return DocumentHead(
         reference=reference,
         payer_account=_required(header, ":50:", what=":50: (payer's account)"),
         payer_name=header.get("PAYER_NAME", "").strip(),
@@ -408,6 +480,5 @@ def _document(
         value_date=value_date,
         currency=field_32a[6:9],
         total=total,
-        lines=tuple(lines),
         encoding=encoding,
     )

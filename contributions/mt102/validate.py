@@ -8,6 +8,7 @@ Messages name the line by its 1-based position in the document, as mt102.md's im
 does, and say what is wrong in words a payer's accountant understands.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,14 @@ from django.utils.translation import gettext_lazy
 
 from contributions.calculations import FIRST_PERIOD
 from contributions.mt102.decode import FormatInvalidError
-from contributions.mt102.parse import Document, Line, gc_paused, parse_amount, parse_document
+from contributions.mt102.parse import (
+    Document,
+    DocumentHead,
+    Line,
+    gc_paused,
+    parse_amount,
+    parse_document,
+)
 from participants.validators import ID_LENGTH, iin_birth_date, validate_bin_or_iin, validate_iin
 
 CURRENCY = "KZT"
@@ -91,8 +99,9 @@ def read_amount_leniently(text: str) -> Decimal | None:
 
 
 def parse_and_validate(data: bytes, *, today: date) -> tuple[Document | None, ValidationResult]:
-    """Parse and validate one file; a file that cannot be parsed is a ``format_invalid``
-    document error and comes back without a document."""
+    """Parse and validate one file held whole; a file that cannot be parsed is a
+    ``format_invalid`` document error and comes back without a document. The importer reads
+    a ``Message`` a chunk at a time with ``DocumentCheck`` and ``LineCheck`` instead."""
     try:
         document = parse_document(data=data)
     except FormatInvalidError as error:
@@ -102,79 +111,114 @@ def parse_and_validate(data: bytes, *, today: date) -> tuple[Document | None, Va
 
 def validate_document(doc: Document, *, today: date) -> ValidationResult:
     """Check ``doc`` as a whole, then line by line. ``today`` bounds the periods."""
-    document_error = _document_error(doc=doc)
+    check = DocumentCheck(doc)
+    check.feed(doc.lines)
+    document_error = check.error()
     if document_error is not None:
         return ValidationResult(document_error=document_error)
     with gc_paused():
-        return _validate_lines(doc=doc, today=today)
+        accepted, rejected = LineCheck(doc, today=today).feed(doc.lines)
+    return ValidationResult(document_error=None, accepted=accepted, rejected=rejected)
 
 
-def _document_error(*, doc: Document) -> Issue | None:
-    if doc.currency != CURRENCY:
-        return Issue(
-            code="currency_invalid",
-            message=_("The document is in %(currency)s (:32A:); the fund accepts only KZT.")
-            % {"currency": repr(doc.currency)},
-        )
-    for line in doc.lines:
-        if line.currency != CURRENCY and (line.currency or line.amount_text):
-            found = repr(line.currency) if line.currency else _("no currency code")
-            return Issue(
-                code="currency_invalid",
-                message=_("Line %(line)s: :32B: has %(found)s; the fund accepts only KZT.")
-                % {"line": line.position, "found": found},
+class DocumentCheck:
+    """The document-level checks, fed the lines a chunk at a time: the currency of :32A:, then
+    of every line, the KNP, the payer's BIN/IIN, and the lines' total against :32A:, the first
+    failing one being the document's error."""
+
+    def __init__(self, head: DocumentHead) -> None:
+        self._head = head
+        self._total = Decimal("0.00")
+        self._unreadable: list[int] = []
+        self.currency_error: Issue | None = _currency_error(head=head)
+        # Known from the head, but said only when no line has a wrong currency.
+        self.head_error: Issue | None = _knp_error(head=head) or _payer_error(head=head)
+
+    def feed(self, lines: Iterable[Line]) -> None:
+        total = self._total
+        for line in lines:
+            amount = line.amount
+            if amount is None:
+                amount = read_amount_leniently(line.amount_text)
+                if amount is None:
+                    self._unreadable.append(line.position)
+                    continue
+            total += amount
+            if line.currency != CURRENCY and self.currency_error is None:
+                self.currency_error = _line_currency_error(line)
+        self._total = total
+
+    def error(self) -> Issue | None:
+        """After the last line: the document's error, if any."""
+        return self.currency_error or self.head_error or self._total_error()
+
+    def _total_error(self) -> Issue | None:
+        if self._total == self._head.total:
+            return None
+        message = _("The lines add up to %(total)s but :32A: says %(declared)s.") % {
+            "total": f"{self._total:.2f}",
+            "declared": f"{self._head.total:.2f}",
+        }
+        if self._unreadable:
+            message += " " + _("Unreadable amounts on lines %(lines)s.") % {
+                "lines": ", ".join(map(str, self._unreadable))
+            }
+        return Issue(code="total_mismatch", message=message)
+
+
+def _currency_error(*, head: DocumentHead) -> Issue | None:
+    if head.currency == CURRENCY:
+        return None
+    return Issue(
+        code="currency_invalid",
+        message=_("The document is in %(currency)s (:32A:); the fund accepts only KZT.")
+        % {"currency": repr(head.currency)},
+    )
+
+
+def _line_currency_error(line: Line) -> Issue | None:
+    if not (line.currency or line.amount_text):
+        return None  # no :32B: at all: the line's amount_invalid, not the document's currency
+    found = repr(line.currency) if line.currency else _("no currency code")
+    return Issue(
+        code="currency_invalid",
+        message=_("Line %(line)s: :32B: has %(found)s; the fund accepts only KZT.")
+        % {"line": line.position, "found": found},
+    )
+
+
+def _knp_error(*, head: DocumentHead) -> Issue | None:
+    if head.knp in ACCEPTED_KNP:
+        return None
+    meaning = _OTHER_KNP.get(head.knp)
+    return Issue(
+        code="knp_unsupported",
+        message=(
+            _(
+                "KNP %(knp)s (%(meaning)s) is not the fund's; the fund accepts 012 (social "
+                "contributions) and 017 (their penalty)."
             )
-    if doc.knp not in ACCEPTED_KNP:
-        meaning = _OTHER_KNP.get(doc.knp)
-        return Issue(
-            code="knp_unsupported",
-            message=(
-                _(
-                    "KNP %(knp)s (%(meaning)s) is not the fund's; the fund accepts 012 (social "
-                    "contributions) and 017 (their penalty)."
-                )
-                if meaning
-                else _(
-                    "KNP %(knp)s is not accepted; the fund accepts 012 (social contributions) "
-                    "and 017 (their penalty)."
-                )
+            if meaning
+            else _(
+                "KNP %(knp)s is not accepted; the fund accepts 012 (social contributions) "
+                "and 017 (their penalty)."
             )
-            % {"knp": doc.knp, "meaning": meaning},
         )
+        % {"knp": head.knp, "meaning": meaning},
+    )
+
+
+def _payer_error(*, head: DocumentHead) -> Issue | None:
     try:
-        validate_bin_or_iin(doc.payer_idn)
+        validate_bin_or_iin(head.payer_idn)
     except ValidationError as error:
         problem = _ID_PROBLEMS.get(error.code or "", gettext_lazy("is not a valid BIN or IIN"))
         return Issue(
             code="payer_id_invalid",
             message=_("Payer BIN/IIN %(idn)s %(problem)s.")
-            % {"idn": repr(doc.payer_idn), "problem": problem},
+            % {"idn": repr(head.payer_idn), "problem": problem},
         )
-    return _total_error(doc=doc)
-
-
-def _total_error(*, doc: Document) -> Issue | None:
-    total = Decimal("0.00")
-    unreadable: list[int] = []
-    for line in doc.lines:
-        amount = line.amount
-        if amount is None:
-            amount = read_amount_leniently(line.amount_text)
-            if amount is None:
-                unreadable.append(line.position)
-                continue
-        total += amount
-    if total == doc.total:
-        return None
-    message = _("The lines add up to %(total)s but :32A: says %(declared)s.") % {
-        "total": f"{total:.2f}",
-        "declared": f"{doc.total:.2f}",
-    }
-    if unreadable:
-        message += " " + _("Unreadable amounts on lines %(lines)s.") % {
-            "lines": ", ".join(map(str, unreadable))
-        }
-    return Issue(code="total_mismatch", message=message)
+    return None
 
 
 def _passes_first_check(iin: str) -> bool:
@@ -256,66 +300,82 @@ def _birth_date_problem(*, text: str, birth_date_text: str, iin: str) -> str:
     }
 
 
-def _validate_lines(*, doc: Document, today: date) -> ValidationResult:
-    """The per-line checks; written for speed, as a document may hold a million lines."""
-    accepted: list[ValidLine] = []
-    rejected: list[tuple[Line, Issue]] = []
-    iin_cache = _iin_cache
-    periods: dict[str | None, date | str] = {}
-    payment_month = doc.value_date.replace(day=1)
-    current_month = today.replace(day=1)
-    first_position: dict[str, int] = {}  # IIN + period text -> position of its first line
-    for line in doc.lines:
-        iin = line.iin
-        checked = iin_cache.get(iin)
-        if checked is None:
-            if len(iin_cache) >= _IIN_CACHE_SIZE:
-                iin_cache.clear()
-            checked = iin_cache[iin] = _check_iin(iin)
-        if isinstance(checked, str):
-            # Said again rather than taken from the cache: the cache outlives the language.
-            checked = _check_iin(iin)
-            rejected.append((line, _line_issue("iin_invalid", line, checked)))
-            continue
-        birth_date, birth_date_text = checked
-        if line.birth_date_text and line.birth_date_text != birth_date_text:
-            problem = _birth_date_problem(
-                text=line.birth_date_text, birth_date_text=birth_date_text, iin=iin
+class LineCheck:
+    """The per-line checks, fed the lines a chunk at a time; written for speed, as a document
+    may hold a million lines. What it keeps between chunks is one small entry per accepted
+    line, to find a person paid twice for one period."""
+
+    def __init__(self, head: DocumentHead, *, today: date) -> None:
+        self._periods: dict[str | None, date | str] = {}
+        self._payment_month = head.value_date.replace(day=1)
+        self._current_month = today.replace(day=1)
+        # (IIN, period) as one integer -> position of its first accepted line.
+        self._first_position: dict[int, int] = {}
+
+    def feed(self, lines: Iterable[Line]) -> tuple[list[ValidLine], list[tuple[Line, Issue]]]:
+        accepted: list[ValidLine] = []
+        rejected: list[tuple[Line, Issue]] = []
+        append = accepted.append
+        iin_cache = _iin_cache
+        periods = self._periods
+        first_position = self._first_position
+        for line in lines:
+            iin = line.iin
+            checked = iin_cache.get(iin)
+            if checked is None:
+                if len(iin_cache) >= _IIN_CACHE_SIZE:
+                    iin_cache.clear()
+                checked = iin_cache[iin] = _check_iin(iin)
+            if isinstance(checked, str):
+                # Said again rather than taken from the cache: the cache outlives the language.
+                problem = _check_iin(iin)
+                assert isinstance(problem, str)
+                rejected.append((line, _line_issue("iin_invalid", line, problem)))
+                continue
+            birth_date, birth_date_text = checked
+            if line.birth_date_text and line.birth_date_text != birth_date_text:
+                problem = _birth_date_problem(
+                    text=line.birth_date_text, birth_date_text=birth_date_text, iin=iin
+                )
+                rejected.append((line, _line_issue("birth_date_mismatch", line, problem)))
+                continue
+            period_text = line.period_text
+            period = periods.get(period_text)
+            if period is None:
+                period = periods[period_text] = _check_period(
+                    text=period_text,
+                    payment_month=self._payment_month,
+                    current_month=self._current_month,
+                )
+            if isinstance(period, str):
+                rejected.append((line, _line_issue("period_invalid", line, period)))
+                continue
+            amount = line.amount
+            if not amount:  # None (malformed or missing) or zero
+                rejected.append((line, _line_issue("amount_invalid", line, _amount_problem(line))))
+                continue
+            # A valid IIN is 12 digits and a valid period text 6 (MMYYYY): one integer holds
+            # both in less memory than the string pair.
+            key = int(iin + period_text)  # type: ignore[operator]
+            first = first_position.setdefault(key, line.position)
+            if first != line.position:
+                problem = duplicate_problem(iin=iin, period_text=period_text or "", first=first)
+                rejected.append((line, _line_issue("duplicate_line", line, problem)))
+                continue
+            patronymic = line.patronymic.strip()
+            append(
+                ValidLine(
+                    line.position,
+                    iin,
+                    period,
+                    amount,
+                    line.surname.strip(),
+                    line.first_name.strip(),
+                    "" if patronymic == "-" else patronymic,
+                    birth_date,
+                )
             )
-            rejected.append((line, _line_issue("birth_date_mismatch", line, problem)))
-            continue
-        period = periods.get(line.period_text)
-        if period is None:
-            period = periods[line.period_text] = _check_period(
-                text=line.period_text, payment_month=payment_month, current_month=current_month
-            )
-        if isinstance(period, str):
-            rejected.append((line, _line_issue("period_invalid", line, period)))
-            continue
-        amount = line.amount
-        if not amount:  # None (malformed or missing) or zero
-            rejected.append((line, _line_issue("amount_invalid", line, _amount_problem(line))))
-            continue
-        key = iin + (line.period_text or "")
-        first = first_position.setdefault(key, line.position)
-        if first != line.position:
-            problem = duplicate_problem(iin=iin, period_text=line.period_text or "", first=first)
-            rejected.append((line, _line_issue("duplicate_line", line, problem)))
-            continue
-        patronymic = line.patronymic.strip()
-        accepted.append(
-            ValidLine(
-                line.position,
-                iin,
-                period,
-                amount,
-                line.surname.strip(),
-                line.first_name.strip(),
-                "" if patronymic == "-" else patronymic,
-                birth_date,
-            )
-        )
-    return ValidationResult(document_error=None, accepted=accepted, rejected=rejected)
+        return accepted, rejected
 
 
 def _amount_problem(line: Line) -> str:

@@ -18,6 +18,7 @@ registry or inserted in the same transaction; none of them is ever deleted.
 
 import hashlib
 import logging
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,12 +37,13 @@ from contributions.models import (
     QuarantinedLine,
     ReceivedFile,
 )
-from contributions.mt102.parse import Document, Line
+from contributions.mt102.decode import FormatInvalidError
+from contributions.mt102.parse import DocumentHead, Line, Message, gc_paused, read_message
 from contributions.mt102.validate import (
+    DocumentCheck,
     Issue,
-    ValidationResult,
+    LineCheck,
     ValidLine,
-    parse_and_validate,
     read_amount_leniently,
 )
 from gfss.common.money import ZERO
@@ -55,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
 _SQLITE_BATCH = 2_000
+_COPY_BYTES = 1 << 20
 _COPY_LINE_COLUMNS = (
     "document_id, person_id, payer_id, period, amount, kind, value_date, line_no, "
     "created_at, updated_at"
@@ -142,22 +145,32 @@ def mt102_import(
     if existing is not None:
         return _duplicate(received=received, existing=existing)
 
-    document, result = parse_and_validate(data, today=today)
-    if result.document_error is not None or document is None:
-        assert result.document_error is not None
-        return _rejected(received=received, document=document, issue=result.document_error)
+    try:
+        message = read_message(data=data)
+    except FormatInvalidError as error:
+        unreadable = Issue(code=error.code, message=error.message)
+        return _rejected(received=received, message=None, issue=unreadable)
+    if not message_loadable(message):
+        wrong = _document_error(message=message)
+        assert wrong is not None
+        return _rejected(received=received, message=message, issue=wrong)
 
     settled = False
     try:
-        payment_document = _document_load(
-            received=received, document=document, result=result, actor=actor
-        )
+        payment_document, errors = _document_load(received=received, message=message, today=today)
         settled = True
         transaction.on_commit(lambda: data_changed.send(sender=PaymentDocument, what="import"))
+    except _DocumentRejected as rejection:
+        settled = True
+        return _rejected(received=received, message=message, issue=rejection.issue)
     except _Duplicate:
         settled = True
-        existing = _existing_document(received=received, document=document)
-        return _duplicate(received=received, existing=existing, document=document)
+        # A wrong document is rejected as such, also when it repeats one loaded before.
+        wrong_too = _document_error(message=message)
+        if wrong_too is not None:
+            return _rejected(received=received, message=message, issue=wrong_too)
+        existing = _existing_document(received=received, head=message.head)
+        return _duplicate(received=received, existing=existing, message=message)
     finally:
         if not settled:
             # The bytes stay for audit; the failure itself propagates to the caller.
@@ -169,25 +182,37 @@ def mt102_import(
         payment_document.lines_accepted,
         payment_document.lines_rejected,
     )
+    head = message.head
     return ImportReport(
         file=received.filename,
         status=payment_document.status,
-        reference=document.reference,
-        payer=document.payer_idn,
-        knp=document.knp,
-        value_date=document.value_date,
+        reference=head.reference,
+        payer=head.payer_idn,
+        knp=head.knp,
+        value_date=head.value_date,
         lines_total=payment_document.lines_total,
         lines_accepted=payment_document.lines_accepted,
         lines_rejected=payment_document.lines_rejected,
-        amount_total=document.total,
+        amount_total=head.total,
         amount_accepted=payment_document.amount_accepted,
-        errors=tuple(
-            ImportIssue(line=issue.line, code=issue.code, message=issue.message)
-            for _line, issue in result.rejected
-        ),
+        errors=tuple(errors),
         received_file_id=received.pk,
         document_uuid=str(payment_document.uuid),
     )
+
+
+def message_loadable(message: Message) -> bool:
+    """Whether the head alone already rejects the document (its currency, KNP or payer)."""
+    check = DocumentCheck(message.head)
+    return check.currency_error is None and check.head_error is None
+
+
+def _document_error(*, message: Message) -> Issue | None:
+    """The document's error, from a pass over its lines that keeps none of them."""
+    check = DocumentCheck(message.head)
+    for lines in message.line_chunks():
+        check.feed(lines)
+    return check.error()
 
 
 @transaction.atomic
@@ -212,26 +237,53 @@ def mt102_oversized_record(
             "Split the payment into several documents."
         ),
     )
-    return _rejected(received=received, document=None, issue=issue)
+    return _rejected(received=received, message=None, issue=issue)
 
 
 @transaction.atomic
 def _received_file_save(*, data: bytes, filename: str, actor: Any, source: str) -> ReceivedFile:
-    if connection.vendor == "postgresql":
-        # Every path of mt102_import ends with a synchronous commit (the load, or the outcome
-        # of a rejection, duplicate or failure) before it answers, and that commit flushes the
-        # WAL written before it, this receipt included. So the receipt is durable by the time
-        # anyone is told anything, without a disk sync of its own.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    return ReceivedFile.objects.create(
+    postgresql = connection.vendor == "postgresql"
+    received = ReceivedFile.objects.create(
         filename=safe_filename(filename),
-        content=data,
+        content=b"" if postgresql else data,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         source=source,
         received_by=actor if getattr(actor, "pk", None) else None,
     )
+    if postgresql:
+        _received_bytes_write(received=received, data=data)
+    return received
+
+
+def _received_bytes_write(*, received: ReceivedFile, data: bytes) -> None:
+    """The file's bytes through a binary ``COPY``, a megabyte per write. A query parameter
+    would hold the whole value again at least once (Django's cursor writes parameters into
+    the SQL text, for a bytea as its hex escape: 800 MB more for a 100 MB file)."""
+    view = memoryview(data)
+    with connection.cursor() as cursor:
+        # Every path of mt102_import ends with a synchronous commit (the load, or the outcome
+        # of a rejection, duplicate or failure) before it answers, and that commit flushes the
+        # WAL written before it, this receipt included. So the receipt is durable by the time
+        # anyone is told anything, without a disk sync of its own.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS contributions_received_bytes (content bytea)"
+            " ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy("COPY contributions_received_bytes FROM STDIN (FORMAT BINARY)") as copy:
+            # The binary format: signature, flags, extension length; then one row of one
+            # field (its length, its bytes); then the end marker.
+            copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack("!iihi", 0, 0, 1, len(data)))
+            for start in range(0, len(data), _COPY_BYTES):
+                copy.write(view[start : start + _COPY_BYTES])
+            copy.write(struct.pack("!h", -1))
+        cursor.execute(
+            "UPDATE contributions_receivedfile SET content = b.content"
+            " FROM contributions_received_bytes b WHERE id = %s",
+            [received.pk],
+        )
+    received.content = data
 
 
 def _received_file_finish(
@@ -250,42 +302,39 @@ def _received_file_finish(
     )
 
 
-def _rejected(*, received: ReceivedFile, document: Document | None, issue: Issue) -> ImportReport:
+def _rejected(*, received: ReceivedFile, message: Message | None, issue: Issue) -> ImportReport:
     _received_file_finish(received=received, outcome=ReceivedFile.Outcome.REJECTED, issue=issue)
-    lines = len(document.lines) if document else 0
+    head = message.head if message else None
+    lines = message.line_count if message else 0
     return ImportReport(
         file=received.filename,
         status=ReceivedFile.Outcome.REJECTED,
-        reference=document.reference if document else None,
-        payer=document.payer_idn if document else None,
-        knp=document.knp if document else None,
-        value_date=document.value_date if document else None,
+        reference=head.reference if head else None,
+        payer=head.payer_idn if head else None,
+        knp=head.knp if head else None,
+        value_date=head.value_date if head else None,
         lines_total=lines,
         lines_rejected=lines,
-        amount_total=document.total if document else ZERO,
+        amount_total=head.total if head else ZERO,
         errors=(ImportIssue(line=None, code=issue.code, message=issue.message),),
         received_file_id=received.pk,
     )
 
 
-def _existing_document(*, received: ReceivedFile, document: Document) -> PaymentDocument:
+def _existing_document(*, received: ReceivedFile, head: DocumentHead) -> PaymentDocument:
     return PaymentDocument.objects.get(
         Q(sha256=received.sha256)
-        | Q(
-            payer_idn=document.payer_idn,
-            reference=document.reference,
-            value_date=document.value_date,
-        )
+        | Q(payer_idn=head.payer_idn, reference=head.reference, value_date=head.value_date)
     )
 
 
 def _duplicate(
-    *, received: ReceivedFile, existing: PaymentDocument, document: Document | None = None
+    *, received: ReceivedFile, existing: PaymentDocument, message: Message | None = None
 ) -> ImportReport:
     _received_file_finish(
         received=received, outcome=ReceivedFile.Outcome.DUPLICATE, duplicate_of=existing
     )
-    message = (
+    said = (
         f"Document {existing.reference} of payer {existing.payer_idn} with value date "
         f"{existing.value_date:%d.%m.%Y} was already loaded on "
         f"{timezone.localtime(existing.created_at):%d.%m.%Y %H:%M}; nothing was changed."
@@ -293,76 +342,125 @@ def _duplicate(
     return ImportReport(
         file=received.filename,
         status=ReceivedFile.Outcome.DUPLICATE,
-        reference=document.reference if document else existing.reference,
-        payer=document.payer_idn if document else existing.payer_idn,
-        knp=document.knp if document else existing.knp,
-        value_date=document.value_date if document else existing.value_date,
-        lines_total=len(document.lines) if document else existing.lines_total,
-        amount_total=document.total if document else existing.total,
-        errors=(ImportIssue(line=None, code="duplicate", message=message),),
+        reference=message.head.reference if message else existing.reference,
+        payer=message.head.payer_idn if message else existing.payer_idn,
+        knp=message.head.knp if message else existing.knp,
+        value_date=message.head.value_date if message else existing.value_date,
+        lines_total=message.line_count if message else existing.lines_total,
+        amount_total=message.head.total if message else existing.total,
+        errors=(ImportIssue(line=None, code="duplicate", message=said),),
         received_file_id=received.pk,
         document_uuid=str(existing.uuid),
     )
 
 
+class _DocumentRejected(Exception):
+    """Raised inside the load transaction, to roll back what was written, when a line shows
+    the document as a whole to be wrong (a line's currency, the total)."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.code)
+        self.issue = issue
+
+
 def _document_load(
-    *, received: ReceivedFile, document: Document, result: ValidationResult, actor: Any
-) -> PaymentDocument:
-    accepted = result.accepted
-    amount_accepted = sum((line.amount for line in accepted), ZERO)
-    status = (
-        PaymentDocument.Status.ACCEPTED
-        if not result.rejected
-        else PaymentDocument.Status.PARTIALLY_ACCEPTED
+    *, received: ReceivedFile, message: Message, today: date
+) -> tuple[PaymentDocument, list[ImportIssue]]:
+    """The document in one transaction, written a chunk of lines at a time as the file is
+    read: the document's own errors are known only after its last line, so a document found
+    wrong rolls back what was written (all or nothing) and is recorded as rejected."""
+    head = message.head
+    document_check = DocumentCheck(head)
+    line_check = LineCheck(head, today=today)
+    kind = (
+        ContributionLine.Kind.PENALTY
+        if head.knp == KNP_PENALTY
+        else ContributionLine.Kind.CONTRIBUTION
     )
+    accepted_count = rejected_count = 0
+    amount_accepted = ZERO
+    errors: list[ImportIssue] = []
+    chunks = message.line_chunks()
     with transaction.atomic():
-        payer = _payer_get_or_create(document=document)
+        payer = _payer_get_or_create(head=head)
         try:
             with transaction.atomic():
+                # The counts are set once the lines are read; the row goes in first so that
+                # its unique constraints decide a duplicate before any line is written.
                 payment_document = PaymentDocument.objects.create(
                     file=received,
                     sha256=received.sha256,
-                    reference=document.reference,
+                    reference=head.reference,
                     payer=payer,
-                    payer_idn=document.payer_idn,
-                    knp=document.knp,
-                    value_date=document.value_date,
-                    order_date=document.order_date,
-                    total=document.total,
-                    lines_total=len(document.lines),
-                    lines_accepted=len(accepted),
-                    lines_rejected=len(result.rejected),
-                    amount_accepted=amount_accepted,
-                    status=status,
-                    encoding=document.encoding,
+                    payer_idn=head.payer_idn,
+                    knp=head.knp,
+                    value_date=head.value_date,
+                    order_date=head.order_date,
+                    total=head.total,
+                    lines_total=0,
+                    lines_accepted=0,
+                    lines_rejected=0,
+                    amount_accepted=ZERO,
+                    status=PaymentDocument.Status.ACCEPTED,
+                    encoding=head.encoding,
                 )
         except IntegrityError as error:
             raise _Duplicate from error
-        if accepted:
-            person_ids = _persons_ensure(lines=accepted, region_id=payer.region_id)
-            _lines_insert(
-                document=payment_document,
-                lines=accepted,
-                person_ids=person_ids,
-                kind=ContributionLine.Kind.PENALTY
-                if document.knp == KNP_PENALTY
-                else ContributionLine.Kind.CONTRIBUTION,
-            )
-        if result.rejected:
-            _quarantine_insert(document=payment_document, rejected=result.rejected)
+        with gc_paused():
+            for lines in chunks:
+                document_check.feed(lines)
+                if document_check.currency_error is not None:
+                    raise _DocumentRejected(document_check.currency_error)
+                accepted, rejected = line_check.feed(lines)
+                if accepted:
+                    person_ids = _persons_ensure(lines=accepted, region_id=payer.region_id)
+                    _lines_insert(
+                        document=payment_document, lines=accepted, person_ids=person_ids, kind=kind
+                    )
+                    accepted_count += len(accepted)
+                    amount_accepted += sum((line.amount for line in accepted), ZERO)
+                if rejected:
+                    _quarantine_insert(document=payment_document, rejected=rejected)
+                    rejected_count += len(rejected)
+                    errors.extend(
+                        ImportIssue(line=issue.line, code=issue.code, message=issue.message)
+                        for _line, issue in rejected
+                    )
+        document_error = document_check.error()
+        if document_error is not None:
+            raise _DocumentRejected(document_error)
+        payment_document.lines_total = accepted_count + rejected_count
+        payment_document.lines_accepted = accepted_count
+        payment_document.lines_rejected = rejected_count
+        payment_document.amount_accepted = amount_accepted
+        payment_document.status = (
+            PaymentDocument.Status.PARTIALLY_ACCEPTED
+            if rejected_count
+            else PaymentDocument.Status.ACCEPTED
+        )
+        payment_document.save(
+            update_fields=[
+                "lines_total",
+                "lines_accepted",
+                "lines_rejected",
+                "amount_accepted",
+                "status",
+                "updated_at",
+            ]
+        )
         # In the same transaction: one disk sync fewer per document, and the outcome can never
         # disagree with what was loaded.
-        _received_file_finish(received=received, outcome=status)
-    return payment_document
+        _received_file_finish(received=received, outcome=payment_document.status)
+    return payment_document, errors
 
 
-def _payer_get_or_create(*, document: Document) -> Payer:
+def _payer_get_or_create(*, head: DocumentHead) -> Payer:
     """The payer named by the header; created from it when the registry does not know it
     (a BIN is an employer, an IIN a self-employed person, told apart by the IIN's birth date
     digits being a real date and its seventh digit a century)."""
-    kind = Payer.Kind.ENTREPRENEUR if _is_iin(document.payer_idn) else Payer.Kind.EMPLOYER
+    kind = Payer.Kind.ENTREPRENEUR if _is_iin(head.payer_idn) else Payer.Kind.EMPLOYER
     payer, _created = Payer.objects.get_or_create(
-        idn=document.payer_idn, defaults={"name": document.payer_name[:200], "kind": kind}
+        idn=head.payer_idn, defaults={"name": head.payer_name[:200], "kind": kind}
     )
     return payer
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from contributions.models import (
     ContributionLine,
@@ -11,6 +12,7 @@ from contributions.models import (
     QuarantinedLine,
     ReceivedFile,
 )
+from contributions.mt102 import parse
 from contributions.services import imports
 from participants.models import Payer, Person
 from tests.contributions.documents import TODAY, document, line_for, load, sample
@@ -338,3 +340,49 @@ def test_two_concurrent_imports_of_one_document_load_it_once():
     assert sorted(statuses) == ["accepted", "duplicate"]
     assert ContributionLine.objects.count() == 200
     assert ReceivedFile.objects.count() == 2
+
+
+# --- a chunk at a time -------------------------------------------------------------------------
+
+
+def test_a_wrong_currency_on_the_last_line_rolls_back_the_chunks_already_written(monkeypatch):
+    # given a 200-line document read in chunks of a few lines, written as they are read,
+    # whose last line is in dollars
+    monkeypatch.setattr(parse, "_CHUNK_BYTES", 700)
+    data = sample("valid-200-lines-utf8.txt")
+    last = data.rindex(b":32B:KZT")
+    data = data[:last] + b":32B:USD" + data[last + len(b":32B:KZT") :]
+    # when it is imported
+    with translation.override("en"):
+        report = load(data)
+    # then the document is rejected for its currency and nothing of it is left
+    assert (report.status, report.lines_total, report.lines_rejected) == ("rejected", 200, 200)
+    assert [(error.line, error.code) for error in report.errors] == [(None, "currency_invalid")]
+    assert "Line 200" in report.errors[0].message
+    _nothing_loaded()
+    received = ReceivedFile.objects.get()
+    assert (received.outcome, bytes(received.content)) == (ReceivedFile.Outcome.REJECTED, data)
+
+
+def test_a_line_paid_twice_chunks_apart_is_quarantined_naming_the_first(monkeypatch):
+    # given the same person and period on line 1 and on line 60, many chunks later
+    monkeypatch.setattr(parse, "_CHUNK_BYTES", 500)
+    persons = [PersonFactory.build() for _ in range(59)]
+    assert len({person.iin for person in persons}) == 59
+    lines = [line_for(person, "1000.00") for person in persons]
+    lines.append(line_for(persons[0], "500.00"))
+    data = document(payer_idn=PAYER, lines=lines, default_period=date(2024, 5, 1))
+    # when it is imported
+    with translation.override("en"):
+        report = load(data)
+    # then 59 lines are on the ledger and the 60th is in quarantine as a duplicate of line 1
+    assert (report.status, report.lines_accepted, report.lines_rejected) == (
+        "partially_accepted",
+        59,
+        1,
+    )
+    ((line, code, message),) = [(e.line, e.code, e.message) for e in report.errors]
+    assert (line, code) == (60, "duplicate_line")
+    assert "already on line 1" in message
+    assert ContributionLine.objects.count() == 59
+    assert QuarantinedLine.objects.get().line_no == 60

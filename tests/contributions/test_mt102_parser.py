@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from contributions.mt102 import parse
 from contributions.mt102.build import build_document
 from contributions.mt102.decode import CP1251, KZ1048, UTF8, FormatInvalidError
-from contributions.mt102.parse import Document, parse_document
+from contributions.mt102.parse import Document, parse_document, read_message
 from contributions.mt102.validate import (
     ValidationResult,
     _passes_first_check,
@@ -545,3 +546,23 @@ def test_fast_check_digit_agrees_with_the_validator() -> None:
         first_pass = sum(weight * int(d) for weight, d in enumerate(digits[:11], 1)) % 11
         valid = check_digit(digits) == int(digits[11])
         assert _passes_first_check(digits) == (valid and first_pass != 10)
+
+
+# --- a chunk at a time -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\n"])
+def test_a_document_read_in_small_chunks_reads_as_when_read_whole(monkeypatch, line_end) -> None:
+    # given a 200-line document, read once in megabyte chunks (one chunk) and once in chunks
+    # of about 700 bytes, each cut at a line end before :21:
+    data = (SAMPLES / "valid-200-lines-utf8.txt").read_bytes()
+    data = data.replace(b"\r\n", line_end.encode())
+    whole = parse_document(data=data)
+    monkeypatch.setattr(parse, "_CHUNK_BYTES", 700)
+    chunks = list(read_message(data=data).line_chunks())
+    # then the lines, their positions and their file line numbers are the same
+    assert len(chunks) > 20
+    assert max(len(chunk) for chunk in chunks) < 10
+    assert tuple(line for chunk in chunks for line in chunk) == whole.lines
+    assert [line.position for line in whole.lines] == list(range(1, 201))
+    assert read_message(data=data).line_count == 200
