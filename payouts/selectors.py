@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits.entitlement import award_entitlement
+from benefits.entitlement import entitlements
 from benefits.models import BenefitType
 from gfss.common import display
 from gfss.common.exceptions import NotFoundError
@@ -51,41 +51,53 @@ def award_months(*, award_id: int, through: date | None = None) -> list[MonthRow
     ``top_up_pending`` of those found and not yet paid, ``overpaid`` of the overpayments
     found, ``recovered`` what the runs deducted in the month (repayments have no month).
     """
-    entitlement = award_entitlement(award_id)
-    through = month_start(through or timezone.localdate())
-    rows: dict[date, dict[str, Decimal]] = {}
+    return awards_months([award_id], through=through)[award_id]
 
-    def add(period: date, column: str, amount: Decimal) -> None:
-        row = rows.setdefault(period, {})
+
+def awards_months(
+    award_ids: list[int], *, through: date | None = None
+) -> dict[int, list[MonthRow]]:
+    """``award_months`` of many awards at once, in a handful of queries whatever their number
+    (``ledger_check`` reads every award this way)."""
+    found = entitlements(award_ids)
+    through = month_start(through or timezone.localdate())
+    rows: dict[int, dict[date, dict[str, Decimal]]] = {award_id: {} for award_id in found}
+
+    def add(award_id: int, period: date, column: str, amount: Decimal) -> None:
+        row = rows[award_id].setdefault(period, {})
         row[column] = row.get(column, ZERO) + amount
 
-    for kind, period, net, deduction, run_period in Payment.objects.filter(
-        award_id=award_id
-    ).values_list("kind", "period", "net", "deduction", "run__period"):
-        add(period, "paid" if kind == Payment.Kind.REGULAR else "top_up", net)
+    for award_id, kind, period, net, deduction, run_period in Payment.objects.filter(
+        award_id__in=award_ids
+    ).values_list("award_id", "kind", "period", "net", "deduction", "run__period"):
+        add(award_id, period, "paid" if kind == Payment.Kind.REGULAR else "top_up", net)
         if deduction:
-            add(run_period, "recovered", deduction)
-    for period, net in Underpayment.objects.filter(
-        award_id=award_id, payment__isnull=True
-    ).values_list("period", "net"):
-        add(period, "top_up_pending", net)
-    for period, amount in Overpayment.objects.filter(award_id=award_id).values_list(
-        "period", "amount"
+            add(award_id, run_period, "recovered", deduction)
+    for award_id, period, net in Underpayment.objects.filter(
+        award_id__in=award_ids, payment__isnull=True
+    ).values_list("award_id", "period", "net"):
+        add(award_id, period, "top_up_pending", net)
+    for award_id, period, amount in Overpayment.objects.filter(award_id__in=award_ids).values_list(
+        "award_id", "period", "amount"
     ):
-        add(period, "overpaid", amount)
-    months = set(entitlement.months(through=through)) | set(rows)
-    return [
-        MonthRow(
-            period=period,
-            due=entitlement.due(period).net if period <= through else ZERO,
-            paid=rows.get(period, {}).get("paid", ZERO),
-            top_up=rows.get(period, {}).get("top_up", ZERO),
-            top_up_pending=rows.get(period, {}).get("top_up_pending", ZERO),
-            overpaid=rows.get(period, {}).get("overpaid", ZERO),
-            recovered=rows.get(period, {}).get("recovered", ZERO),
-        )
-        for period in sorted(months)
-    ]
+        add(award_id, period, "overpaid", amount)
+    out: dict[int, list[MonthRow]] = {}
+    for award_id, entitlement in found.items():
+        moved = rows[award_id]
+        months = set(entitlement.months(through=through)) | set(moved)
+        out[award_id] = [
+            MonthRow(
+                period=period,
+                due=entitlement.due(period).net if period <= through else ZERO,
+                paid=moved.get(period, {}).get("paid", ZERO),
+                top_up=moved.get(period, {}).get("top_up", ZERO),
+                top_up_pending=moved.get(period, {}).get("top_up_pending", ZERO),
+                overpaid=moved.get(period, {}).get("overpaid", ZERO),
+                recovered=moved.get(period, {}).get("recovered", ZERO),
+            )
+            for period in sorted(months)
+        ]
+    return out
 
 
 def overpayment_balance(*, award_id: int) -> Decimal:

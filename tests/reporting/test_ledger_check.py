@@ -7,13 +7,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from benefits.models import AwardAmount
+from benefits.services.awards import award_create
 from contributions.models import ContributionLine, PaymentDocument
 from payouts.models import Payment
-from reporting.ledger_check import ledger_check
-from tests.factories import PersonFactory
+from reporting.ledger_check import amount_series_check, award_months_check, ledger_check
+from tests.factories import PersonFactory, branch
 from tests.reporting.books import Books, books_make
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +96,29 @@ def test_a_planted_fault_is_reported(
         call_command("ledger_check")
     assert exit_.value.code == 1
     assert f"{check}:" in capsys.readouterr().out
+
+
+def test_the_award_checks_read_in_as_many_queries_for_many_awards_as_for_one(books):
+    # given the books' award, whose checks take some number of queries
+    checks = (award_months_check, amount_series_check)
+    with CaptureQueriesContext(connection) as one:
+        assert [finding for check in checks for finding in check()] == []
+    # when twenty more awards are made
+    start = date(2024, 1, 1)
+    for _ in range(20):
+        award_create(
+            person=PersonFactory(),
+            benefit="job_loss",
+            branch=branch("75"),
+            right_date=start,
+            assigned_on=start,
+            start_date=start,
+            end_date=date(2024, 7, 1),
+            gross=Decimal("100000.00"),
+            opv=Decimal("10000.00"),
+            actor=None,
+        )
+    # then the checks read all of them in the same number of queries, and find nothing
+    with CaptureQueriesContext(connection) as many:
+        assert [finding for check in checks for finding in check()] == []
+    assert len(many) == len(one)
