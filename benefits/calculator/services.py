@@ -3,6 +3,8 @@
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from benefits.calculation import benefit_calculate
 from benefits.rules import Result
 from gfss.common.exceptions import ApplicationError
@@ -13,7 +15,7 @@ from participants.selectors import person_list_for_user
 class IinNotRegisteredError(ApplicationError):
     def __init__(self, iin: str) -> None:
         super().__init__(
-            f"No person with IIN {iin} is in the registry (or visible to you).",
+            _("No person with IIN %(iin)s is in the registry (or visible to you).") % {"iin": iin},
             code="iin_not_registered",
             extra={"iin": iin},
         )

@@ -30,6 +30,19 @@ CALCULATORS: dict[Benefit, Callable[..., Result]] = {
 }
 BENEFIT_CODES: tuple[str, ...] = tuple(str(benefit) for benefit in Benefit)
 
+# The facts each calculator reads from the claim besides the average monthly income (stated,
+# or derived from the ledger with the participation months): what a form asks for each benefit.
+CLAIM_FACTS: dict[Benefit, tuple[str, ...]] = {
+    Benefit.DISABILITY: ("stazh_months", "degree"),
+    Benefit.BREADWINNER: ("stazh_months", "dependents"),
+    Benefit.JOB_LOSS: ("stazh_months", "previous_job_loss_months"),
+    Benefit.MATERNITY: ("days",),
+    Benefit.ADOPTION: ("days",),
+    Benefit.CHILDCARE: ("birth_order",),
+}
+# Facts a calculator takes as zero when absent (a first job-loss claim).
+OPTIONAL_FACTS = frozenset({"previous_job_loss_months"})
+
 
 def calculate(benefit: str, facts: Facts, *, params: ParameterSet) -> Result:
     try:
@@ -41,6 +54,8 @@ def calculate(benefit: str, facts: Facts, *, params: ParameterSet) -> Result:
 
 __all__ = [
     "BENEFIT_CODES",
+    "CLAIM_FACTS",
+    "OPTIONAL_FACTS",
     "Benefit",
     "Contribution",
     "Facts",

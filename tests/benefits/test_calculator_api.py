@@ -116,17 +116,3 @@ def test_the_staff_page_shows_the_amount_and_the_trace_in_kazakh(
     assert "childcare.state_allowance_mrp" not in page
     assert "seed report" not in page
     assert "rules.md" not in page
-
-
-def test_the_staff_page_explains_an_input_error(client: Client, specialist: Any) -> None:
-    client.force_login(specialist)
-    page = client.get(
-        "/en/calculator/",
-        {
-            "benefit": "disability",
-            "right_date": "2025-04-01",
-            "avg_monthly_income": "400000",
-            "degree": "3",
-        },
-    ).content.decode()
-    assert "degree_out_of_range" in page
