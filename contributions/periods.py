@@ -1,5 +1,6 @@
 """Months as the API and the staff pages write them (``YYYY-MM``)."""
 
+import re
 from datetime import date
 
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from contributions.calculations import FIRST_PERIOD
 from contributions.exceptions import PeriodInvalid
+from gfss.common.display import month as month_text
 from gfss.common.periods import add_months, month_start, parse_period
 
 # A month asked for lies between the first month of contributions and a year from now: a
@@ -49,3 +51,32 @@ def period_range_from_text(
             % {"first": f"{start:%Y-%m}", "last": f"{end:%Y-%m}"}
         )
     return start, end
+
+
+# The staff pages write a month as 10.2026 (gfss.common.display.month).
+_STAFF_MONTH = re.compile(r"^(\d{1,2})\.(\d{4})$")
+
+
+def staff_month_example() -> str:
+    """The current month as the staff pages write it: the example a month field shows."""
+    return month_text(month_start(timezone.localdate()))
+
+
+def period_from_staff_text(text: str) -> date:
+    """A month typed on a staff page, ``05.2024`` as the pages write months (``2024-05``, as
+    links and the API write it, is read too); ``PeriodInvalid`` in the user's words otherwise."""
+    text = text.strip()
+    match = _STAFF_MONTH.match(text)
+    try:
+        return period_from_text(f"{match[2]}-{int(match[1]):02d}" if match else text, field="")
+    except PeriodInvalid:
+        latest = add_months(month_start(timezone.localdate()), MONTHS_AHEAD)
+        raise PeriodInvalid(
+            _("%(text)s is not a month from %(first)s to %(last)s: write it as %(example)s.")
+            % {
+                "text": text[:20],
+                "first": month_text(FIRST_PERIOD),
+                "last": month_text(latest),
+                "example": staff_month_example(),
+            }
+        ) from None

@@ -22,7 +22,11 @@ from contributions.models import (
     PaymentDocument,
     QuarantinedLine,
 )
-from contributions.periods import period_from_text, period_range_from_text
+from contributions.periods import (
+    period_from_staff_text,
+    period_range_from_text,
+    staff_month_example,
+)
 from contributions.selectors import (
     document_lines_summary,
     payers_in_arrears,
@@ -124,7 +128,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
         lines = lines.filter(document__payer_idn=filters["payer"])
     if filters["period"]:
         try:
-            lines = lines.filter(period=period_from_text(filters["period"], field="period"))
+            lines = lines.filter(period=period_from_staff_text(filters["period"]))
         except PeriodInvalid as invalid:
             error = invalid.message
     return render(
@@ -136,6 +140,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
             "codes": [(code, LINE_ERROR_LABELS[code]) for code in LINE_ERROR_CODES],
             "statuses": QuarantinedLine.Status.choices,
             "error": error,
+            "month_example": staff_month_example(),
             "query": _query_without_page(request),
         },
     )
@@ -146,7 +151,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
 def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
     """A specialist puts a quarantined line's money on the ledger with the IIN and period fixed."""
     try:
-        period = period_from_text(request.POST.get("period", "").strip(), field="period")
+        period = period_from_staff_text(request.POST.get("period", ""))
         ledger_line = quarantined_line_correct(
             actor=request.user,
             line_id=line_id,
@@ -155,7 +160,7 @@ def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
             period=period,
         )
     except ApplicationError as error:
-        messages.error(request, f"{error.code}: {error.message}")
+        messages.error(request, error.message)
     else:
         messages.success(
             request,

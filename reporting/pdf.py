@@ -1,10 +1,10 @@
 """The annual report as a PDF: each table of the page, in the active language, numbers in the
 reports' one format, with the Cyrillic font of ``gfss.common.pdf``."""
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from gfss.common import display
 from gfss.common.pdf import pdf_font_path
 from reporting.annual import AnnualReport
 from reporting.tables import TEXT, Table
@@ -51,7 +51,7 @@ def annual_report_pdf(report: AnnualReport) -> bytes:
     pdf.set_font(family, size=9)
     scope = str(filters.region) if filters.region else _("All regions")
     as_of = (
-        f"{_('Figures as of')} {date_format(report.as_of, 'DATETIME_FORMAT')}"
+        f"{_('Figures as of')} {display.day(report.as_of)}"
         if report.as_of
         else _("The summaries of the figures have not been built yet.")
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from benefits.models import BenefitType
 from contributions.exceptions import PeriodInvalid
 from contributions.periods import period_from_text
+from gfss.common.periods import add_months
 from gfss.common.replica import replica_reads
 from gfss.org import access
 from gfss.org.access import Subject
@@ -25,7 +26,11 @@ from reporting.charts import chart_svg
 from reporting.exports import falling_payers_xlsx, table_csv, table_xlsx
 from reporting.filters import ReportFilterInvalid, report_filters_parse
 from reporting.forecast import forecast_get
-from reporting.indicators.payers import falling_payers, latest_due_month
+from reporting.indicators.payers import (
+    falling_payers,
+    large_payer_participants,
+    latest_due_month,
+)
 from reporting.pdf import annual_report_pdf
 from reporting.summaries import summaries_as_of
 
@@ -213,6 +218,9 @@ def forecast(request: HttpRequest) -> HttpResponse:
     )
 
 
+MONITORING_MONTHS_BACK = 36
+
+
 @reads_required(Subject.PAYER)
 @replica_reads
 def monitoring(request: HttpRequest) -> HttpResponse:
@@ -220,28 +228,31 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     default_month = latest_due_month(timezone.localdate())
     month_text = request.GET.get("month", "").strip() or f"{default_month:%Y-%m}"
     region = request.GET.get("region", "").strip()
+    # The months offered by their names, the latest due first: a month typed as text would be
+    # written in no language.
+    months = [add_months(default_month, -shift) for shift in range(MONITORING_MONTHS_BACK)]
+    context: dict[str, Any] = {
+        "months": months,
+        "month": month_text,
+        "region": region,
+        "regions": Region.objects.order_by("code"),
+    }
     try:
         month = period_from_text(month_text, field="month")
     except PeriodInvalid as invalid:
-        return render(
-            request,
-            "contributions/monitoring.html",
-            {"error": invalid.message, "month": month_text, "regions": Region.objects.all()},
-            status=400,
-        )
+        context["error"] = invalid.message
+        return render(request, "contributions/monitoring.html", context, status=400)
+    if month not in months:
+        context["months"] = sorted({*months, month}, reverse=True)
     rows = falling_payers(user=request.user, month=month, region_code=region or None)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(falling_payers_xlsx(rows, month_text=month_text), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="payers-falling-{month_text}.xlsx"'
         return response
-    return render(
-        request,
-        "contributions/monitoring.html",
-        {
-            "rows": rows,
-            "month": month_text,
-            "region": region,
-            "regions": Region.objects.order_by("code"),
-            "as_of": summaries_as_of(),
-        },
+    context.update(
+        rows=rows,
+        chosen=month,
+        threshold=large_payer_participants(month),
+        as_of=summaries_as_of(),
     )
+    return render(request, "contributions/monitoring.html", context)

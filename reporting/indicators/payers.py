@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from contributions.selectors import due_dates, payers_in_arrears
 from gfss.common.money import ZERO, round_kzt
 from gfss.common.periods import add_months, month_start
+from gfss.legal.selectors import parameter_set, parameter_value
 from gfss.org.access import Subject, reach
 from gfss.org.models import Region
 from reporting.filters import ReportFilters
@@ -23,8 +24,14 @@ from reporting.indicators.sql import decimal
 from reporting.models import PayerMonthSummary
 from reporting.tables import COUNT, MONEY, TEXT, ChartSpec, Column, Table
 
-# domain.md: the payers monitored are those paying for 50 persons or more.
-MONITORING_MIN_PARTICIPANTS = 50
+# The payers monitored are those paying for at least this many persons (a dated parameter: the
+# fund's practice, domain.md).
+LARGE_PAYER_PARAMETER = "monitoring.large_payer_participants"
+
+
+def large_payer_participants(month: date) -> int:
+    """The least participants in the month before that make a payer monitored in ``month``."""
+    return int(parameter_value(LARGE_PAYER_PARAMETER, on=month_start(month)))
 
 
 @dataclass(frozen=True)
@@ -58,13 +65,21 @@ def arrears_by_region(filters: ReportFilters, *, user: Any) -> list[dict[str, An
     ]
 
 
-def falling(summaries: QuerySet[PayerMonthSummary]) -> QuerySet[PayerMonthSummary]:
-    """The payer-months of payers with at least the monitoring threshold of participants in
-    the month before whose number fell by half or more (a test holds the summary's answer to
-    one computed from the raw ledger)."""
-    return summaries.filter(previous__gte=MONITORING_MIN_PARTICIPANTS).filter(
-        previous__gte=F("persons") * 2
-    )
+def falling(
+    summaries: QuerySet[PayerMonthSummary], months: list[date]
+) -> QuerySet[PayerMonthSummary]:
+    """The payer-months of ``months`` of payers with at least the monitoring threshold in force
+    that month of participants in the month before, whose number fell by half or more (a test
+    holds the summary's answer to one computed from the raw ledger)."""
+    params = parameter_set()
+    by_threshold: dict[int, list[date]] = {}
+    for month in months:
+        value = params.get(LARGE_PAYER_PARAMETER, on=month_start(month)).decimal
+        by_threshold.setdefault(int(value), []).append(month_start(month))
+    large = Q(pk__in=[])
+    for threshold, periods in by_threshold.items():
+        large |= Q(period__in=periods, previous__gte=threshold)
+    return summaries.filter(large).filter(previous__gte=F("persons") * 2)
 
 
 def monitoring_by_month(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
@@ -72,10 +87,13 @@ def monitoring_by_month(filters: ReportFilters, *, user: Any) -> list[dict[str, 
     payer-month summary."""
     month, end = filters.first, min(filters.end, add_months(month_start(timezone.localdate()), 1))
     summaries = PayerMonthSummary.objects.filter(period__gte=month, period__lt=end)
+    months = []
+    while add_months(month, len(months)) < end:
+        months.append(add_months(month, len(months)))
     if filters.region is not None:
         summaries = summaries.filter(payer__region=filters.region)
     counts = dict(
-        falling(summaries)
+        falling(summaries, months)
         .order_by()
         .values("period")
         .annotate(n=Count("id"))
@@ -105,7 +123,7 @@ def falling_payers(*, user: Any, month: date, region_code: str | None = None) ->
     )
     if region_code:
         summaries = summaries.filter(payer__region__code=region_code)
-    rows = falling(summaries).select_related("payer__region")
+    rows = falling(summaries, [month]).select_related("payer__region")
     return [
         FallingPayer(
             payer_id=row.payer_id,

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
+from contributions.periods import staff_month_example
 from gfss.api.permissions import Scope
 from gfss.org.models import Role
 from tests.contributions.documents import SAMPLES, document, line_for, load, sample
@@ -154,7 +155,9 @@ def test_staff_pages_list_documents_show_one_and_filter_the_quarantine(client: C
     # the rejection by its name, filtered: two bad IINs, the bad period left out
     assert page.count("<td>Invalid IIN</td>") == 2
     assert "<td>Invalid period</td>" not in page
-    assert "YYYY-MM" in bad_period.content.decode()
+    # the month as the pages write it, with an example of how to write it
+    assert "2024-13 is not a month from 01.2005" in bad_period.content.decode()
+    assert staff_month_example() in bad_period.content.decode()
 
 
 def test_staff_pages_need_a_fund_login(client: Client, django_user_model):

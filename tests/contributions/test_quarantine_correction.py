@@ -1,5 +1,6 @@
 """A quarantined line corrected by a specialist: its money joins the ledger, once."""
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from contributions.models import LINE_ERROR_LABELS, ContributionLine, QuarantinedLine
+from contributions.periods import staff_month_example
 from gfss.org.models import Role
 from participants.models import Person
 from tests.contributions.documents import load, sample
@@ -161,3 +163,54 @@ def test_quarantine_reasons_are_written_in_the_page_language(
     for line in QuarantinedLine.objects.all():
         with translation.override(language):
             assert escape(line.reason) in page
+
+
+def test_the_quarantine_writes_and_reads_months_as_the_pages_do(
+    bad_iin_line: QuarantinedLine, specialist: Any
+) -> None:
+    client = Client()
+    client.force_login(specialist)
+    page = client.get("/ru/contributions/quarantine/").content.decode()
+    example = staff_month_example()
+    assert re.fullmatch(r"\d\d\.\d{4}", example)
+    assert f'placeholder="{example}"' in page
+    assert "2024-05" not in page
+    assert "ГГГГ-ММ" not in page
+    # the line's period in the correction form, as the period column writes it
+    assert f'value="{bad_iin_line.period:%m.%Y}"' in page
+    # the filter reads the month as it is written, and the ISO form of links
+    for typed in (f"{bad_iin_line.period:%m.%Y}", f"{bad_iin_line.period:%Y-%m}"):
+        listed = client.get("/ru/contributions/quarantine/", {"period": typed}).content.decode()
+        assert f"/contributions/quarantine/{bad_iin_line.pk}/correct" in listed
+    other = client.get("/ru/contributions/quarantine/", {"period": "01.2010"}).content.decode()
+    assert f"/contributions/quarantine/{bad_iin_line.pk}/correct" not in other
+
+
+@pytest.mark.parametrize(("language", "words"), [("ru", "не месяц с 01.2005"), ("kk", "01.2005")])
+def test_a_bad_month_in_the_quarantine_filter_is_answered_in_the_page_language(
+    bad_iin_line: QuarantinedLine, specialist: Any, language: str, words: str
+) -> None:
+    client = Client()
+    client.force_login(specialist)
+    response = client.get(f"/{language}/contributions/quarantine/", {"period": "13.2024"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert words in page
+    assert staff_month_example() in page
+    assert "YYYY-MM" not in page
+    assert "period=13.2024:" not in page  # no field name before the message
+    assert "period=13.2024 is" not in page
+
+
+def test_a_correction_takes_the_month_as_the_pages_write_it(
+    bad_iin_line: QuarantinedLine, specialist: Any
+) -> None:
+    client = Client()
+    client.force_login(specialist)
+    url = f"/ru/contributions/quarantine/{bad_iin_line.pk}/correct"
+    bad = client.post(url, {"iin": GOOD_IIN, "period": "13.2024"}, follow=True).content.decode()
+    assert "не месяц с 01.2005" in bad
+    assert "period_invalid:" not in bad  # no raw code before the message
+    assert not ContributionLine.objects.filter(person__iin=GOOD_IIN).exists()
+    client.post(url, {"iin": GOOD_IIN, "period": "05.2024"}, follow=True)
+    assert ContributionLine.objects.get(person__iin=GOOD_IIN).period == date(2024, 5, 1)

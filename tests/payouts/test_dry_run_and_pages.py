@@ -180,3 +180,28 @@ def test_batch_jobs_are_named_and_their_parameters_and_results_written_for_peopl
         assert "2024-01-01" not in page
         assert "01.2024" in page
     assert re.search(rf"{payable}: \d{{1,3}}(?:\u00a0\d{{3}})*,\d\d\u00a0₸", detail)
+
+
+@pytest.mark.parametrize(("language", "act"), [("kk", "№ 286-VI Заң"), ("ru", "Закон № 286-VI")])
+def test_each_2022_2023_event_shows_its_legal_act(make_staff, language, act) -> None:
+    # given: the events of rules.md §5; the indexations of 2022 and 2023 rest on the law on
+    # compulsory social insurance of 2019 (No. 286-VI, in force until the Social Code)
+    call_command("events_load_2022")
+    client = Client()
+    client.force_login(make_staff(Role.ANALYST))
+    # when
+    page = client.get(f"/{language}/payouts/events/").content.decode()
+    # then: every row names its ground, none is a dash
+    rows = re.findall(r"<tr><td><a href=\"/\w+/payouts/events/\d+/\">.*?</tr>", page, re.S)
+    assert len(rows) == RecalculationEvent.objects.count() == 5
+    heads = re.findall(r"<th[^>]*>(.*?)</th>", page)
+    ground = heads.index(gettext_in(language, "Legal ground"))
+    grounds = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[ground].strip() for row in rows]
+    assert "—" not in grounds
+    indexations = [g for g, row in zip(grounds, rows, strict=True) if "→" not in row]
+    assert indexations == [act] * 3
+
+
+def gettext_in(language: str, message: str) -> str:
+    with translation.override(language):
+        return gettext(message)

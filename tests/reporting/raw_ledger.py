@@ -8,7 +8,7 @@ from decimal import Decimal
 from contributions.models import ContributionLine
 from gfss.common.periods import add_months
 from participants.models import Payer
-from reporting.indicators.payers import MONITORING_MIN_PARTICIPANTS, FallingPayer
+from reporting.indicators.payers import FallingPayer, large_payer_participants
 
 
 def falling_payers_from_ledger(month: date, region_code: str | None = None) -> list[FallingPayer]:
@@ -26,10 +26,11 @@ def falling_payers_from_ledger(month: date, region_code: str | None = None) -> l
     for (payer_id, period, person_id), amount in paid.items():
         if amount > 0:
             persons[payer_id, period].add(person_id)
+    threshold = large_payer_participants(month)
     listed = []
     for payer in Payer.objects.select_related("region"):
         before, now = len(persons[payer.pk, previous]), len(persons[payer.pk, month])
-        if before < MONITORING_MIN_PARTICIPANTS or now * 2 > before:
+        if before < threshold or now * 2 > before:
             continue
         if region_code and (payer.region is None or payer.region.code != region_code):
             continue

@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gfss.org.models import Role
 from reporting.models import EmployedPopulation
-from reporting.summaries import summaries_refresh
+from reporting.summaries import summaries_as_of, summaries_refresh
 from tests.contributions.documents import document, line_for, load
 from tests.factories import PayerFactory, PersonFactory
 
@@ -197,3 +198,15 @@ def test_the_annual_report_and_the_forecast_export_their_tables(
     ).active
     assert sheet.cell(1, 1).value
     assert client.get("/en/reporting/export/annual-nothing.csv?year=2024").status_code == 404
+
+
+@pytest.mark.parametrize(("language", "words"), [("ru", "Данные на"), ("kk", "Деректер уақыты:")])
+@pytest.mark.parametrize("path", ["/reporting/?year=2024", "/reporting/monitoring/"])
+def test_the_report_pages_write_the_figures_date_as_every_page_does(
+    make_staff, contributions_2024, language: str, words: str, path: str
+) -> None:
+    # the summaries' time, in the local time zone, written 02.12.2026 11:47 as the other pages do
+    built = timezone.localtime(summaries_as_of())
+    html = _client(make_staff(Role.ANALYST)).get(f"/{language}{path}").content.decode()
+    assert f"{words} {built:%d.%m.%Y %H:%M}" in html
+    assert " г. " not in html

@@ -26,7 +26,7 @@ EVENTS: list[dict[str, Any]] = [
         "percent": Decimal("5"),
         "benefit_types": LONG_TERM,
         "selection": Selection.ACTIVE_ON,
-        "legal_ref": "rules.md §5 [V, seed]",
+        "legal_ref": "Law No. 286-VI; rules.md §5 [V, seed]",
         "description": "Indexation +5 % from 2022-01-01",
     },
     {
@@ -35,7 +35,7 @@ EVENTS: list[dict[str, Any]] = [
         "percent": Decimal("4"),
         "benefit_types": LONG_TERM,
         "selection": Selection.ACTIVE_ON,
-        "legal_ref": "rules.md §5 [V, seed]",
+        "legal_ref": "Law No. 286-VI; rules.md §5 [V, seed]",
         "description": "Indexation +4 % from 2022-04-01",
     },
     {
@@ -44,7 +44,7 @@ EVENTS: list[dict[str, Any]] = [
         "percent": Decimal("8.5"),
         "benefit_types": LONG_TERM,
         "selection": Selection.ASSIGNED_BEFORE,
-        "legal_ref": "rules.md §5 [V, seed]",
+        "legal_ref": "Law No. 286-VI; rules.md §5 [V, seed]",
         "description": "Indexation +8.5 % from 2023-01-01, awards assigned before",
     },
     {
