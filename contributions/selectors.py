@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -326,6 +326,77 @@ def statement_get(*, person: Person, first: date, last: date, user: Any = None) 
         participation_months=sum(1 for amount in net_by_month.values() if amount > 0),
         participation_months_total=len(stazh[person.pk]),
     )
+
+
+# --- a person's contributions year by year (the person card) ---------------------------------
+
+
+@dataclass(frozen=True)
+class ContributionYear:
+    year: int
+    total: Decimal
+    months: int  # months of the year with a contribution
+
+
+@dataclass(frozen=True)
+class PayerColumn:
+    payer_id: int
+    idn: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ContributionHistory:
+    """Every year with its total, and one year month by month and payer (net of refunds)."""
+
+    years: list[ContributionYear]
+    year: int | None
+    payers: list[PayerColumn]
+    months: list[tuple[date, list[Decimal | None], Decimal]]  # month, per payer, total
+
+
+def contribution_history(*, person_id: int, year: int | None = None) -> ContributionHistory:
+    """The person's contributions (KNP 012) by year, and ``year`` (else the latest) by month
+    and payer: two grouped queries whatever the length of the history."""
+    lines = ContributionLine.objects.filter(
+        person_id=person_id, kind=ContributionLine.Kind.CONTRIBUTION
+    )
+    years = [
+        ContributionYear(year=row["y"], total=row["total"], months=row["months"])
+        for row in lines.annotate(y=ExtractYear("period"))
+        .values("y")
+        .annotate(total=Sum("amount"), months=Count("period", distinct=True))
+        .order_by("-y")
+    ]
+    known = {item.year for item in years}
+    if year not in known:
+        year = years[0].year if years else None
+    if year is None:
+        return ContributionHistory(years=years, year=None, payers=[], months=[])
+    rows = list(
+        lines.filter(period__gte=date(year, 1, 1), period__lt=date(year + 1, 1, 1))
+        .values("period", "payer_id", "payer__idn", "payer__name")
+        .annotate(total=Sum("amount"))
+        .order_by("period", "payer__name", "payer_id")
+    )
+    payers = list(
+        {
+            row["payer_id"]: PayerColumn(row["payer_id"], row["payer__idn"], row["payer__name"])
+            for row in sorted(rows, key=lambda row: (row["payer__name"], row["payer_id"]))
+        }.values()
+    )
+    cells: defaultdict[date, dict[int, Decimal]] = defaultdict(dict)
+    for row in rows:
+        cells[row["period"]][row["payer_id"]] = row["total"]
+    months = [
+        (
+            period,
+            [by_payer.get(payer.payer_id) for payer in payers],
+            sum(by_payer.values(), ZERO),
+        )
+        for period, by_payer in sorted(cells.items(), reverse=True)
+    ]
+    return ContributionHistory(years=years, year=year, payers=payers, months=months)
 
 
 # --- penalties and arrears ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from benefits.calculator.api import BenefitCalculateApi
+from gfss import cards
 from gfss.common.health import healthz
 from gfss.org import views as org_views
 from reporting import views as reporting_views
@@ -40,6 +41,9 @@ urlpatterns += i18n_patterns(
     path("refunds/", include("refunds.urls")),
     path("reporting/", include("reporting.urls")),
     path("access-log/", org_views.access_log, name="access-log"),
+    path("search/", cards.search, name="search"),
+    path("persons/<str:iin>/", cards.person_card, name="person-card"),
+    path("payers/<str:idn>/", cards.payer_card, name="payer-card"),
     path("", reporting_views.home, name="dashboard"),
     prefix_default_language=True,
 )

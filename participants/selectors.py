@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import NotFoundError
 from gfss.org.access import Subject, reach
 from participants.models import LifeEvent, Payer, Person
+from participants.search import spellings
 
 
 def person_list_for_user(*, user: Any, subject: Subject = Subject.PERSON) -> QuerySet[Person]:
@@ -39,4 +40,35 @@ def life_events_of_person(*, person_id: int) -> QuerySet[LifeEvent]:
         LifeEvent.objects.filter(person_id=person_id)
         .select_related("person", "reported_by__partner_client")
         .order_by("-event_date", "-id")
+    )
+
+
+def _name_matches(fields: tuple[str, ...], words: tuple[str, ...]) -> Q:
+    """Every word in one of ``fields``, as the registry writes it (participants.search); on
+    PostgreSQL each column's trigram index serves the LIKE (migration 0003)."""
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in fields:
+            for spelling in spellings(word):
+                any_field |= Q(**{f"{field}__contains": spelling})
+        condition &= any_field
+    return condition
+
+
+def person_search_for_user(*, user: Any, words: tuple[str, ...]) -> QuerySet[Person]:
+    """The persons in the user's reach whose name holds every word, by name."""
+    return (
+        person_list_for_user(user=user)
+        .filter(_name_matches(("surname", "first_name", "patronymic"), words))
+        .order_by("surname", "first_name", "patronymic", "iin")
+    )
+
+
+def payer_search_for_user(*, user: Any, words: tuple[str, ...]) -> QuerySet[Payer]:
+    """The payers in the user's reach whose name holds every word, by name."""
+    return (
+        payer_list_for_user(user=user)
+        .filter(_name_matches(("name",), words))
+        .order_by("name", "idn")
     )

@@ -181,3 +181,32 @@ def payer_tables(filters: ReportFilters, *, user: Any) -> list[Table]:
             chart=ChartSpec("line", "month", ("payers",)),
         ),
     ]
+
+
+@dataclass(frozen=True)
+class PayerMonth:
+    """One month of a payer's monitoring line: persons paid for, then and the month before."""
+
+    period: date
+    persons: int
+    previous: int
+    fell: bool  # the monitoring lists the payer this month (``falling``)
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if not self.previous:
+            return None
+        change = Fraction(self.persons - self.previous, self.previous)
+        return round_kzt(change * 100, places=Decimal("0.1"))
+
+
+def payer_monitoring_line(*, payer_id: int, months: int = 12) -> list[PayerMonth]:
+    """The payer's last ``months`` due months in the monitoring (its payer card), the latest
+    first; a month not yet due is left out, as on the monitoring list."""
+    last = latest_due_month(timezone.localdate())
+    rows = PayerMonthSummary.objects.filter(
+        payer_id=payer_id, period__lte=last, period__gt=add_months(last, -months)
+    ).order_by("-period")
+    return [
+        PayerMonth(period=row.period, persons=row.persons, previous=row.previous) for row in rows
+    ]
