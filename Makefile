@@ -117,11 +117,13 @@ bench-calc: install
 	DATABASE_URL=$(PG_URL)/gfss_bench_calc $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_calc $(PY) manage.py bench_calc --persons 10000
 
-# The e-case pages on 50,000 open cases and 2M contribution lines, on a database of its own.
+# The e-case pages on 50,000 open cases and 2M contribution lines, then the person card of 20
+# years of history and the search by name over a million persons, on a database of its own.
 bench-ui: install
 	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_ui" -c "CREATE DATABASE gfss_bench_ui"
 	DATABASE_URL=$(PG_URL)/gfss_bench_ui $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_ui $(PY) manage.py bench_ui
+	DATABASE_URL=$(PG_URL)/gfss_bench_ui $(PY) manage.py bench_cards
 
 # Batch jobs on PostgreSQL with one Celery worker when REDIS_URL is set (else in-process, said so):
 # indexation of 150,000 awards and a payment run for 1,200,000, each against one SQL statement.
