@@ -127,10 +127,12 @@ bench-ui: install
 
 # Batch jobs on PostgreSQL with one Celery worker when REDIS_URL is set (else in-process, said so):
 # indexation of 150,000 awards and a payment run for 1,200,000, each against one SQL statement.
+# BENCH_BATCH_DB names its database (its name must contain "bench").
+BENCH_BATCH_DB ?= gfss_bench_batch
 bench-batch: install
-	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_batch" -c "CREATE DATABASE gfss_bench_batch"
-	DATABASE_URL=$(PG_URL)/gfss_bench_batch $(PY) manage.py migrate -v0
-	DATABASE_URL=$(PG_URL)/gfss_bench_batch REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench_batch
+	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS $(BENCH_BATCH_DB)" -c "CREATE DATABASE $(BENCH_BATCH_DB)"
+	DATABASE_URL=$(PG_URL)/$(BENCH_BATCH_DB) $(PY) manage.py migrate -v0
+	DATABASE_URL=$(PG_URL)/$(BENCH_BATCH_DB) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench_batch
 
 # Refunds on a ledger of 10,000,000 lines: the check of a 20-line application, the officers'
 # list over 60,000 applications, a payout order of 5,000, each against its one-statement floor.

@@ -11,7 +11,7 @@ from contributions.mt102.parse import parse_document
 from payouts.models import Payment, PaymentRun, PayoutFile, RecalculationEvent
 from payouts.selectors import payment_totals
 from payouts.services.closing import payment_run_close
-from payouts.services.events import event_apply_start
+from payouts.services.events import event_apply_start, event_create
 from payouts.services.payments import payment_run_start
 from tests.payouts.conftest import run_to_end
 
@@ -135,3 +135,27 @@ def test_the_monthly_task_starts_this_months_run_once(make_award, eager_celery) 
     payment_run_monthly_task.delay()
     # then
     assert PaymentRun.objects.count() == 1
+
+
+def test_an_amount_whose_parts_do_not_add_up_in_floating_point_is_paid(make_award) -> None:
+    # given: 44,965.98 = 4,496.60 + 40,469.38 is false in binary floating point (SQLite's
+    # numbers); the demo's run failed on it with the database check of the payment line
+    award = make_award("disability", start=date(2024, 3, 1), gross="44965.98")
+    # when: paid, then indexed by +5 % in the set-based statement (47,214.279 → 47,214.28)
+    # and paid again
+    _run(date(2024, 3, 1))
+    event = event_create(
+        kind="indexation",
+        effective_date=date(2024, 4, 1),
+        percent=Decimal("5"),
+        benefit_types=["disability"],
+        selection="active_on",
+        actor=None,
+    )
+    run_to_end(event_apply_start(event_id=event.pk, actor=None))
+    _run(date(2024, 4, 1))
+    # then
+    assert _lines(award) == [
+        (date(2024, 3, 1), Decimal("44965.98"), Decimal("4496.60"), Decimal("40469.38")),
+        (date(2024, 4, 1), Decimal("47214.28"), Decimal("4721.43"), Decimal("42492.85")),
+    ]
