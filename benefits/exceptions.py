@@ -219,8 +219,10 @@ class AwardDecisionPendingError(ConflictError):
 class EffectiveDateInvalidError(ApplicationError):
     def __init__(self, *, effective: date, start: date) -> None:
         super().__init__(
-            f"The decision cannot take effect on {effective.isoformat()}, before the award "
-            f"starts ({start.isoformat()}).",
+            _(
+                "The decision cannot take effect on %(effective)s, before the award starts (%(start)s)."
+            )
+            % {"effective": effective.isoformat(), "start": start.isoformat()},
             code="effective_date_invalid",
             extra={"effective_date": effective.isoformat(), "start_date": start.isoformat()},
         )

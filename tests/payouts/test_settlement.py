@@ -4,11 +4,12 @@ Awards come from real e-cases (their later decisions need one); their amount is 
 through the same amount-chain service a recalculation uses, so the figures are the issue's.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from benefits.entitlement import award_entitlement
 from benefits.exceptions import (
@@ -373,10 +374,18 @@ def test_status_changes_out_of_order_are_refused_and_write_nothing(
     }[action]
     decisions = award.decisions.count()
     errors = (EffectiveDateInvalidError, AwardNotSuspendedError, TerminationBeforeSuspensionError)
-    with pytest.raises(errors) as error:
-        refused()
-    assert error.value.code == code
+    messages = {}
+    for language in ("en", "ru", "kk"):
+        with translation.override(language), pytest.raises(errors) as error:
+            refused()
+        assert error.value.code == code
+        messages[language] = str(error.value.message)
     assert award.decisions.count() == decisions
+    # each refusal is said in the user's language: Cyrillic in Russian and Kazakh, each its own
+    assert not re.search("[а-яё]", messages["en"], re.IGNORECASE)
+    assert re.search("[а-яё]", messages["ru"], re.IGNORECASE)
+    assert re.search("[әіңғүұқөһ]", messages["kk"], re.IGNORECASE)
+    assert len(set(messages.values())) == 3
 
 
 def test_a_suspension_resumed_the_same_day_holds_nothing(specialist) -> None:
