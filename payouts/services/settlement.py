@@ -128,14 +128,14 @@ _LEDGER = """
            SUM(q.opv) AS opv, SUM(q.net) AS net, MAX(q.payment_id) AS payment_id
     FROM (
       SELECT p.award_id, p.period, p.gross, p.opv, p.net, p.id AS payment_id
-      FROM payouts_payment p JOIN settle_awards w ON w.award_id = p.award_id
+      FROM payouts_payment p JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s
       WHERE p.kind = 'regular'
       UNION ALL
       SELECT u.award_id, u.period, u.gross, u.opv, u.net, NULL
-      FROM payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id
+      FROM payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id AND u.award_id > %(lo)s AND u.award_id <= %(hi)s
       UNION ALL
       SELECT o.award_id, o.period, -o.gross, -o.opv, -o.amount, NULL
-      FROM payouts_overpayment o JOIN settle_awards w ON w.award_id = o.award_id
+      FROM payouts_overpayment o JOIN settle_awards w ON w.award_id = o.award_id AND o.award_id > %(lo)s AND o.award_id <= %(hi)s
     ) q GROUP BY q.award_id, q.period"""
 # The months to compare: each month of the right up to the award's last regular line, and
 # every month the ledger has a line for (those are all in the first part but for a start
@@ -145,21 +145,21 @@ _CANDIDATES = """
     SELECT a.id AS award_id, mo.period AS period, mo.period_next AS period_next
     FROM settle_awards w JOIN benefits_award a ON a.id = w.award_id
     JOIN (SELECT p.award_id, MAX(p.period) AS last FROM payouts_payment p
-          JOIN settle_awards w ON w.award_id = p.award_id
+          JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s
           WHERE p.kind = 'regular' GROUP BY p.award_id) lp ON lp.award_id = a.id
     JOIN ({months}) mo ON mo.period <= lp.last AND mo.period_next > a.start_date
     UNION ALL
     SELECT early.award_id, early.period, mo.period_next FROM (
       SELECT p.award_id AS award_id, p.period AS period FROM payouts_payment p
-      JOIN settle_awards w ON w.award_id = p.award_id JOIN benefits_award a ON a.id = p.award_id
+      JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s JOIN benefits_award a ON a.id = p.award_id
       WHERE p.kind = 'regular' AND p.period < a.start_date
       UNION
       SELECT u.award_id, u.period FROM payouts_underpayment u
-      JOIN settle_awards w ON w.award_id = u.award_id JOIN benefits_award a ON a.id = u.award_id
+      JOIN settle_awards w ON w.award_id = u.award_id AND u.award_id > %(lo)s AND u.award_id <= %(hi)s JOIN benefits_award a ON a.id = u.award_id
       WHERE u.period < a.start_date
       UNION
       SELECT o.award_id, o.period FROM payouts_overpayment o
-      JOIN settle_awards w ON w.award_id = o.award_id JOIN benefits_award a ON a.id = o.award_id
+      JOIN settle_awards w ON w.award_id = o.award_id AND o.award_id > %(lo)s AND o.award_id <= %(hi)s JOIN benefits_award a ON a.id = o.award_id
       WHERE o.period < a.start_date) early
     JOIN ({months}) mo ON mo.period = early.period
     JOIN benefits_award a ON a.id = early.award_id
@@ -175,19 +175,21 @@ _DIFFERENCES = """
     LEFT JOIN ({ledger}) l ON l.award_id = d.award_id AND l.period = d.period"""
 
 
-def _months_bounds() -> tuple[date, date] | None:
+def _months_bounds(lo: int, hi: int) -> tuple[date, date] | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT MIN(a.start_date), MAX(p.period) FROM payouts_payment p "
-            "JOIN settle_awards w ON w.award_id = p.award_id "
-            "JOIN benefits_award a ON a.id = p.award_id WHERE p.kind = 'regular'"
+            "JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s "
+            "JOIN benefits_award a ON a.id = p.award_id WHERE p.kind = 'regular'",
+            {"lo": lo, "hi": hi},
         )
         first, last = cursor.fetchone()
         cursor.execute(
             "SELECT MIN(q.period), MAX(q.period) FROM (SELECT u.period FROM "
-            "payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id "
+            "payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id AND u.award_id > %(lo)s AND u.award_id <= %(hi)s "
             "UNION ALL SELECT o.period FROM payouts_overpayment o "
-            "JOIN settle_awards w ON w.award_id = o.award_id) q"
+            "JOIN settle_awards w ON w.award_id = o.award_id AND o.award_id > %(lo)s AND o.award_id <= %(hi)s) q",
+            {"lo": lo, "hi": hi},
         )
         low, high = cursor.fetchone()
     days = [as_date(d) for d in (first, last, low, high) if d is not None]
@@ -234,7 +236,7 @@ def settle_range(
             return Settled()
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE settle_awards")
-        bounds = _months_bounds()
+        bounds = _months_bounds(lo, hi)
         if bounds is not None:
             months, month_params = months_sql(month_span(*bounds))
             ledger = _LEDGER
@@ -245,7 +247,7 @@ def settle_range(
                 "paid_net, due_net, payment_id) SELECT s.award_id, s.period, s.revision, "
                 "s.gross, s.opv, s.net, s.paid_net, s.due_net, s.payment_id "
                 f"FROM ({differences}) s WHERE s.net <> 0",
-                month_params,
+                {**month_params, "lo": lo, "hi": hi},
             )
         texts = {} if reason else change_reasons(_todo_ids())
         today = connection.ops.adapt_datefield_value(timezone.localdate())
