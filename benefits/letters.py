@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 
 from benefits.models import Application
@@ -52,7 +53,7 @@ def _assignment(application: Application) -> tuple[list[str], list[tuple[str, st
     if award is not None:
         amount = award.amounts.order_by("valid_from", "id").first()
         if award.lump_sum:
-            rows.append((_("Paid"), _("once")))
+            rows.append((pgettext("letter", "Paid"), _("once")))
         else:
             until = display.day(award.end_date - timedelta(days=1)) if award.end_date else ""
             rows.append(

@@ -237,3 +237,16 @@ def test_login_page_is_translated(client: Client, language: str, expected: list[
     for text in expected:
         assert text in page
     assert "Username" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "paid_out", "paid_in", "being_paid"),
+    [("ru", "Выплачено", "Уплачено", "Выплачивается"), ("kk", "Төленді", "Төленді", "Төленеді")],
+)
+def test_paid_reads_by_what_was_paid(lang, paid_out, paid_in, being_paid) -> None:
+    """An award's paid column, a payer's paid contributions and a letter's "paid once" are
+    three meanings of one English word; each reads in its own sense."""
+    with translation.override(lang):
+        assert translation.gettext("Paid") == paid_out
+        assert translation.pgettext("contributions", "Paid") == paid_in
+        assert translation.pgettext("letter", "Paid") == being_paid
