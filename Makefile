@@ -136,8 +136,12 @@ bench-batch: install
 
 # Refunds on a ledger of 10,000,000 lines: the check of a 20-line application, the officers'
 # list over 60,000 applications, a payout order of 5,000, each against its one-statement floor.
+# The database and its ledger are kept between runs (a ledger half-built goes on where it
+# stopped); BENCH_FRESH=1 starts from an empty database.
 bench-refunds: install
-	psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_refunds" -c "CREATE DATABASE gfss_bench_refunds"
+	$(if $(BENCH_FRESH),psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_refunds")
+	psql $(PG_URL)/postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'gfss_bench_refunds'" | grep -q 1 \
+		|| psql $(PG_URL)/postgres -qc "CREATE DATABASE gfss_bench_refunds"
 	DATABASE_URL=$(PG_URL)/gfss_bench_refunds $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_refunds $(PY) manage.py bench_refunds
 

@@ -2,7 +2,10 @@
 
 Each line gets one code: passed (``ok``, ``quarantined``, ``duplicate_confirmed``) or failed,
 with the data its message needs. The check reads in a constant number of set-based queries
-whatever the number of lines (at most 20 people), so it runs on arrival inside the request.
+whatever the number of lines (at most 20 people), so it runs on arrival inside the request:
+one for the persons, their payments in the document and the claims on them, one for the
+awards that counted their months, one for the document's quarantined lines (and one for their
+claims when there are any).
 """
 
 from collections.abc import Sequence
@@ -11,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import Award
@@ -87,28 +90,69 @@ def _period_text(period: date) -> str:
     return f"{period:%m.%Y}"
 
 
-def _claims(*, contribution_ids: set[int], quarantined_ids: set[int]) -> dict[str, dict]:
-    """The live claims on these lines, and whether each is already refunded."""
-    rows = (
-        RefundLine.objects.filter(claim_active=True)
-        .filter(Q(contribution_id__in=contribution_ids) | Q(quarantined_id__in=quarantined_ids))
-        .values_list(
-            "contribution_id",
-            "quarantined_id",
-            "application__request_number",
-            "application__uuid",
-            "application__status",
-        )
+def _claims_on_quarantined(quarantined_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """The live claims on these quarantined lines: (application number, its status)."""
+    if not quarantined_ids:
+        return {}
+    rows = RefundLine.objects.filter(
+        claim_active=True, quarantined_id__in=quarantined_ids
+    ).values_list(
+        "quarantined_id", "application__request_number", "application__uuid", "application__status"
     )
-    by_contribution: dict[int, tuple[str, str]] = {}
-    by_quarantined: dict[int, tuple[str, str]] = {}
-    for contribution_id, quarantined_id, number, uuid, status in rows:
-        claim = (number or str(uuid), status)
-        if contribution_id is not None:
-            by_contribution[contribution_id] = claim
-        if quarantined_id is not None:
-            by_quarantined[quarantined_id] = claim
-    return {"contribution": by_contribution, "quarantined": by_quarantined}
+    return {line_id: (number or str(uuid), status) for line_id, number, uuid, status in rows}
+
+
+def _persons_and_payments(
+    *, document: PaymentDocument, iins: set[str], periods: set[date]
+) -> tuple[dict[str, int], dict[tuple[int, date], dict[str, Any]]]:
+    """In one query: the person of each IIN, what this document paid each of them for these
+    months (its latest row: a re-entry after a bank return replaces the line it put back) and
+    the live claim on it. A person the document did not pay comes with no payment."""
+    rows = (
+        Person.objects.filter(iin__in=iins)
+        .annotate(
+            paid=FilteredRelation(
+                "contribution_lines",
+                condition=Q(
+                    contribution_lines__document_id=document.pk,
+                    contribution_lines__period__in=periods,
+                    contribution_lines__reverses__isnull=True,
+                ),
+            ),
+        )
+        .annotate(
+            claim=FilteredRelation(
+                "paid__refund_claims", condition=Q(paid__refund_claims__claim_active=True)
+            )
+        )
+        .values_list(
+            "iin",
+            "pk",
+            "paid__id",
+            "paid__period",
+            "paid__amount",
+            "paid__value_date",
+            "paid__kind",
+            "claim__application__request_number",
+            "claim__application__uuid",
+            "claim__application__status",
+        )
+        .order_by("pk", "paid__id")
+    )
+    persons: dict[str, int] = {}
+    ledger: dict[tuple[int, date], dict[str, Any]] = {}
+    for iin, pk, line_id, period, amount, value_date, kind, number, uuid, status in rows:
+        persons[iin] = pk
+        if line_id is None:
+            continue
+        ledger[(pk, period)] = {
+            "id": line_id,
+            "amount": amount,
+            "value_date": value_date,
+            "kind": kind,
+            "claim": (number or str(uuid), status) if uuid else None,
+        }
+    return persons, ledger
 
 
 def check_lines(
@@ -117,18 +161,7 @@ def check_lines(
     """The verdict on each line, in the order given."""
     iins = {line.iin for line in lines}
     periods = {line.period for line in lines}
-    persons = dict(Person.objects.filter(iin__in=iins).values_list("iin", "pk"))
-    ledger = {
-        (row["person_id"], row["period"]): row
-        for row in ContributionLine.objects.filter(
-            document=document,
-            person_id__in=persons.values(),
-            period__in=periods,
-            reverses__isnull=True,
-        )
-        .values("id", "person_id", "period", "amount", "value_date", "kind")
-        .order_by("id")
-    }
+    persons, ledger = _persons_and_payments(document=document, iins=iins, periods=periods)
     quarantine = {
         (row.iin_text.strip(), row.period): row
         for row in QuarantinedLine.objects.filter(
@@ -138,11 +171,11 @@ def check_lines(
             status__in=[QuarantinedLine.Status.OPEN, QuarantinedLine.Status.REFUNDED],
         ).order_by("line_no")
     }
-    claims = _claims(
-        contribution_ids={row["id"] for row in ledger.values()},
-        quarantined_ids={row.pk for row in quarantine.values()},
-    )
-    windows = award_counted_windows(person_ids=list(persons.values()))
+    claims = {
+        "contribution": {row["id"]: row["claim"] for row in ledger.values() if row["claim"]},
+        "quarantined": _claims_on_quarantined({row.pk for row in quarantine.values()}),
+    }
+    windows = award_counted_windows(person_ids=list(persons.values())) if persons else {}
     duplicates = _duplicates(document=document, reason=reason, persons=persons, periods=periods)
 
     seen: dict[tuple[str, date], int] = {}

@@ -16,7 +16,6 @@ import secrets
 import statistics
 import time
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +32,7 @@ from gfss.org.models import Branch, Role
 from gfss.org.services import staff_user_create
 from participants.validators import iin_birth_date, iin_sex
 from refunds.checks import LineInput, check_lines
-from refunds.models import RefundApplication, RefundLine
+from refunds.models import RefundApplication
 from refunds.services import (
     Applicant,
     LineRequest,
@@ -102,41 +101,49 @@ class Command(BaseCommand):
         return result[0], result[1]
 
     def _fill_ledger(self, lines: int) -> None:
+        """Set-based, a chunk of documents a statement, each committed: a run stopped half-way
+        goes on from the first document without lines; a full ledger is used as it is."""
         existing = ContributionLine.objects.count()
         if existing >= lines:
             self.stdout.write(f"ledger: {existing:,} lines already")
             return
-        if PaymentDocument.objects.filter(reference__startswith="BR").exists():
-            raise CommandError("The ledger is smaller than asked: start from a fresh database.")
         documents = lines // LINES_PER_DOCUMENT
+        have = PaymentDocument.objects.filter(reference__startswith="BR").count()
+        if have and have != documents:
+            raise CommandError(
+                f"The ledger was started for {have * LINES_PER_DOCUMENT:,} lines: ask for as many"
+                " or start from a fresh database (make bench-refunds BENCH_FRESH=1)."
+            )
         started = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO participants_payer (idn, name, kind, created_at, updated_at)"
-                " SELECT '97' || lpad(g::text, 10, '0'), 'BENCH ' || g, 'employer', now(), now()"
-                " FROM generate_series(1, 2000) g ON CONFLICT (idn) DO NOTHING"
-            )
-            self._persons(cursor)
-            cursor.execute(
-                "INSERT INTO contributions_receivedfile (uuid, filename, content, size, sha256,"
-                " source, received_at, outcome, error_code, error_message, created_at, updated_at)"
-                " SELECT gen_random_uuid(), 'bench-' || g, '', 0, lpad(g::text, 64, '0'),"
-                " 'command', now(), 'accepted', '', '', now(), now()"
-                " FROM generate_series(1, %s) g",
-                [documents],
-            )
-            cursor.execute(
-                "INSERT INTO contributions_paymentdocument (uuid, file_id, sha256, reference,"
-                " payer_id, payer_idn, knp, value_date, total, lines_total, lines_accepted,"
-                " lines_rejected, amount_accepted, status, encoding, created_at, updated_at)"
-                " SELECT gen_random_uuid(), f.id, f.sha256, 'BR' || g, p.id, p.idn, '012',"
-                " (date '2005-02-10' + (g %% 240) * interval '1 month')::date,"
-                " 1, %s, %s, 0, 1, 'accepted', 'utf-8', now(), now()"
-                " FROM generate_series(1, %s) g"
-                " JOIN contributions_receivedfile f ON f.sha256 = lpad(g::text, 64, '0')"
-                " JOIN participants_payer p ON p.idn = '97' || lpad((1 + g %% 2000)::text, 10, '0')",
-                [LINES_PER_DOCUMENT, LINES_PER_DOCUMENT, documents],
-            )
+            if not have:
+                with transaction.atomic():  # the documents all or none
+                    cursor.execute(
+                        "INSERT INTO participants_payer (idn, name, kind, created_at, updated_at)"
+                        " SELECT '97' || lpad(g::text, 10, '0'), 'BENCH ' || g, 'employer', now(), now()"
+                        " FROM generate_series(1, 2000) g ON CONFLICT (idn) DO NOTHING"
+                    )
+                    self._persons(cursor)
+                    cursor.execute(
+                        "INSERT INTO contributions_receivedfile (uuid, filename, content, size, sha256,"
+                        " source, received_at, outcome, error_code, error_message, created_at, updated_at)"
+                        " SELECT gen_random_uuid(), 'bench-' || g, '', 0, lpad(g::text, 64, '0'),"
+                        " 'command', now(), 'accepted', '', '', now(), now()"
+                        " FROM generate_series(1, %s) g",
+                        [documents],
+                    )
+                    cursor.execute(
+                        "INSERT INTO contributions_paymentdocument (uuid, file_id, sha256, reference,"
+                        " payer_id, payer_idn, knp, value_date, total, lines_total, lines_accepted,"
+                        " lines_rejected, amount_accepted, status, encoding, created_at, updated_at)"
+                        " SELECT gen_random_uuid(), f.id, f.sha256, 'BR' || g, p.id, p.idn, '012',"
+                        " (date '2005-02-10' + (g %% 240) * interval '1 month')::date,"
+                        " 1, %s, %s, 0, 1, 'accepted', 'utf-8', now(), now()"
+                        " FROM generate_series(1, %s) g"
+                        " JOIN contributions_receivedfile f ON f.sha256 = lpad(g::text, 64, '0')"
+                        " JOIN participants_payer p ON p.idn = '97' || lpad((1 + g %% 2000)::text, 10, '0')",
+                        [LINES_PER_DOCUMENT, LINES_PER_DOCUMENT, documents],
+                    )
             cursor.execute("SELECT min(id), max(id) FROM participants_person WHERE iin LIKE '98%%'")
             first_person, last_person = cursor.fetchone()
             cursor.execute(
@@ -144,6 +151,13 @@ class Command(BaseCommand):
                 " WHERE reference LIKE 'BR%%'"
             )
             first_document, last_document = cursor.fetchone()
+            # Resumed: from the first document whose lines are not written yet.
+            cursor.execute(
+                "SELECT min(d.id) FROM contributions_paymentdocument d"
+                " WHERE d.reference LIKE 'BR%%' AND NOT EXISTS (SELECT 1 FROM"
+                " contributions_contributionline c WHERE c.document_id = d.id AND c.line_no = 1)"
+            )
+            first_document = cursor.fetchone()[0] or last_document + 1
             span = last_person - first_person + 1
             chunk = 5000  # documents a statement: a million lines
             for start in range(first_document, last_document + 1, chunk):
@@ -258,38 +272,50 @@ class Command(BaseCommand):
 
     # --- 3. the list page ---------------------------------------------------------------
 
-    def _applications(self, count: int, *, status: str, documents: list[PaymentDocument]) -> list:
-        """``count`` applications in ``status``, one line each on a distinct ledger line."""
-        today = timezone.localdate()
+    def _applications(
+        self, count: int, *, status: str, documents: list[PaymentDocument]
+    ) -> dict[int, int]:
+        """``count`` applications in ``status`` on these documents in turn, by one INSERT ...
+        SELECT; returns the document of each application by its id."""
         decided = status in {"approved", "decided", "refused"}
-        run = f"{time.time_ns():x}"  # a later run's numbers differ from an earlier's
-        confirmed = status == "approved"
-        return RefundApplication.objects.bulk_create(
-            RefundApplication(
-                source="state_corporation",
-                request_number=f"BENCH-{status}-{run}-{n}",
-                submitted_by=self.maker,
-                payer_id=documents[n % len(documents)].payer_id,
-                document=documents[n % len(documents)],
-                reason=["not_contributions", "duplicate_payment", "wrong_period"][n % 3],
-                applicant_name="BENCH",
-                applicant_idn="940140000385",
-                bank_bic="CASPKZKA",
-                bank_account="KZ18722S000012345678",
-                received_on=today,
-                status=status,
-                stage_due=today,
-                amount_requested=Decimal("100.00"),
-                amount_approved=Decimal("100.00") if decided else None,
-                people=1,
-                decision="approve" if decided else "",
-                decided_by=self.maker if decided else None,
-                decided_at=timezone.now() if decided else None,
-                confirmed_by=self.checker if confirmed else None,
-                confirmed_at=timezone.now() if confirmed else None,
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO refunds_refundapplication (uuid, source, request_number,"
+                " submitted_by_id, payer_id, document_id, reason, reason_text, applicant_name,"
+                " applicant_idn, bank_bic, bank_account, document_refs, received_on, status,"
+                " stage_due, amount_requested, amount_approved, people, decision, refusal_code,"
+                " decision_comment, decided_by_id, decided_at, confirmed_by_id, confirmed_at,"
+                " created_at, updated_at)"
+                " SELECT gen_random_uuid(), 'state_corporation', %(prefix)s || g,"
+                " %(maker)s, d.payer_id, d.id,"
+                " (ARRAY['not_contributions', 'duplicate_payment', 'wrong_period'])[1 + g %% 3],"
+                " '', 'BENCH', '940140000385', 'CASPKZKA', 'KZ18722S000012345678', '[]',"
+                " %(today)s, %(status)s, %(today)s, 100.00,"
+                " CASE WHEN %(decided)s THEN 100.00 END, 1,"
+                " CASE WHEN %(decided)s THEN 'approve' ELSE '' END, '', '',"
+                " CASE WHEN %(decided)s THEN %(maker)s END,"
+                " CASE WHEN %(decided)s THEN now() END,"
+                " CASE WHEN %(confirmed)s THEN %(checker)s END,"
+                " CASE WHEN %(confirmed)s THEN now() END, now(), now()"
+                " FROM generate_series(0, %(count)s - 1) g"
+                " JOIN contributions_paymentdocument d"
+                " ON d.id = (%(documents)s::bigint[])[1 + g %% %(spread)s]"
+                " RETURNING id, document_id",
+                {
+                    # A later run's numbers differ from an earlier's.
+                    "prefix": f"BENCH-{status}-{time.time_ns():x}-",
+                    "maker": self.maker.pk,
+                    "checker": self.checker.pk,
+                    "today": timezone.localdate(),
+                    "status": status,
+                    "decided": decided,
+                    "confirmed": status == "approved",
+                    "count": count,
+                    "documents": [document.pk for document in documents],
+                    "spread": len(documents),
+                },
             )
-            for n in range(count)
-        )
+            return dict(cursor.fetchall())
 
     def _list(self, count: int) -> None:
         have = RefundApplication.objects.filter(request_number__startswith="BENCH-checked").count()
@@ -346,28 +372,23 @@ class Command(BaseCommand):
             ).order_by("-id")[:count]
         )
         applications = self._applications(count, status="approved", documents=documents)
-        ledger = {
-            line.document_id: line
-            for line in ContributionLine.objects.filter(
-                document__in=documents, line_no=1, reversal__isnull=True
+        # Each application refunds 100.00 of the first line of its document: one INSERT ...
+        # SELECT of the refund lines, returning the ledger lines they claim.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO refunds_refundline (application_id, line_no, iin, person_id,"
+                " period, amount, approved_amount, contribution_id, check_code, check_passed,"
+                " check_data, claim_active, created_at, updated_at)"
+                " SELECT a.id, 1, '', c.person_id, c.period, 100.00, 100.00, c.id, 'ok', true,"
+                " '{}', true, now(), now()"
+                " FROM refunds_refundapplication a"
+                " JOIN contributions_contributionline c"
+                " ON c.document_id = a.document_id AND c.line_no = 1"
+                " WHERE a.id = ANY(%s)"
+                " RETURNING contribution_id",
+                [list(applications)],
             )
-        }
-        RefundLine.objects.bulk_create(
-            RefundLine(
-                application=application,
-                line_no=1,
-                iin="",
-                person_id=ledger[application.document_id].person_id,
-                period=ledger[application.document_id].period,
-                amount=Decimal("100.00"),
-                approved_amount=Decimal("100.00"),
-                contribution=ledger[application.document_id],
-                check_code="ok",
-                check_passed=True,
-            )
-            for application in applications
-        )
-        ids = [line.pk for line in ledger.values()]
+            ids = [row[0] for row in cursor.fetchall()]
         floor_started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
