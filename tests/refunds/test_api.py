@@ -10,6 +10,7 @@ from contributions.models import ContributionLine
 from gfss.api.permissions import Scope
 from gfss.common.models import RejectedInput
 from refunds.models import RefundApplication
+from refunds.services import refund_confirm, refund_decide, refund_payout_orders_build
 from tests.factories import PayerFactory, PersonFactory
 from tests.refunds.conftest import award_for
 
@@ -124,11 +125,12 @@ def test_bad_input_is_refused_with_a_code_in_the_callers_language(pay, corp, cas
     [
         ("more than paid", "amount_over_paid"),
         ("already claimed", "in_open_application"),
+        ("already refunded", "already_refunded"),
         ("counted in an award", "counted_in_award"),
     ],
 )
 def test_a_line_that_fails_the_check_cannot_be_approved(pay, corp, officers, case, code):
-    maker, _ = officers
+    maker, checker = officers
     paid = pay("10000.00")
     person = paid.persons[0]
     amount = "10000.01" if case == "more than paid" else "100.00"
@@ -138,6 +140,16 @@ def test_a_line_that_fails_the_check_cannot_be_approved(pay, corp, officers, cas
             _body(paid, [(person.iin, "2024-05", "100.00")], number="GK-FIRST"),
             format="json",
         )
+    if case == "already refunded":
+        first = corp.post(
+            "/api/v1/refunds/",
+            _body(paid, [(person.iin, "2024-05", "100.00")], number="GK-FIRST"),
+            format="json",
+        ).json()
+        first_id = RefundApplication.objects.get(uuid=first["uuid"]).pk
+        refund_decide(actor=maker, application_id=first_id, decision="approve")
+        refund_confirm(actor=checker, application_id=first_id)
+        refund_payout_orders_build(actor=maker)
     if case == "counted in an award":
         award_for(person, right_date=date(2024, 10, 1))
     created = corp.post(
@@ -152,6 +164,9 @@ def test_a_line_that_fails_the_check_cannot_be_approved(pay, corp, officers, cas
     )
     assert answer.status_code == 400
     assert answer.json()["code"] == code
+    # said in Kazakh, the caller's language, with the check's own reason
+    assert answer.json()["message"].startswith("1-жолды қайтаруға болмайды: ")
+    assert code not in answer.json()["message"]
 
 
 def test_the_maker_cannot_confirm_and_a_second_decision_is_a_conflict(pay, corp, officers):
