@@ -40,8 +40,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ApplicationEventInline(admin.TabularInline):
     model = ApplicationEvent
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "actor",
+        "from_status",
+        "to_status",
+        "comment",
+    )
     extra = 0
     can_delete = False
 

@@ -98,7 +98,11 @@ def _stazh(requests: list[Request]) -> dict[int, int]:
 
 def _previous_job_loss_months(requests: list[Request]) -> dict[int, int]:
     """Months of job-loss awards before the right date (repeat claims, Art. 118 p.5)."""
-    person_ids = [r.person_id for r in requests if r.benefit == BenefitType.JOB_LOSS]
+    person_ids = [
+        r.person_id
+        for r in requests
+        if r.benefit == BenefitType.JOB_LOSS and r.person_id is not None
+    ]
     if not person_ids:
         return {}
     right_dates = {r.person_id: r.right_date for r in requests}

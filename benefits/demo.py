@@ -31,13 +31,14 @@ from gfss.common.exceptions import ApplicationError
 from gfss.common.identifiers import make_iin
 from gfss.legal.selectors import parameter_value
 from gfss.org.access import Scope
+from gfss.org.actors import StaffUser
 from gfss.org.models import PartnerClient
 from gfss.org.services import partner_client_create
 from participants.models import LifeEvent, Person, Sex
 
 # domain.md "2022 figures by benefit", new awards; maternity and adoption share one figure,
 # adoption being a small part of it [D: 1 in 50].
-NEW_AWARDS_2022 = {
+NEW_AWARDS_2022: dict[str, int] = {
     BenefitType.CHILDCARE: 323_286,
     BenefitType.MATERNITY: 236_738,
     BenefitType.ADOPTION: 4_831,
@@ -186,7 +187,9 @@ def _case(
     )
 
 
-def _decide(case: Application, *, rng: random.Random, specialist: Any, head: Any) -> str:
+def _decide(
+    case: Application, *, rng: random.Random, specialist: StaffUser, head: StaffUser
+) -> str:
     """Old cases are mostly decided; recent ones stay open, some already overdue."""
     roll = rng.random()
     if roll < 0.35:

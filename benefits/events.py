@@ -3,13 +3,14 @@
 from typing import Any
 
 from benefits.models import Application, ApplicationEvent
+from gfss.org.actors import Actor
 
 
 def application_event_write(
     *,
     application: Application,
     kind: str,
-    actor: Any | None,
+    actor: Actor | None,
     from_status: str,
     comment: str = "",
     data: dict[str, Any] | None = None,

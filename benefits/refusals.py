@@ -8,6 +8,7 @@ case. Grounds are the Social Code's articles (rules.md §4).
 
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import Application, BenefitType, RefusalCode
@@ -28,7 +29,7 @@ _BY_CHECK = {
 _ALWAYS = (RefusalCode.DOCUMENTS_INVALID, RefusalCode.NOT_A_PARTICIPANT, RefusalCode.OTHER)
 
 # The articles of the Social Code of the Republic of Kazakhstan for each benefit (rules.md §4).
-BENEFIT_ARTICLES = {
+BENEFIT_ARTICLES: dict[str, Promise] = {
     BenefitType.DISABILITY: _("Social Code of the Republic of Kazakhstan, articles 171-182"),
     BenefitType.BREADWINNER: _("Social Code of the Republic of Kazakhstan, articles 229-241"),
     BenefitType.JOB_LOSS: _("Social Code of the Republic of Kazakhstan, articles 113-119"),
@@ -37,7 +38,7 @@ BENEFIT_ARTICLES = {
     BenefitType.CHILDCARE: _("Social Code of the Republic of Kazakhstan, articles 84-86"),
 }
 # Where a reason has an article of its own.
-_GROUNDS = {
+_GROUNDS: dict[tuple[str, str], Promise] = {
     (BenefitType.DISABILITY, RefusalCode.AMOUNT_NOT_POSITIVE): _(
         "Social Code of the Republic of Kazakhstan, article 172"
     ),
@@ -75,6 +76,7 @@ def refusal_choices(application: Application) -> list[tuple[str, Any]]:
     return [(code, labels[code]) for code in refusal_codes_fitting(application)]
 
 
-def legal_ground(*, benefit: str, reason: str) -> Any:
+def legal_ground(*, benefit: str, reason: str) -> Promise | str:
     """The article a refusal (or, without a reason, an assignment) of ``benefit`` cites."""
-    return _GROUNDS.get((benefit, reason)) or BENEFIT_ARTICLES.get(benefit, "")
+    ground = _GROUNDS.get((benefit, reason))
+    return ground if ground is not None else BENEFIT_ARTICLES.get(benefit, "")

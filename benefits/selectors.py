@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -28,6 +27,7 @@ from gfss.common.money import round_kzt
 from gfss.common.periods import add_months
 from gfss.legal.params import ParameterSet
 from gfss.org.access import Action, Subject, may, reach
+from gfss.org.actors import Reader, StaffUser
 from participants.models import LifeEvent, Payer
 
 # Maternity and adoption average the 12 months before the right (rules.md §3.1).
@@ -38,7 +38,7 @@ MATERNITY_AVERAGE_MONTHS = 12
 
 
 def application_list_for_user(
-    *, user: Any, subject: Subject = Subject.CASE
+    *, user: Reader, subject: Subject = Subject.CASE
 ) -> QuerySet[Application]:
     """The e-cases the user may see (gfss.org.access): the own branch's, every branch's for
     central readers; a partner follows the status (``CASE_STATUS``) of those it sent."""
@@ -48,7 +48,7 @@ def application_list_for_user(
 
 
 def application_get_for_user(
-    *, user: Any, uuid: UUID | str, subject: Subject = Subject.CASE
+    *, user: Reader, uuid: UUID | str, subject: Subject = Subject.CASE
 ) -> Application:
     application = (
         application_list_for_user(user=user, subject=subject)
@@ -91,7 +91,7 @@ class QueueFilters:
     person: str = ""  # an IIN (exact) or the start of a surname or a first name
 
 
-def application_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Application]:
+def application_queue(*, user: Reader, filters: QueueFilters, today: date) -> QuerySet[Application]:
     """The branch's work queue, earliest deadline first (the queue index serves it)."""
     queryset = application_list_for_user(user=user)
     if filters.status:
@@ -119,7 +119,7 @@ def application_queue(*, user: Any, filters: QueueFilters, today: date) -> Query
     return queryset.select_related("held_by").only(*QUEUE_COLUMNS).order_by("decision_due", "id")
 
 
-def application_counters(*, user: Any, today: date) -> dict[str, int]:
+def application_counters(*, user: Reader, today: date) -> dict[str, int]:
     """Open, overdue and awaiting-confirmation cases of the user's scope, in one query."""
     open_q = Q(status__in=Application.OPEN_STATUSES)
     return application_list_for_user(user=user).aggregate(
@@ -129,13 +129,13 @@ def application_counters(*, user: Any, today: date) -> dict[str, int]:
     )
 
 
-def application_free_for(*, user: Any, now: datetime, timeout: timedelta) -> Q:
+def application_free_for(*, user: StaffUser, now: datetime, timeout: timedelta) -> Q:
     """Cases nobody else holds: free, held by ``user``, or whose holder has been idle too long."""
     return Q(held_by__isnull=True) | Q(held_by=user.pk) | Q(held_active_at__lte=now - timeout)
 
 
 def application_next_for_user(
-    *, user: Any, now: datetime, timeout: timedelta, after: Application | None = None
+    *, user: StaffUser, now: datetime, timeout: timedelta, after: Application | None = None
 ) -> Application | None:
     """The case to open next: a head's next confirmation not of their own making, else the
     earliest-due case still to decide that nobody else holds. Only those who decide have one."""
@@ -159,7 +159,7 @@ def application_next_for_user(
     )
 
 
-def offer_get_for_user(*, user: Any, uuid: UUID | str) -> ProactiveOffer:
+def offer_get_for_user(*, user: Reader, uuid: UUID | str) -> ProactiveOffer:
     """An offer the user may act on: a partner's own offers; staff by the person's region."""
     queryset = ProactiveOffer.objects.filter(uuid=uuid)
     offer = (
@@ -311,12 +311,12 @@ def application_contribution_table(
 # --- awards ---------------------------------------------------------------------------------
 
 
-def award_list_for_user(*, user: Any) -> QuerySet[Award]:
+def award_list_for_user(*, user: Reader) -> QuerySet[Award]:
     queryset = Award.objects.select_related("person", "branch", "application")
     return reach(user, Subject.CASE).apply(queryset, branch="branch_id")
 
 
-def award_get_for_user(*, user: Any, uuid: UUID | str) -> Award:
+def award_get_for_user(*, user: Reader, uuid: UUID | str) -> Award:
     award = award_list_for_user(user=user).filter(uuid=uuid).first()
     if award is None:
         raise AwardNotFoundError(uuid)

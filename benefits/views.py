@@ -51,6 +51,7 @@ from gfss.common import display
 from gfss.common.exceptions import ApplicationError
 from gfss.legal.selectors import parameter_set
 from gfss.org.access import Action, Subject, may
+from gfss.org.actors import StaffUser, acting_user
 from gfss.org.decorators import reads_required
 from gfss.org.models import AccessedData
 from gfss.org.selectors import user_branch
@@ -239,7 +240,7 @@ def _contribution_months(application: Application) -> tuple[Any, list[dict[str, 
     return table, months
 
 
-def _hold(application: Application, user: Any) -> dict[str, Any]:
+def _hold(application: Application, user: StaffUser) -> dict[str, Any]:
     """Who holds the case now (the holder idle too long holds it no more), for the page."""
     holder_id = application.holder_id_at(timezone.now(), cases.hold_timeout())
     return {
@@ -254,7 +255,7 @@ def _hold(application: Application, user: Any) -> dict[str, Any]:
 def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     """The e-case as it is: opening it changes nothing (a specialist takes it to decide)."""
     application = _get(request, uuid)
-    user = request.user
+    user = acting_user(request)
     decides = may(user, Action.DECIDE_CASE, branch_id=application.branch_id)
     can_confirm = may(user, Action.CONFIRM_CASE, branch_id=application.branch_id)
     decidable = decides and application.status in Application.DECIDABLE_STATUSES
@@ -328,7 +329,7 @@ def _event_rows(application: Application) -> list[dict[str, Any]]:
         comment = event.comment
         when: Any = event.created_at
         if event.kind == ApplicationEvent.Kind.RECEIVED:
-            comment = channels.get(comment, comment)
+            comment = str(channels.get(comment, comment))
             when = application.received_on
         code = (event.data or {}).get("refusal_code")
         if code and comment.startswith(f"{code}: "):
@@ -368,7 +369,10 @@ def _case_url(application: Application) -> str:
 
 def _next_url(request: HttpRequest, application: Application) -> str:
     following = application_next_for_user(
-        user=request.user, now=timezone.now(), timeout=cases.hold_timeout(), after=application
+        user=acting_user(request),
+        now=timezone.now(),
+        timeout=cases.hold_timeout(),
+        after=application,
     )
     return _case_url(following) if following else reverse("benefits:queue")
 
@@ -389,7 +393,7 @@ def case_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def _form_errors(request: HttpRequest, form: forms.Form) -> None:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(errors)
+        text = " ".join(str(error) for error in errors)
         messages.error(request, f"{label}: {text}" if label else text)
 
 
@@ -429,7 +433,9 @@ def case_take(request: HttpRequest, uuid: str) -> HttpResponse:
         uuid,
         None,
         lambda a, d: cases.application_take(
-            actor=request.user, application_id=a.pk, take_over=request.POST.get("over") == "1"
+            actor=acting_user(request),
+            application_id=a.pk,
+            take_over=request.POST.get("over") == "1",
         ),
         _("The e-case is yours: others see that you hold it."),
         go_next=False,
@@ -458,7 +464,7 @@ def case_assign(request: HttpRequest, uuid: str) -> HttpResponse:
         uuid,
         AssignForm,
         lambda a, d: cases.application_assign(
-            actor=request.user,
+            actor=acting_user(request),
             application_id=a.pk,
             override_gross=d["override_gross"],
             comment=d["comment"],
@@ -474,7 +480,7 @@ def case_refuse(request: HttpRequest, uuid: str) -> HttpResponse:
         request,
         uuid,
         RefuseForm,
-        lambda a, d: cases.application_refuse(actor=request.user, application_id=a.pk, **d),
+        lambda a, d: cases.application_refuse(actor=acting_user(request), application_id=a.pk, **d),
         _("Refusal recorded; it waits for the branch head's confirmation."),
     )
 
@@ -486,7 +492,7 @@ def case_return(request: HttpRequest, uuid: str) -> HttpResponse:
         request,
         uuid,
         CommentForm,
-        lambda a, d: cases.application_return(actor=request.user, application_id=a.pk, **d),
+        lambda a, d: cases.application_return(actor=acting_user(request), application_id=a.pk, **d),
         _("Returned for correction."),
     )
 
@@ -498,7 +504,7 @@ def case_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
         request,
         uuid,
         None,
-        lambda a, d: cases.application_confirm(actor=request.user, application_id=a.pk),
+        lambda a, d: cases.application_confirm(actor=acting_user(request), application_id=a.pk),
         _("Decision confirmed."),
     )
 
@@ -510,7 +516,9 @@ def case_decline(request: HttpRequest, uuid: str) -> HttpResponse:
         request,
         uuid,
         CommentForm,
-        lambda a, d: cases.application_decline(actor=request.user, application_id=a.pk, **d),
+        lambda a, d: cases.application_decline(
+            actor=acting_user(request), application_id=a.pk, **d
+        ),
         _("Decision sent back to review."),
     )
 
@@ -557,7 +565,7 @@ def award_decision_confirm(request: HttpRequest, uuid: str, decision: str) -> Ht
         found = application.award_decisions.filter(uuid=decision).values_list("pk", flat=True)
         if not found:
             raise ApplicationError(str(_("No such decision.")), code="award_decision_not_found")
-        return decisions.award_decision_confirm(actor=request.user, decision_id=found[0])
+        return decisions.award_decision_confirm(actor=acting_user(request), decision_id=found[0])
 
     return _act(request, uuid, None, confirm, _("Decision confirmed."), go_next=False)
 
@@ -579,7 +587,7 @@ def case_letter(request: HttpRequest, uuid: str) -> HttpResponse:
 @reads_required(Subject.CASE)
 def case_next(request: HttpRequest) -> HttpResponse:
     following = application_next_for_user(
-        user=request.user, now=timezone.now(), timeout=cases.hold_timeout()
+        user=acting_user(request), now=timezone.now(), timeout=cases.hold_timeout()
     )
     if following is None:
         messages.info(request, _("No case waits for you."))

@@ -77,8 +77,15 @@ class QuarantinedLineInline(admin.TabularInline):
     model = QuarantinedLine
     extra = 0
     can_delete = False
-    fields = ["line_no", "code", "message", "iin_text", "period_text", "amount", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "line_no",
+        "code",
+        "message",
+        "iin_text",
+        "period_text",
+        "amount",
+        "status",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import NamedTuple
 
 from gfss.common.money import round_kzt
@@ -50,7 +51,7 @@ def income_by_month(rows: Iterable[PayerMonth], *, params: ParameterSet) -> dict
         if amount <= 0:  # every payment of the month reversed (refunded): no income
             continue
         rate_numerator, rate_denominator, cap, cap_denominator = params.derived(
-            ("income_limits", period), lambda period=period: _income_limits(period, params)
+            ("income_limits", period), partial(_income_limits, period, params)
         )
         so, so_denominator = amount.as_integer_ratio()
         # SO ÷ rate as numerator / denominator, replaced by the cap when it is above it.

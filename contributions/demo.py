@@ -10,9 +10,11 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -66,7 +68,7 @@ def demo_contributions_generate(*, seed: int, today: date, months: int = 24) -> 
     by_iin = {person["iin"]: person for person in persons}
     payers = list(Payer.objects.order_by("id").values("idn", "name", "kind"))
     employers = [p for p in payers if p["kind"] == Payer.Kind.EMPLOYER]
-    staff: defaultdict[str, list[tuple[dict, Decimal]]] = defaultdict(list)
+    staff: defaultdict[str, list[tuple[Mapping[str, Any], Decimal]]] = defaultdict(list)
     owners = set()
     for payer in payers:
         if payer["kind"] != Payer.Kind.EMPLOYER and payer["idn"] in by_iin:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db import connection
@@ -34,6 +35,7 @@ from gfss.legal.calendar import working_day_checker
 from gfss.legal.params import ParameterSet
 from gfss.legal.selectors import parameter_set
 from gfss.org.access import Subject, reach
+from gfss.org.actors import Reader
 from participants.models import Payer, Person
 
 _IDS_PER_QUERY = 30_000
@@ -43,7 +45,7 @@ _MONEY = DecimalField(max_digits=18, decimal_places=2)
 # --- visibility (gfss.org.access) ----------------------------------------------------------
 
 
-def payment_document_list_for_user(*, user: Any) -> QuerySet[PaymentDocument]:
+def payment_document_list_for_user(*, user: Reader) -> QuerySet[PaymentDocument]:
     """Branch staff see the documents of their region's payers, central staff all; a partner
     system sees the documents it sent."""
     queryset = PaymentDocument.objects.select_related("payer", "payer__region", "file").order_by(
@@ -54,7 +56,7 @@ def payment_document_list_for_user(*, user: Any) -> QuerySet[PaymentDocument]:
     )
 
 
-def payment_document_get_for_user(*, user: Any, uuid: str) -> PaymentDocument:
+def payment_document_get_for_user(*, user: Reader, uuid: str) -> PaymentDocument:
     from gfss.common.exceptions import NotFoundError
 
     document = payment_document_list_for_user(user=user).filter(uuid=uuid).first()
@@ -65,7 +67,7 @@ def payment_document_get_for_user(*, user: Any, uuid: str) -> PaymentDocument:
     return document
 
 
-def quarantined_line_list_for_user(*, user: Any) -> QuerySet[QuarantinedLine]:
+def quarantined_line_list_for_user(*, user: Reader) -> QuerySet[QuarantinedLine]:
     queryset = QuarantinedLine.objects.select_related(
         "document", "document__payer", "document__payer__region"
     ).order_by("-document__value_date", "document_id", "line_no")
@@ -156,7 +158,7 @@ def monthly_incomes(
     last: date,
     params: ParameterSet,
     received_before: date | None = None,
-) -> dict[int, dict[date, Decimal]]:
+) -> dict[int, dict[date, Fraction]]:
     """Per person, per month from ``first`` to ``last``: the income implied by the
     contributions (each payer's SO ÷ rate, capped at so.object_cap_mzp × MZP, summed over
     payers), at full precision. Months without income are absent."""
@@ -168,7 +170,7 @@ def monthly_incomes(
 
 def _months_with_contribution(
     person_ids: list[int], *, before: date, received_before: date | None
-) -> QuerySet[ContributionLine]:
+) -> QuerySet[ContributionLine, tuple[int, date]]:
     """(person, period) of each month with contributions (net of refunds), from 2005-01 up to
     and excluding the month of ``before`` (rules.md §3.2, D-5)."""
     queryset = ContributionLine.objects.filter(
@@ -445,7 +447,7 @@ def payer_penalty_balance(*, payer: Payer) -> PayerBalance:
     return PayerBalance(payer_id=payer.pk, accrued=accrued, paid=paid)
 
 
-def payers_in_arrears(*, user: Any, region_code: str | None = None) -> QuerySet[Payer]:
+def payers_in_arrears(*, user: Reader, region_code: str | None = None) -> QuerySet[Payer]:
     """Payers whose accrued penalties exceed what they paid, largest debt first, annotated with
     ``accrued``, ``paid`` and ``owed``; branch staff see their region only."""
     queryset = (

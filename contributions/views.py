@@ -39,6 +39,7 @@ from contributions.services import quarantined_line_correct
 from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import add_months, month_start
 from gfss.org.access import Action, Subject
+from gfss.org.actors import acting_user
 from gfss.org.decorators import may_required, reads_required
 from gfss.org.models import AccessedData, Region
 from gfss.org.services import access_log_record
@@ -153,7 +154,7 @@ def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
     try:
         period = period_from_staff_text(request.POST.get("period", ""))
         ledger_line = quarantined_line_correct(
-            actor=request.user,
+            actor=acting_user(request),
             line_id=line_id,
             lines=quarantined_line_list_for_user(user=request.user),
             iin=request.POST.get("iin", ""),

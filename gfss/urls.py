@@ -1,7 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from benefits.calculator.api import BenefitCalculateApi
@@ -10,7 +10,7 @@ from gfss.common.health import healthz
 from gfss.org import views as org_views
 from reporting import views as reporting_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("benefits/calculate", BenefitCalculateApi.as_view(), name="benefit-calculate"),
     path("", include("participants.api.urls")),
     path("", include("benefits.api.urls")),

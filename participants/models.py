@@ -1,11 +1,13 @@
 """The registry: insured persons (IIN), payers (BIN or IIN), family links, life events."""
 
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -53,7 +55,7 @@ class Person(TimeStampedModel):
         )
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Sequence[str | Promise]] = {}
         try:
             validate_iin(self.iin)
         except ValidationError as error:

@@ -1,24 +1,23 @@
 """Reads of the registry, filtered by what the user may see (gfss.org.access)."""
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import NotFoundError
 from gfss.org.access import Subject, reach
+from gfss.org.actors import Reader
 from participants.models import LifeEvent, Payer, Person
 from participants.search import spellings
 
 
-def person_list_for_user(*, user: Any, subject: Subject = Subject.PERSON) -> QuerySet[Person]:
+def person_list_for_user(*, user: Reader, subject: Subject = Subject.PERSON) -> QuerySet[Person]:
     """The persons the user may read as ``subject``: the registry card (``PERSON``), or their
     contributions (``LEDGER``: statements and calculations)."""
     queryset = Person.objects.select_related("region").order_by("iin")
     return reach(user, subject).apply(queryset, region="region_id")
 
 
-def person_get_for_user(*, user: Any, iin: str, subject: Subject = Subject.PERSON) -> Person:
+def person_get_for_user(*, user: Reader, iin: str, subject: Subject = Subject.PERSON) -> Person:
     person = person_list_for_user(user=user, subject=subject).filter(iin=iin).first()
     if person is None:
         raise NotFoundError(
@@ -28,7 +27,7 @@ def person_get_for_user(*, user: Any, iin: str, subject: Subject = Subject.PERSO
     return person
 
 
-def payer_list_for_user(*, user: Any) -> QuerySet[Payer]:
+def payer_list_for_user(*, user: Reader) -> QuerySet[Payer]:
     queryset = Payer.objects.select_related("region").order_by("idn")
     return reach(user, Subject.PAYER).apply(queryset, region="region_id")
 
@@ -56,7 +55,7 @@ def _name_matches(fields: tuple[str, ...], words: tuple[str, ...]) -> Q:
     return condition
 
 
-def person_search_for_user(*, user: Any, words: tuple[str, ...]) -> QuerySet[Person]:
+def person_search_for_user(*, user: Reader, words: tuple[str, ...]) -> QuerySet[Person]:
     """The persons in the user's reach whose name holds every word, by name."""
     return (
         person_list_for_user(user=user)
@@ -65,7 +64,7 @@ def person_search_for_user(*, user: Any, words: tuple[str, ...]) -> QuerySet[Per
     )
 
 
-def payer_search_for_user(*, user: Any, words: tuple[str, ...]) -> QuerySet[Payer]:
+def payer_search_for_user(*, user: Reader, words: tuple[str, ...]) -> QuerySet[Payer]:
     """The payers in the user's reach whose name holds every word, by name."""
     return (
         payer_list_for_user(user=user)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gfss.common.exceptions import ApplicationError, ConflictError
+from gfss.org.actors import Actor
 from participants.models import LifeEvent, Person
 
 
@@ -117,7 +118,7 @@ def _payload(
     }
 
 
-def _reported(*, actor: Any, reference: str, payload: dict[str, Any]) -> LifeEvent | None:
+def _reported(*, actor: Actor, reference: str, payload: dict[str, Any]) -> LifeEvent | None:
     """The event already recorded under the reference; a different report under it is refused."""
     event = LifeEvent.objects.filter(reported_by_id=actor.pk, reference=reference).first()
     if event is not None and event.payload != payload:
@@ -128,7 +129,7 @@ def _reported(*, actor: Any, reference: str, payload: dict[str, Any]) -> LifeEve
 @transaction.atomic
 def life_event_record(
     *,
-    actor: Any,
+    actor: Actor,
     reference: str,
     iin: str,
     kind: str,

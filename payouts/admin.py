@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gfss.common.exceptions import ApplicationError
 from gfss.org import access
+from gfss.org.actors import acting_user
 from payouts.models import (
     EventApplication,
     Overpayment,
@@ -177,7 +178,7 @@ class RecalculationEventAdmin(admin.ModelAdmin):
             parameters=dict(obj.parameters or {}),
             legal_ref=obj.legal_ref,
             description=obj.description,
-            actor=request.user,
+            actor=acting_user(request),
         )
         obj.pk = created.pk
 
@@ -192,7 +193,7 @@ class RecalculationEventAdmin(admin.ModelAdmin):
     def dry_run(self, request: HttpRequest, queryset: QuerySet[RecalculationEvent]) -> None:
         for event in queryset.order_by("effective_date", "pk"):
             try:
-                run = event_dry_run_start(event_id=event.pk, actor=request.user)
+                run = event_dry_run_start(event_id=event.pk, actor=acting_user(request))
             except ApplicationError as error:
                 self.message_user(request, f"#{event.pk}: {error.message}", messages.ERROR)
             else:
@@ -202,7 +203,7 @@ class RecalculationEventAdmin(admin.ModelAdmin):
     def apply(self, request: HttpRequest, queryset: QuerySet[RecalculationEvent]) -> None:
         for event in queryset.order_by("effective_date", "pk"):
             try:
-                run = event_apply_start(event_id=event.pk, actor=request.user)
+                run = event_apply_start(event_id=event.pk, actor=acting_user(request))
             except ApplicationError as error:
                 self.message_user(request, f"#{event.pk}: {error.message}", messages.ERROR)
             else:

@@ -109,6 +109,7 @@ def _back_dated_decisions(today: date) -> None:
     if not paid:
         return
     suspended, others = paid[-1], paid[:-1]
+    assert suspended.application is not None  # filtered above
     specialist = suspended.application.events.exclude(actor=None).first()
     if specialist is not None and specialist.actor is not None:
         award_suspend(
@@ -123,7 +124,9 @@ def _back_dated_decisions(today: date) -> None:
 def demo_payouts_generate(*, seed: int, today: date) -> DemoPayouts:
     rng = random.Random(seed)
     awards = _historic_awards(rng)
-    events = {e.effective_date.replace(day=1): [] for e in RecalculationEvent.objects.all()}
+    events: dict[date, list[RecalculationEvent]] = {
+        e.effective_date.replace(day=1): [] for e in RecalculationEvent.objects.all()
+    }
     for event in RecalculationEvent.objects.order_by("effective_date", "pk"):
         events[event.effective_date.replace(day=1)].append(event)
     period, runs = FIRST_RUN, 0

@@ -16,6 +16,7 @@ from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start
 from gfss.org.access import Subject, reach
+from gfss.org.actors import Reader
 from payouts.models import (
     AwardAccount,
     Overpayment,
@@ -128,7 +129,7 @@ def award_balance(*, award_id: int) -> dict[str, Any]:
     }
 
 
-def overpayment_list(*, user: Any) -> QuerySet[AwardAccount]:
+def overpayment_list(*, user: Reader) -> QuerySet[AwardAccount]:
     """Awards with an overpayment left to recover that ``user`` may see, largest first."""
     accounts = reach(user, Subject.PAYMENT).apply(
         AwardAccount.objects.all(), branch="award__branch_id"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from gfss.common.exceptions import ApplicationError
 from gfss.common.periods import add_months, month_start, parse_period
 from gfss.org.access import Action, Subject
+from gfss.org.actors import acting_user
 from gfss.org.decorators import may_required, reads_required
 from payouts.models import PayoutFile, RecalculationEvent
 from payouts.registers import document_filename, payout_register_csv, register_filename
@@ -88,7 +89,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose the month to run."))
         return redirect("payouts:run_list")
     try:
-        batch = payment_run_start(period=period, actor=request.user)
+        batch = payment_run_start(period=period, actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("payouts:run_list")
@@ -99,7 +100,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @may_required(Action.OPERATE_PAYOUTS)
 def run_close(request: HttpRequest, period: str) -> HttpResponse:
     try:
-        batch = payment_run_close(period=_period(period), actor=request.user)
+        batch = payment_run_close(period=_period(period), actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("payouts:run_detail", period=period)
@@ -157,7 +158,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 @may_required(Action.OPERATE_PAYOUTS)
 def event_dry_run_view(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
-        batch = event_dry_run_start(event_id=event_id, actor=request.user)
+        batch = event_dry_run_start(event_id=event_id, actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("payouts:event_detail", event_id=event_id)
@@ -168,7 +169,7 @@ def event_dry_run_view(request: HttpRequest, event_id: int) -> HttpResponse:
 @may_required(Action.OPERATE_PAYOUTS)
 def event_apply(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
-        batch = event_apply_start(event_id=event_id, actor=request.user)
+        batch = event_apply_start(event_id=event_id, actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("payouts:event_list")
@@ -194,7 +195,7 @@ def repayment_record_view(request: HttpRequest, award_id: int) -> HttpResponse:
             received_on=date.fromisoformat(request.POST.get("received_on", "")),
             bank_reference=request.POST.get("bank_reference", "")[:64],
             note=request.POST.get("note", "")[:300],
-            actor=request.user,
+            actor=acting_user(request),
         )
     except (InvalidOperation, ValueError):
         messages.error(request, _("Enter an amount such as 1234.56 and a date."))

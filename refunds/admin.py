@@ -27,7 +27,7 @@ class RefundLineInline(admin.TabularInline):
     model = RefundLine
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "line_no",
         "iin",
         "period",
@@ -35,8 +35,7 @@ class RefundLineInline(admin.TabularInline):
         "approved_amount",
         "check_code",
         "counted_award",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -46,8 +45,14 @@ class RefundEventInline(admin.TabularInline):
     model = RefundEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "actor",
+        "from_status",
+        "to_status",
+        "comment",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -12,7 +12,7 @@ from refunds.models import RefundApplication
 
 Status = RefundApplication.Status
 
-STAGE_PARAMETERS = {
+STAGE_PARAMETERS: dict[str, str] = {
     Status.CHECKED: "refund.decision_working_days",
     Status.DECIDED: "refund.confirmation_working_days",
     Status.APPROVED: "refund.order_working_days",

@@ -23,6 +23,7 @@ from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
 from contributions.mt102.build import build_document
 from contributions.services import mt102_import
 from gfss.api.permissions import Scope
+from gfss.org.actors import PartnerUser
 from gfss.org.models import PartnerClient
 from gfss.org.services import partner_client_create
 from refunds.bank_report import COLUMNS
@@ -92,7 +93,7 @@ def bank_report_sample(order: PayoutOrder, *, on: date, returned_first: bool = F
     return ("\r\n".join(rows) + "\r\n").encode("utf-8")
 
 
-def _partner_user() -> Any:
+def _partner_user() -> PartnerUser:
     client = PartnerClient.objects.filter(name=STATE_CORPORATION).first()
     if client is None:
         client = partner_client_create(name=STATE_CORPORATION, scopes=[Scope.REFUNDS]).client
@@ -133,9 +134,10 @@ def _duplicate(line: ContributionLine, *, number: int, today: date) -> Contribut
 
 
 def _apply(
-    *, partner: Any, number: int, lines: list[ContributionLine], reason: str, received: date
+    *, partner: PartnerUser, number: int, lines: list[ContributionLine], reason: str, received: date
 ) -> RefundApplication:
     first = lines[0]
+    assert first.document is not None  # lines of a document only
     application, _ = refund_application_create(
         actor=partner,
         source=RefundApplication.Source.STATE_CORPORATION,
@@ -184,7 +186,9 @@ def _decide(application: RefundApplication, *, maker: Any) -> None:
 def _counted_line() -> ContributionLine | None:
     """A contribution a demo award counted, for the refusal by the Art. 247 check."""
     awards = Award.objects.filter(application__isnull=False).select_related("application")[:50]
-    windows = award_counted_windows(person_ids=[a.application.insured_person_id for a in awards])
+    windows = award_counted_windows(
+        person_ids=[a.application.insured_person_id for a in awards if a.application is not None]
+    )
     for person_id, counted in windows.items():
         for window in counted:
             lines = ContributionLine.objects.filter(
@@ -213,17 +217,17 @@ def demo_refunds_generate(*, seed: int, today: date, count: int = 48) -> DemoRef
     maker, checker = users.get(username=MAKER), users.get(username=CHECKER)
     partner = _partner_user()
     counted = _counted_line()
+    lines_paid = ContributionLine.objects.filter(
+        reverses__isnull=True,
+        reversal__isnull=True,
+        document__isnull=False,
+        kind=ContributionLine.Kind.CONTRIBUTION,
+        value_date__lt=today - timedelta(days=40),
+    )
+    if counted is not None:
+        lines_paid = lines_paid.exclude(pk=counted.pk)
     candidates = list(
-        ContributionLine.objects.filter(
-            reverses__isnull=True,
-            reversal__isnull=True,
-            document__isnull=False,
-            kind=ContributionLine.Kind.CONTRIBUTION,
-            value_date__lt=today - timedelta(days=40),
-        )
-        .exclude(pk=getattr(counted, "pk", None))
-        .select_related("person", "payer", "document")
-        .order_by("id")[: count * 30]
+        lines_paid.select_related("person", "payer", "document").order_by("id")[: count * 30]
     )
     if not candidates:
         return DemoRefunds(applications=0, by_status={})

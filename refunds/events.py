@@ -3,6 +3,7 @@ the change."""
 
 from typing import Any
 
+from gfss.org.actors import Actor
 from refunds.models import RefundApplication, RefundEvent
 
 
@@ -10,7 +11,7 @@ def refund_event_write(
     *,
     application: RefundApplication,
     kind: str,
-    actor: Any | None,
+    actor: Actor | None,
     from_status: str,
     comment: str = "",
     data: dict[str, Any] | None = None,

@@ -22,6 +22,7 @@ from gfss.common.periods import add_months
 from gfss.common.signals import ReversalOrigin
 from gfss.org import access
 from gfss.org.access import Subject
+from gfss.org.actors import Reader
 from refunds.exceptions import PayoutOrderNotFoundError, RefundNotFoundError
 from refunds.models import PayoutOrder, RefundApplication, RefundEvent, RefundLine, RefundPosting
 
@@ -44,7 +45,7 @@ LIST_COLUMNS = (
 )
 
 
-def refund_application_list_for_user(*, user: Any) -> QuerySet[RefundApplication]:
+def refund_application_list_for_user(*, user: Reader) -> QuerySet[RefundApplication]:
     """What the access policy lets ``user`` read: refund officers every application, branch
     staff their region's payers', a partner the applications it sent."""
     queryset = RefundApplication.objects.select_related("payer", "payer__region")
@@ -54,7 +55,7 @@ def refund_application_list_for_user(*, user: Any) -> QuerySet[RefundApplication
 
 
 def refund_reversal_origins(
-    *, line_ids: list[int], user: Any = None, **_signal: Any
+    *, line_ids: list[int], user: Reader = None, **_signal: Any
 ) -> dict[int, ReversalOrigin]:
     """The application behind each of these reversal rows of the ledger, for the statement:
     its number always, its page only when ``user`` may read that application."""
@@ -84,7 +85,7 @@ def refund_reversal_origins(
     }
 
 
-def refund_application_get_for_user(*, user: Any, uuid: UUID | str) -> RefundApplication:
+def refund_application_get_for_user(*, user: Reader, uuid: UUID | str) -> RefundApplication:
     application = (
         refund_application_list_for_user(user=user)
         .select_related("document", "decided_by", "confirmed_by", "order", "submitted_by")
@@ -106,7 +107,9 @@ class RefundFilters:
     overdue: bool = False
 
 
-def refund_queue(*, user: Any, filters: RefundFilters, today: date) -> QuerySet[RefundApplication]:
+def refund_queue(
+    *, user: Reader, filters: RefundFilters, today: date
+) -> QuerySet[RefundApplication]:
     """The officers' list, earliest stage deadline first."""
     queryset = refund_application_list_for_user(user=user)
     if filters.status:
@@ -126,7 +129,7 @@ def refund_queue(*, user: Any, filters: RefundFilters, today: date) -> QuerySet[
     return queryset.only(*LIST_COLUMNS).order_by("stage_due", "id")
 
 
-def refund_counters(*, user: Any, today: date) -> dict[str, int]:
+def refund_counters(*, user: Reader, today: date) -> dict[str, int]:
     """How many applications wait at each step, and how many are overdue, in one query over
     the open ones only (an index range on status: the closed ones pile up, the open do not)."""
     status = RefundApplication.Status
@@ -157,7 +160,7 @@ def refund_events(*, application: RefundApplication) -> QuerySet[RefundEvent]:
     return application.events.select_related("actor").order_by("id")
 
 
-def refund_lines_of_person(*, user: Any, person_id: int) -> QuerySet[RefundLine]:
+def refund_lines_of_person(*, user: Reader, person_id: int) -> QuerySet[RefundLine]:
     """The refund lines of one person, for the person's page."""
     return (
         RefundLine.objects.filter(
@@ -169,7 +172,7 @@ def refund_lines_of_person(*, user: Any, person_id: int) -> QuerySet[RefundLine]
     )
 
 
-def refund_applications_of_payer(*, user: Any, payer_id: int) -> QuerySet[RefundApplication]:
+def refund_applications_of_payer(*, user: Reader, payer_id: int) -> QuerySet[RefundApplication]:
     return (
         refund_application_list_for_user(user=user)
         .filter(payer_id=payer_id)
@@ -234,7 +237,7 @@ class ReportRow:
     amount: Any
 
 
-def refund_report(*, user: Any, first: date, last: date, by: str) -> list[ReportRow]:
+def refund_report(*, user: Reader, first: date, last: date, by: str) -> list[ReportRow]:
     """Refunds paid or ordered with a receipt date in ``[first, last]``, grouped ``by`` reason,
     month (of receipt) or region: applications, people and the sum refunded."""
     group = {

@@ -22,6 +22,7 @@ from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import parse_period
 from gfss.org import access
 from gfss.org.access import Action, Subject
+from gfss.org.actors import acting_user
 from gfss.org.decorators import may_required, reads_required
 from gfss.org.models import AccessedData, Region
 from gfss.org.services import access_log_record
@@ -193,7 +194,7 @@ def refund_decide_view(request: HttpRequest, uuid: str) -> HttpResponse:
     def act(application: RefundApplication) -> Any:
         decision = request.POST.get("decision", "")
         return refund_decide(
-            actor=request.user,
+            actor=acting_user(request),
             application_id=application.pk,
             decision=decision,
             refusal_code=request.POST.get("refusal_code", ""),
@@ -211,7 +212,7 @@ def refund_confirm_view(request: HttpRequest, uuid: str) -> HttpResponse:
         request,
         uuid,
         lambda a: refund_confirm(
-            actor=request.user, application_id=a.pk, comment=request.POST.get("comment", "")
+            actor=acting_user(request), application_id=a.pk, comment=request.POST.get("comment", "")
         ),
     )
 
@@ -223,7 +224,7 @@ def refund_decline_view(request: HttpRequest, uuid: str) -> HttpResponse:
         request,
         uuid,
         lambda a: refund_decline(
-            actor=request.user, application_id=a.pk, comment=request.POST.get("comment", "")
+            actor=acting_user(request), application_id=a.pk, comment=request.POST.get("comment", "")
         ),
     )
 
@@ -235,7 +236,7 @@ def refund_return_view(request: HttpRequest, uuid: str) -> HttpResponse:
         request,
         uuid,
         lambda a: refund_bank_return(
-            actor=request.user, application_id=a.pk, comment=request.POST.get("comment", "")
+            actor=acting_user(request), application_id=a.pk, comment=request.POST.get("comment", "")
         ),
     )
 
@@ -246,7 +247,9 @@ def refund_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             application, _created = refund_application_create(
-                actor=request.user, source=RefundApplication.Source.STAFF, **form.service_kwargs()
+                actor=acting_user(request),
+                source=RefundApplication.Source.STAFF,
+                **form.service_kwargs(),
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -270,7 +273,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @works_refunds
 def order_build(request: HttpRequest) -> HttpResponse:
     try:
-        orders = refund_payout_orders_build(actor=request.user)
+        orders = refund_payout_orders_build(actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -289,7 +292,7 @@ def order_paid(request: HttpRequest, uuid: str) -> HttpResponse:
     try:
         paid_on = date.fromisoformat(request.POST.get("paid_on", ""))
         refund_order_paid(
-            actor=request.user, order_id=payout_order_get(uuid=uuid).pk, paid_on=paid_on
+            actor=acting_user(request), order_id=payout_order_get(uuid=uuid).pk, paid_on=paid_on
         )
     except ValueError:
         messages.error(request, _("Give the payment date."))
@@ -314,7 +317,10 @@ def order_report(request: HttpRequest, uuid: str) -> HttpResponse:
         return redirect("refunds:orders")
     try:
         report = refund_bank_report_apply(
-            actor=request.user, filename=upload.name, content=upload.read(), order_id=order.pk
+            actor=acting_user(request),
+            filename=upload.name,
+            content=upload.read(),
+            order_id=order.pk,
         )
     except ApplicationError as error:
         messages.error(request, error.message)

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gfss.org.actors import Reader
 from reporting.filters import FIRST_YEAR, ReportFilters
 from reporting.indicators.benefits import (
     BENEFIT_COLUMNS,
@@ -141,7 +142,7 @@ def _refunds(filters: ReportFilters) -> Table:
     return refund_tables(filters)[0]
 
 
-def _payers(filters: ReportFilters, *, user: Any) -> Table:
+def _payers(filters: ReportFilters, *, user: Reader) -> Table:
     arrears = arrears_by_region(filters, user=user)
     monitoring = monitoring_by_month(filters, user=user)
     months = [m["payers"] for m in monitoring]
@@ -167,7 +168,7 @@ def _payers(filters: ReportFilters, *, user: Any) -> Table:
     )
 
 
-def annual_report_get(filters: ReportFilters, *, user: Any) -> AnnualReport:
+def annual_report_get(filters: ReportFilters, *, user: Reader) -> AnnualReport:
     coverage, has_coverage = _coverage(filters)
     receipts, has_receipts = _receipts(filters)
     benefits, has_benefits = _benefits(filters)

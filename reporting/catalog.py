@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from gfss.org.actors import Reader
 from reporting.filters import ReportFilters
 from reporting.indicators.benefits import benefit_tables
 from reporting.indicators.coverage import coverage_get, coverage_tables
@@ -17,7 +18,7 @@ from reporting.indicators.services import service_tables
 from reporting.tables import Table
 
 
-def _services(filters: ReportFilters, user: Any) -> list[Table]:
+def _services(filters: ReportFilters, user: Reader) -> list[Table]:
     return service_tables(filters, coverage_share=coverage_get(filters).total["coverage"])
 
 
@@ -67,7 +68,7 @@ def section_for_table(slug: str) -> Section | None:
     return next((s for s in SECTIONS if slug in s.tables), None)
 
 
-def table_get(slug: str, *, filters: ReportFilters, user: Any) -> Table | None:
+def table_get(slug: str, *, filters: ReportFilters, user: Reader) -> Table | None:
     section = section_for_table(slug)
     if section is None:
         return None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from benefits.models import BenefitType
 from gfss.common.exceptions import ApplicationError
+from gfss.org.actors import Reader
 from gfss.org.models import Region
 from reporting.access import report_region_limit
 
@@ -98,7 +99,7 @@ def _benefit(text: str) -> str | None:
 
 
 def report_filters_parse(
-    query: Any, *, user: Any, today: date | None = None, benefit: bool = True
+    query: Any, *, user: Reader, today: date | None = None, benefit: bool = True
 ) -> ReportFilters:
     """``query`` is a request's GET (or any mapping); raises ``ReportFilterInvalid``."""
     today = today or timezone.localdate()

@@ -27,7 +27,7 @@ def payer_monitoring_task(*, month: str | None = None) -> dict[str, Any]:
     from django.utils import timezone, translation
 
     from gfss.common.periods import parse_period
-    from gfss.org.access import SYSTEM
+    from gfss.org.actors import SYSTEM
     from reporting.exports import falling_payers_xlsx
     from reporting.indicators.payers import falling_payers, latest_due_month
 

@@ -16,6 +16,7 @@ from gfss.common.periods import add_months
 from gfss.common.replica import replica_reads
 from gfss.org import access
 from gfss.org.access import Subject
+from gfss.org.actors import Reader
 from gfss.org.decorators import reads_required, staff_required
 from gfss.org.models import Region
 from gfss.org.selectors import staff_profile_get
@@ -146,7 +147,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _table_get(slug: str, *, filters: Any, user: Any) -> Any:
+def _table_get(slug: str, *, filters: Any, user: Reader) -> Any:
     """A table of the dashboard, of the annual report or of the forecast, by its slug."""
     if slug.startswith("annual-"):
         tables = annual_report_get(filters, user=user).tables

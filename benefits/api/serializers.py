@@ -1,6 +1,8 @@
 """Shapes of the e-case API. Document fields are optional here on purpose: which a benefit
 needs is a rule of the service, answered with ``facts_missing`` naming them."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from benefits.models import (
@@ -49,7 +51,9 @@ class DeathCertificateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, required=False, allow_blank=True)
     deceased_iin = serializers.CharField(max_length=12, required=False, allow_blank=True)
     death_date = _optional(serializers.DateField(validators=[BIRTH_DATES]))
-    dependents = DependentSerializer(many=True, required=False, max_length=limits.DEPENDENTS_MAX)
+    dependents: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=DependentSerializer(), required=False, max_length=limits.DEPENDENTS_MAX
+    )
 
 
 class UnemployedRegistrationSerializer(serializers.Serializer):

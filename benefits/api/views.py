@@ -48,6 +48,7 @@ from benefits.services.offers import offer_accept, offer_create
 from gfss.api.permissions import Action, Subject, does, does_any, reads
 from gfss.api.schema import ERRORS
 from gfss.common.exceptions import NotFoundError
+from gfss.org.actors import acting_user
 from gfss.org.models import AccessedData
 from gfss.org.services import access_log_record
 
@@ -77,7 +78,7 @@ class ApplicationCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(ApplicationCreateInputSerializer, request)
-        application = cases.application_create(actor=request.user, **data)
+        application = cases.application_create(actor=acting_user(request), **data)
         return Response(ApplicationOutputSerializer(application).data, status=201)
 
 
@@ -138,7 +139,7 @@ class _CaseDecisionApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(self.input_serializer, request) if self.input_serializer else {}
         application = type(self).service(
-            actor=request.user, application_id=_application(request, uuid).pk, **data
+            actor=acting_user(request), application_id=_application(request, uuid).pk, **data
         )
         return _case(application)
 
@@ -208,7 +209,9 @@ class AwardRecalculateApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(AwardRecalculateInputSerializer, request)
         award = award_get_for_user(user=request.user, uuid=uuid)
-        return _decision(decisions.award_recalculate(actor=request.user, award_id=award.pk, **data))
+        return _decision(
+            decisions.award_recalculate(actor=acting_user(request), award_id=award.pk, **data)
+        )
 
 
 # Suspend, resume, terminate: the same input, one service each.
@@ -222,7 +225,7 @@ class _AwardChangeApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(AwardChangeInputSerializer, request)
         award = award_get_for_user(user=request.user, uuid=uuid)
-        return _decision(type(self).service(actor=request.user, award_id=award.pk, **data))
+        return _decision(type(self).service(actor=acting_user(request), award_id=award.pk, **data))
 
 
 class AwardSuspendApi(_AwardChangeApi):
@@ -254,7 +257,9 @@ class AwardDecisionConfirmApi(APIView):
     @extend_schema(request=None, responses={200: AwardDecisionOutputSerializer, **ERRORS})
     def post(self, request: Request, uuid: str) -> Response:
         decision = _award_decision(request, uuid)
-        confirmed = decisions.award_decision_confirm(actor=request.user, decision_id=decision.pk)
+        confirmed = decisions.award_decision_confirm(
+            actor=acting_user(request), decision_id=decision.pk
+        )
         return _decision(confirmed, created=False)
 
 
@@ -268,7 +273,7 @@ class OfferCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(OfferCreateInputSerializer, request)
-        offer = offer_create(actor=request.user, **data)
+        offer = offer_create(actor=acting_user(request), **data)
         return Response(OfferOutputSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
@@ -280,7 +285,7 @@ class OfferAcceptApi(APIView):
     @extend_schema(request=None, responses={201: ApplicationOutputSerializer, **ERRORS})
     def post(self, request: Request, uuid: str) -> Response:
         offer = offer_get_for_user(user=request.user, uuid=uuid)
-        application = offer_accept(actor=request.user, offer_id=offer.pk)
+        application = offer_accept(actor=acting_user(request), offer_id=offer.pk)
         return Response(ApplicationOutputSerializer(application).data, status=201)
 
 
@@ -377,7 +382,7 @@ class LifeEventReportApi(APIView):
     def post(self, request: Request) -> Response:
         data = _validated(LifeEventReportInputSerializer, request)
         event, created = life_event_report(
-            actor=request.user,
+            actor=acting_user(request),
             reference=data["reference"],
             kind=data["kind"],
             iin=data["iin"],

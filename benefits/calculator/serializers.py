@@ -51,7 +51,8 @@ class CalculateInputSerializer(serializers.Serializer):
 
 class TraceStepSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.DictField(child=serializers.CharField())
+    # DRF takes declared fields off the class: this does not replace the field's own label.
+    label = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
     formula = serializers.CharField()
     values = serializers.DictField()
     parameters = serializers.ListField(child=serializers.DictField())

@@ -9,6 +9,7 @@ from benefits.calculation import benefit_calculate
 from benefits.rules import Result
 from gfss.common.exceptions import ApplicationError
 from gfss.org.access import Subject
+from gfss.org.actors import Reader
 from participants.selectors import person_list_for_user
 
 
@@ -22,7 +23,7 @@ class IinNotRegisteredError(ApplicationError):
 
 
 def benefit_calculator_run(
-    *, user: Any, benefit: str, right_date: date, iin: str | None, stated: dict[str, Any]
+    *, user: Reader, benefit: str, right_date: date, iin: str | None, stated: dict[str, Any]
 ) -> Result:
     person = None
     if iin:

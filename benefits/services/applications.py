@@ -66,6 +66,7 @@ from gfss.common.money import round_kzt
 from gfss.legal.calendar import add_working_days
 from gfss.legal.selectors import parameter_value
 from gfss.org.access import Action
+from gfss.org.actors import Actor, StaffUser
 from gfss.org.models import Branch
 from participants.models import Person
 
@@ -156,7 +157,7 @@ def _checks(
 @transaction.atomic
 def application_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     iin: str,
     benefit: str,
     channel: str,
@@ -190,8 +191,9 @@ def application_create(
     # The breadwinner's family applies on the deceased's insurance, whatever their own age.
     if benefit != BenefitType.BREADWINNER and pension_on <= right_date:
         raise PersonOfPensionAgeError(iin=iin, pension_date=pension_on)
-    branch = Branch.objects.filter(region_id=applicant.region_id).first()
-    if applicant.region_id is None or branch is None:
+    region_id = applicant.region_id
+    branch = None if region_id is None else Branch.objects.filter(region_id=region_id).first()
+    if branch is None:
         raise PersonRegionUnknownError(iin)
     insured = _insured_person(benefit=benefit, applicant=applicant, documents=documents)
 
@@ -270,7 +272,7 @@ def _locked(application_id: int) -> Application:
     return application_qs_select_for_update().get(pk=application_id)
 
 
-def _authorize_maker(*, actor: Any, application: Application, action: str) -> None:
+def _authorize_maker(*, actor: Actor, application: Application, action: str) -> None:
     authorize(
         actor=actor,
         branch_id=application.branch_id,
@@ -280,7 +282,7 @@ def _authorize_maker(*, actor: Any, application: Application, action: str) -> No
     )
 
 
-def _authorize_checker(*, actor: Any, application: Application, action: str) -> None:
+def _authorize_checker(*, actor: Actor, application: Application, action: str) -> None:
     authorize(
         actor=actor,
         branch_id=application.branch_id,
@@ -295,18 +297,19 @@ def hold_timeout() -> timedelta:
     return timedelta(minutes=settings.CASE_HOLD_MINUTES)
 
 
-def _holder_name(user: Any) -> str:
+def _holder_name(user: StaffUser) -> str:
     return user.get_full_name() or user.username
 
 
-def _check_hold(application: Application, *, actor: Any, now: datetime) -> None:
+def _check_hold(application: Application, *, actor: Actor, now: datetime) -> None:
     """Another specialist's live hold stops a decision: they are working on the case."""
     holder_id = application.holder_id_at(now, hold_timeout())
     if holder_id is not None and holder_id != actor.pk:
-        raise CaseHeldError(
-            holder=_holder_name(application.held_by),
-            since=application.held_since,  # type: ignore[arg-type]
-        )
+        holder, since = application.held_by, application.held_since
+        # A live hold has its holder and its time.
+        assert holder is not None
+        assert since is not None
+        raise CaseHeldError(holder=_holder_name(holder), since=since)
 
 
 def _release(application: Application) -> list[str]:
@@ -317,7 +320,7 @@ def _release(application: Application) -> list[str]:
 
 
 @transaction.atomic
-def application_take(*, actor: Any, application_id: int, take_over: bool = False) -> Application:
+def application_take(*, actor: Actor, application_id: int, take_over: bool = False) -> Application:
     """The specialist takes a case to decide it: everyone sees who holds it and since when. A
     received case starts its review (the applicant sees that). Taking a case someone else holds
     needs ``take_over``, and the history records whose hold it ended. Taking one's own case
@@ -367,7 +370,7 @@ def _decidable(application: Application, *, action: str) -> str:
     return application.status
 
 
-def _award_grant(*, application: Application, actor: Any, today: date) -> Award:
+def _award_grant(*, application: Application, actor: Actor, today: date) -> Award:
     """The award of an assigned case: the calculated amount, or the one the checker confirmed."""
     calculation = application.calculation
     if application.override_gross is not None:
@@ -376,7 +379,7 @@ def _award_grant(*, application: Application, actor: Any, today: date) -> Award:
             opv = Decimal("0.00")
         else:
             rate = parameter_value("benefit.opv_rate", on=application.right_date)
-            opv = round_kzt(gross * rate)  # type: ignore[operator]
+            opv = round_kzt(gross * rate)
     else:
         gross, opv = Decimal(calculation["gross"]), Decimal(calculation["opv"])
     insured = application.insured_person
@@ -414,7 +417,7 @@ def _award_grant(*, application: Application, actor: Any, today: date) -> Award:
 @transaction.atomic
 def application_assign(
     *,
-    actor: Any,
+    actor: Actor,
     application_id: int,
     override_gross: Decimal | None = None,
     comment: str = "",
@@ -475,7 +478,7 @@ def application_assign(
 
 @transaction.atomic
 def application_refuse(
-    *, actor: Any, application_id: int, reason_code: str, reason_text: str
+    *, actor: Actor, application_id: int, reason_code: str, reason_text: str
 ) -> Application:
     """A refusal always waits for a branch head's confirmation."""
     if reason_code not in RefusalCode.values:
@@ -526,7 +529,7 @@ def application_refuse(
 
 
 @transaction.atomic
-def application_return(*, actor: Any, application_id: int, comment: str) -> Application:
+def application_return(*, actor: Actor, application_id: int, comment: str) -> Application:
     """Back to the State Corporation for correction; a corrected application is a new case."""
     if not comment.strip():
         raise ApplicationError(_("Say what must be corrected."), code="return_comment_missing")
@@ -559,7 +562,7 @@ def application_return(*, actor: Any, application_id: int, comment: str) -> Appl
     return application
 
 
-def _awaiting(application: Application, *, actor: Any, action: str) -> None:
+def _awaiting(application: Application, *, actor: Actor, action: str) -> None:
     if application.status != Application.Status.AWAITING_CONFIRMATION:
         raise ApplicationStateError(status=application.status, action=action)
     if application.decided_by_id == actor.pk:
@@ -568,7 +571,7 @@ def _awaiting(application: Application, *, actor: Any, action: str) -> None:
 
 @transaction.atomic
 def application_confirm(
-    *, actor: Any, application_id: int, today: date | None = None
+    *, actor: Actor, application_id: int, today: date | None = None
 ) -> Application:
     """The checker confirms: a refusal becomes final, an assignment creates the award."""
     today = today or timezone.localdate()
@@ -599,7 +602,7 @@ def application_confirm(
 
 
 @transaction.atomic
-def application_decline(*, actor: Any, application_id: int, comment: str) -> Application:
+def application_decline(*, actor: Actor, application_id: int, comment: str) -> Application:
     """The checker sends the decision back to review; the history keeps what was declined."""
     if not comment.strip():
         raise ApplicationError(

@@ -45,9 +45,10 @@ from benefits.services.amount_chain import Link, amount_chain_extend, awards_rev
 from gfss.common.exceptions import ApplicationError
 from gfss.common.periods import add_months
 from gfss.org.access import Action
+from gfss.org.actors import Actor
 
 
-def _locked_award(*, actor: Any, award_id: int, permission: Action, action: str) -> Award:
+def _locked_award(*, actor: Actor, award_id: int, permission: Action, action: str) -> Award:
     award = award_qs_select_for_update().get(pk=award_id)
     authorize(
         actor=actor,
@@ -64,6 +65,13 @@ def _locked_award(*, actor: Any, award_id: int, permission: Action, action: str)
     return award
 
 
+def _case_id(award: Award) -> int:
+    """The award's e-case: every award decided on here has one (``_locked_award`` refuses
+    the others)."""
+    assert award.application_id is not None
+    return award.application_id
+
+
 def _check_effective(award: Award, effective_date: date) -> None:
     """A decision takes effect within the award's life: from its start, before its end."""
     if effective_date < award.start_date:
@@ -75,7 +83,7 @@ def _check_effective(award: Award, effective_date: date) -> None:
 def _record(
     *,
     award: Award,
-    actor: Any,
+    actor: Actor,
     kind: str,
     status: str,
     effective_date: date,
@@ -201,7 +209,7 @@ def _check_status_change(award: Award, *, kind: str, effective_date: date) -> No
 
 def _current_facts(award: Award) -> dict[str, Any]:
     """The stated facts as the e-case had them, with every applied recalculation on top."""
-    application = Application.objects.only("facts").get(pk=award.application_id)
+    application = Application.objects.only("facts").get(pk=_case_id(award))
     facts = dict(application.facts)
     for changed in award.decisions.filter(
         kind=AwardDecision.Kind.RECALCULATE, status=AwardDecision.Status.APPLIED
@@ -213,7 +221,7 @@ def _current_facts(award: Award) -> dict[str, Any]:
 @transaction.atomic
 def award_recalculate(
     *,
-    actor: Any,
+    actor: Actor,
     award_id: int,
     effective_date: date,
     degree: Decimal | None = None,
@@ -243,10 +251,10 @@ def award_recalculate(
 
 
 def _recalculated(
-    *, award: Award, actor: Any, effective_date: date, changed: dict[str, Any], reason: str
+    *, award: Award, actor: Actor, effective_date: date, changed: dict[str, Any], reason: str
 ) -> AwardDecision:
     """Calculate the award again with ``changed`` facts; the new base from ``effective_date``."""
-    application = Application.objects.select_related("insured_person").get(pk=award.application_id)
+    application = Application.objects.select_related("insured_person").get(pk=_case_id(award))
     result = benefit_calculate(
         benefit=award.benefit,
         right_date=award.right_date,
@@ -289,7 +297,7 @@ def _recalculated(
 
 
 def _status_change(
-    *, actor: Any, award_id: int, effective_date: date, reason: str, kind: str
+    *, actor: Actor, award_id: int, effective_date: date, reason: str, kind: str
 ) -> AwardDecision:
     """Suspend or resume from ``effective_date``; a future date is planned and acts then."""
     award = _locked_award(
@@ -312,7 +320,9 @@ def _status_change(
 
 
 @transaction.atomic
-def award_suspend(*, actor: Any, award_id: int, effective_date: date, reason: str) -> AwardDecision:
+def award_suspend(
+    *, actor: Actor, award_id: int, effective_date: date, reason: str
+) -> AwardDecision:
     return _status_change(
         actor=actor,
         award_id=award_id,
@@ -323,7 +333,9 @@ def award_suspend(*, actor: Any, award_id: int, effective_date: date, reason: st
 
 
 @transaction.atomic
-def award_resume(*, actor: Any, award_id: int, effective_date: date, reason: str) -> AwardDecision:
+def award_resume(
+    *, actor: Actor, award_id: int, effective_date: date, reason: str
+) -> AwardDecision:
     return _status_change(
         actor=actor,
         award_id=award_id,
@@ -335,7 +347,7 @@ def award_resume(*, actor: Any, award_id: int, effective_date: date, reason: str
 
 @transaction.atomic
 def award_terminate(
-    *, actor: Any, award_id: int, effective_date: date, reason: str
+    *, actor: Actor, award_id: int, effective_date: date, reason: str
 ) -> AwardDecision:
     """Asked by a specialist; the award stops only when a branch head confirms."""
     if not reason.strip():
@@ -382,7 +394,7 @@ def _terminate(award: Award, *, effective_date: date, reason: str) -> None:
     _award_status_refresh(award)
 
 
-def _locked_pending(*, actor: Any, decision_id: int) -> tuple[AwardDecision, Award]:
+def _locked_pending(*, actor: Actor, decision_id: int) -> tuple[AwardDecision, Award]:
     # Parent first (architecture lock order): the award, then its decision.
     award_id = AwardDecision.objects.values_list("award_id", flat=True).get(pk=decision_id)
     award = _locked_award(
@@ -397,7 +409,7 @@ def _locked_pending(*, actor: Any, decision_id: int) -> tuple[AwardDecision, Awa
 
 
 @transaction.atomic
-def award_decision_confirm(*, actor: Any, decision_id: int) -> AwardDecision:
+def award_decision_confirm(*, actor: Actor, decision_id: int) -> AwardDecision:
     """The checker confirms a termination: the award stops from the decision's date."""
     decision, award = _locked_pending(actor=actor, decision_id=decision_id)
     decision.status = AwardDecision.Status.APPLIED
@@ -407,7 +419,7 @@ def award_decision_confirm(*, actor: Any, decision_id: int) -> AwardDecision:
     decision.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
     _terminate(award, effective_date=decision.effective_date, reason=decision.reason)
     award.refresh_from_db()
-    application = Application.objects.get(pk=award.application_id)
+    application = Application.objects.get(pk=_case_id(award))
     application_event_write(
         application=application,
         kind=ApplicationEvent.Kind.AWARD_DECISION_CONFIRMED,
@@ -420,7 +432,7 @@ def award_decision_confirm(*, actor: Any, decision_id: int) -> AwardDecision:
 
 
 @transaction.atomic
-def award_decision_decline(*, actor: Any, decision_id: int, comment: str) -> AwardDecision:
+def award_decision_decline(*, actor: Actor, decision_id: int, comment: str) -> AwardDecision:
     if not comment.strip():
         raise ApplicationError(
             _("Say why the decision is sent back."), code="decline_comment_missing"
@@ -431,7 +443,7 @@ def award_decision_decline(*, actor: Any, decision_id: int, comment: str) -> Awa
     decision.confirmed_at = timezone.now()
     decision.full_clean(validate_constraints=False)
     decision.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
-    application = Application.objects.get(pk=award.application_id)
+    application = Application.objects.get(pk=_case_id(award))
     application_event_write(
         application=application,
         kind=ApplicationEvent.Kind.AWARD_DECISION_DECLINED,
@@ -446,7 +458,7 @@ def award_decision_decline(*, actor: Any, decision_id: int, comment: str) -> Awa
 @transaction.atomic
 def awards_end_reported(
     *,
-    actor: Any,
+    actor: Actor,
     award_ids: list[int],
     effective_date: date,
     reason: str,
@@ -488,7 +500,7 @@ def _ends_by(award: Award, day: date) -> bool:
 
 @transaction.atomic
 def awards_recalculate_reported(
-    *, actor: Any, award_ids: list[int], effective_date: date, degree: Decimal, reason: str
+    *, actor: Actor, award_ids: list[int], effective_date: date, degree: Decimal, reason: str
 ) -> dict[int, AwardDecision | None]:
     """Recalculate awards with the degree a registry reported, from its date, at once.
 
@@ -540,7 +552,7 @@ def breadwinner_awards_of_dependent(iin: str) -> list[int]:
 
 @transaction.atomic
 def awards_dependent_died_reported(
-    *, actor: Any, award_ids: list[int], effective_date: date, reason: str
+    *, actor: Actor, award_ids: list[int], effective_date: date, reason: str
 ) -> dict[int, AwardDecision | None]:
     """A dependent of these breadwinner awards died (a registry's report): each award is
     calculated again for one dependent fewer from ``effective_date`` (rules.md 4.2: from the

@@ -12,6 +12,7 @@ from benefits.models.awards import LUMP_SUM_BENEFITS
 from benefits.services.amount_chain import awards_revise
 from gfss.common.exceptions import ApplicationError
 from gfss.common.money import round_kzt
+from gfss.org.actors import Actor
 
 
 @transaction.atomic
@@ -26,7 +27,7 @@ def award_create(
     end_date: date | None,
     gross: Decimal,
     opv: Decimal,
-    actor: Any | None,
+    actor: Actor | None,
     calculation: dict[str, Any] | None = None,
     application: Any | None = None,
 ) -> Award:

@@ -20,7 +20,6 @@ or an overpayment) with its next payment run at the latest.
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +38,7 @@ from benefits.services.award_decisions import (
 )
 from gfss.common.periods import add_months, month_start
 from gfss.org.access import Action, may
+from gfss.org.actors import Actor
 from participants.models import LifeEvent
 from participants.services import life_event_record
 
@@ -102,7 +102,7 @@ def _first_day_from(day: date) -> date:
     return day if day.day == 1 else add_months(month_start(day), 1)
 
 
-def _apply(event: LifeEvent, *, actor: Any) -> list[AwardLifeEvent]:
+def _apply(event: LifeEvent, *, actor: Actor) -> list[AwardLifeEvent]:
     award_ids = _touched(event)
     decisions: dict[int, AwardDecision | None] = {}
     effects: dict[int, str] = {}
@@ -150,9 +150,9 @@ def _apply(event: LifeEvent, *, actor: Any) -> list[AwardLifeEvent]:
         )
         for pk, decision in shared.items():
             decisions[pk] = decision
-            ended = decision is not None and decision.kind == AwardDecision.Kind.TERMINATE
+            terminated = decision is not None and decision.kind == AwardDecision.Kind.TERMINATE
             effects[pk] = (
-                AwardLifeEvent.Effect.ENDED if ended else AwardLifeEvent.Effect.RECALCULATED
+                AwardLifeEvent.Effect.ENDED if terminated else AwardLifeEvent.Effect.RECALCULATED
             )
         award_ids = award_ids + shares
     rows = []
@@ -179,7 +179,7 @@ def _apply(event: LifeEvent, *, actor: Any) -> list[AwardLifeEvent]:
 @transaction.atomic
 def life_event_report(
     *,
-    actor: Any,
+    actor: Actor,
     reference: str,
     kind: str,
     iin: str,

@@ -2,7 +2,6 @@
 consent within 3 calendar days turns the offer into an application, else it lapses."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from benefits.locks import offer_qs_select_for_update
 from benefits.models import Application, BenefitType, Channel, ProactiveOffer
 from benefits.services.applications import application_create
 from gfss.common.exceptions import ApplicationError
+from gfss.org.actors import Actor
 from participants.models import Person
 
 # rules.md §6 [V]: a proactive offer lapses if not accepted within 3 calendar days.
@@ -23,7 +23,7 @@ OFFER_ACCEPT_DAYS = 3
 @transaction.atomic
 def offer_create(
     *,
-    actor: Any,
+    actor: Actor,
     iin: str,
     benefit: str,
     right_date: date,
@@ -57,7 +57,7 @@ def offer_create(
 
 
 @transaction.atomic
-def offer_accept(*, actor: Any, offer_id: int, now: datetime | None = None) -> Application:
+def offer_accept(*, actor: Actor, offer_id: int, now: datetime | None = None) -> Application:
     """Consent: the application is received on the day of consent (rules.md §6 deadlines)."""
     now = now or timezone.now()
     offer = offer_qs_select_for_update().select_related("person").get(pk=offer_id)

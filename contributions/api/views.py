@@ -27,7 +27,6 @@ from contributions.api.serializers import (
 from contributions.models import PaymentDocument, QuarantinedLine, ReceivedFile
 from contributions.periods import period_from_text, period_range_from_text
 from contributions.selectors import (
-    document_lines_summary,
     payers_in_arrears,
     payment_document_get_for_user,
     payment_document_list_for_user,
@@ -40,6 +39,7 @@ from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
 from gfss.common.periods import add_months, month_start
 from gfss.common.uploads import LimitedUploadHandler, Streamed, read_chunks, stream_limited
+from gfss.org.actors import acting_user
 from gfss.org.models import AccessedData
 from gfss.org.services import access_log_record
 from participants.models import Payer
@@ -96,7 +96,8 @@ class RawBodyParser(BaseParser):
 
     media_type = "*/*"
 
-    def parse(
+    # DRF takes whatever a parser returns as ``request.data``; the stubs allow mappings only.
+    def parse(  # type: ignore[override]
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
     ) -> Streamed:
         return stream_limited(read_chunks(stream) if stream else (), limit=max_file_bytes())
@@ -154,14 +155,14 @@ class Mt102ImportApi(APIView):
             report = mt102_oversized_record(
                 streamed=streamed,
                 filename=filename,
-                actor=request.user,
+                actor=acting_user(request),
                 source=ReceivedFile.Source.API,
             )
         else:
             report = mt102_import(
                 data=streamed.data if streamed is not None else b"",
                 filename=filename,
-                actor=request.user,
+                actor=acting_user(request),
                 source=ReceivedFile.Source.API,
                 today=timezone.localdate(),
             )
@@ -184,11 +185,7 @@ class PaymentDocumentDetailApi(RetrieveAPIView):
     permission_classes = [reads(Subject.DOCUMENT)]
 
     def get_object(self) -> PaymentDocument:
-        document = payment_document_get_for_user(
-            user=self.request.user, uuid=str(self.kwargs["uuid"])
-        )
-        document.lines_by_period = document_lines_summary(document=document)["periods"]
-        return document
+        return payment_document_get_for_user(user=self.request.user, uuid=str(self.kwargs["uuid"]))
 
 
 class QuarantinedLineListApi(ListAPIView):
@@ -215,7 +212,7 @@ class QuarantinedLineCorrectApi(APIView):
         serializer.is_valid(raise_exception=True)
         lines = quarantined_line_list_for_user(user=request.user)
         quarantined_line_correct(
-            actor=request.user,
+            actor=acting_user(request),
             line_id=line_id,
             lines=lines,
             iin=serializer.validated_data["iin"],

@@ -50,6 +50,7 @@ from gfss.common.money import ZERO
 from gfss.common.signals import data_changed
 from gfss.common.text import safe_filename
 from gfss.common.uploads import HEAD_BYTES, Streamed
+from gfss.org.actors import Actor
 from participants.models import Payer, Person
 from participants.validators import ID_LENGTH, iin_sex
 
@@ -122,7 +123,7 @@ class _Duplicate(Exception):
 
 
 def mt102_import(
-    *, data: bytes, filename: str, actor: Any, source: str, today: date
+    *, data: bytes, filename: str, actor: Actor | None, source: str, today: date
 ) -> ImportReport:
     """Receive, validate and load one MT-102 file; see the module docstring."""
     if len(data) > max_file_bytes():
@@ -217,7 +218,7 @@ def _document_error(*, message: Message) -> Issue | None:
 
 @transaction.atomic
 def mt102_oversized_record(
-    *, streamed: Streamed, filename: str, actor: Any, source: str
+    *, streamed: Streamed, filename: str, actor: Actor | None, source: str
 ) -> ImportReport:
     """A file above the maximum is refused unparsed; of its bytes only the first kilobyte is
     kept, with its size and hash, for audit."""
@@ -228,7 +229,7 @@ def mt102_oversized_record(
         size=streamed.size,
         sha256=streamed.sha256,
         source=source,
-        received_by=actor if getattr(actor, "pk", None) else None,
+        received_by=actor,
     )
     issue = Issue(
         code="format_invalid",
@@ -241,7 +242,9 @@ def mt102_oversized_record(
 
 
 @transaction.atomic
-def _received_file_save(*, data: bytes, filename: str, actor: Any, source: str) -> ReceivedFile:
+def _received_file_save(
+    *, data: bytes, filename: str, actor: Actor | None, source: str
+) -> ReceivedFile:
     postgresql = connection.vendor == "postgresql"
     received = ReceivedFile.objects.create(
         filename=safe_filename(filename),
@@ -249,7 +252,7 @@ def _received_file_save(*, data: bytes, filename: str, actor: Any, source: str) 
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         source=source,
-        received_by=actor if getattr(actor, "pk", None) else None,
+        received_by=actor,
     )
     if postgresql:
         _received_bytes_write(received=received, data=data)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from contributions.calculations import FIRST_PERIOD
 from contributions.models import KNP_PENALTY, ContributionLine, QuarantinedLine
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+from gfss.org.actors import Actor
 from participants.models import Person
 from participants.validators import iin_birth_date, iin_sex, validate_iin
 
@@ -54,7 +55,7 @@ def _valid_iin(iin: str) -> str:
 
 @transaction.atomic
 def quarantined_line_correct(
-    *, actor: Any, line_id: int, lines: Any, iin: str, period: date
+    *, actor: Actor, line_id: int, lines: Any, iin: str, period: date
 ) -> ContributionLine:
     """Put a quarantined line's money on the ledger for ``iin`` and ``period``.
 

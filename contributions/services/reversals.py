@@ -10,7 +10,6 @@ Either way the penalties of an assessed document follow in the same transaction
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from contributions.models import ContributionLine, QuarantinedLine
 from contributions.services.penalties import penalties_reassess
 from gfss.common.exceptions import ConflictError
 from gfss.common.signals import data_changed
+from gfss.org.actors import Actor
 
 
 def _copy(line: ContributionLine, *, amount: Decimal, reverses: int | None) -> ContributionLine:
@@ -110,7 +110,7 @@ def contribution_lines_reenter(*, reversal_ids: list[int]) -> dict[int, Contribu
     return rows
 
 
-def quarantined_lines_refund(*, actor: Any, line_ids: list[int]) -> int:
+def quarantined_lines_refund(*, actor: Actor, line_ids: list[int]) -> int:
     """Refunded quarantined lines leave the quarantine with that outcome."""
     return QuarantinedLine.objects.filter(
         pk__in=line_ids, status=QuarantinedLine.Status.OPEN

@@ -9,6 +9,7 @@ from gfss.common.exceptions import ApplicationError
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import batchrun_cancel, batchrun_resume
 from gfss.org import access
+from gfss.org.actors import acting_user
 
 
 @admin.register(BatchRun)
@@ -43,7 +44,7 @@ class BatchRunAdmin(admin.ModelAdmin):
     def _each(self, request: HttpRequest, queryset: QuerySet[BatchRun], service: Any) -> None:
         for run_id in queryset.values_list("pk", flat=True):
             try:
-                service(run_id=run_id, actor=request.user)
+                service(run_id=run_id, actor=acting_user(request))
             except ApplicationError as error:
                 self.message_user(request, f"#{run_id}: {error.message}", messages.WARNING)
 

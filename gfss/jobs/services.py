@@ -25,6 +25,7 @@ from gfss.common.outages import broker_send
 from gfss.common.signals import data_changed
 from gfss.jobs import registry
 from gfss.jobs.models import BatchRun
+from gfss.org.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def batchrun_start(
     *,
     kind: str,
     params: dict[str, Any],
-    actor: Any | None,
+    actor: Actor | None,
     key: str | None = None,
     chunk_size: int | None = None,
 ) -> BatchRun:
@@ -204,7 +205,7 @@ def _get_locked(run_id: int) -> BatchRun:
 
 
 @transaction.atomic
-def batchrun_cancel(*, run_id: int, actor: Any | None) -> BatchRun:
+def batchrun_cancel(*, run_id: int, actor: Actor | None) -> BatchRun:
     """Stop after the chunk in progress; what is committed stays (resume continues from it)."""
     run = _get_locked(run_id)
     if run.status not in BatchRun.ACTIVE_STATUSES:
@@ -222,7 +223,7 @@ def batchrun_cancel(*, run_id: int, actor: Any | None) -> BatchRun:
 
 @transaction.atomic
 def batchrun_resume(
-    *, run_id: int, actor: Any | None, stale_after: timedelta = STALE_AFTER
+    *, run_id: int, actor: Actor | None, stale_after: timedelta = STALE_AFTER
 ) -> BatchRun:
     """Continue a cancelled or failed run from its cursor, or re-enqueue a stalled one.
 

@@ -10,6 +10,7 @@ from gfss.jobs.models import BatchRun
 from gfss.jobs.selectors import batchrun_get, batchrun_list, batchrun_progress
 from gfss.jobs.services import batchrun_cancel, batchrun_resume
 from gfss.org.access import Action, Subject
+from gfss.org.actors import acting_user
 from gfss.org.decorators import may_required, reads_required
 
 PAGE_SIZE = 100
@@ -42,7 +43,7 @@ def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
 @may_required(Action.MANAGE_JOBS)
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
-        batchrun_cancel(run_id=run_id, actor=request.user)
+        batchrun_cancel(run_id=run_id, actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("jobs:run_detail", run_id=run_id)
@@ -52,7 +53,7 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
 @may_required(Action.MANAGE_JOBS)
 def run_resume(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
-        batchrun_resume(run_id=run_id, actor=request.user)
+        batchrun_resume(run_id=run_id, actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("jobs:run_detail", run_id=run_id)

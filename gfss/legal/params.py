@@ -176,7 +176,7 @@ class ParameterSet:
         """``compute()``, a value derived from these parameters, computed once for ``key``."""
         if key not in self._derived:
             self._derived[key] = compute()
-        return self._derived[key]  # type: ignore[no-any-return]
+        return self._derived[key]
 
     def value(self, code: str, *, on: date) -> ParameterValue:
         return self.get(code, on=on).value

@@ -23,7 +23,12 @@ def plain(value: Decimal) -> Decimal:
 
 
 def _in_force(row: ParameterValue, code: str) -> ParameterInForce:
-    value: Value = Scale.from_data(row.scale) if row.scale is not None else plain(row.value)
+    value: Value
+    if row.scale is not None:
+        value = Scale.from_data(row.scale)
+    else:
+        assert row.value is not None  # the table's check: a value or a scale, never neither
+        value = plain(row.value)
     return ParameterInForce(
         code=code, value=value, valid_from=row.valid_from, legal_ref=row.legal_ref, tag=row.tag
     )
@@ -43,8 +48,9 @@ def parameter_get(code: str, *, on: date) -> ParameterInForce:
     raise ParameterNotInForce(code, on)
 
 
-def parameter_value(code: str, *, on: date) -> Value:
-    return parameter_get(code, on=on).value
+def parameter_value(code: str, *, on: date) -> Decimal:
+    """The number ``code`` is on ``on`` (a scale is read with ``parameter_get``)."""
+    return parameter_get(code, on=on).decimal
 
 
 def parameter_set() -> ParameterSet:

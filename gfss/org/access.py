@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 
+from gfss.org.actors import Reader, System
 from gfss.org.models import PartnerClient, Role, StaffProfile
 
 M = TypeVar("M", bound=Model)
@@ -189,25 +191,17 @@ class Caller:
 
 
 NOBODY = Caller()
+SYSTEM_CALLER = Caller(system=True)
 _CACHE = "_gfss_caller"
 
 
-class _System:
-    """The actor of the fund's own scheduled jobs: reads everything, takes no action."""
-
-    is_authenticated = True
-    pk = None
-    _gfss_caller = Caller(system=True)
-
-
-SYSTEM: Any = _System()
-
-
-def caller_of(user: Any) -> Caller:
+def caller_of(user: Reader) -> Caller:
     """The caller a user is; worked out once per user object (a request's user)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if isinstance(user, System):
+        return SYSTEM_CALLER
+    if user is None or not isinstance(user, User):
         return NOBODY
-    cached = getattr(user, _CACHE, None)
+    cached: Caller | None = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
     caller = _caller_from_database(user)
@@ -215,11 +209,15 @@ def caller_of(user: Any) -> Caller:
     return caller
 
 
-def _caller_from_database(user: Any) -> Caller:
+def _partner_client_cached(user: User) -> PartnerClient | None:
+    """The user's partner client if the request already read it (a token), with no query."""
+    cached = PartnerClient._meta.get_field("user").remote_field.get_cached_value(user, None)
+    return cached if isinstance(cached, PartnerClient) else None
+
+
+def _caller_from_database(user: User) -> Caller:
     # A token's user arrives with its partner client already read (one query per request).
-    client: PartnerClient | None = PartnerClient._meta.get_field(
-        "user"
-    ).remote_field.get_cached_value(user, None)
+    client = _partner_client_cached(user)
     if client is None:
         profile = StaffProfile.objects.select_related("branch").filter(user_id=user.pk).first()
         if profile is not None:
@@ -308,7 +306,7 @@ def _extent_reach(caller: Caller, extent: Extent | None) -> Reach:
     return Reach(branch_id=caller.branch_id, region_id=caller.region_id)
 
 
-def reach(user: Any, subject: Subject) -> Reach:
+def reach(user: Reader, subject: Subject) -> Reach:
     """How far ``user`` reads ``subject``."""
     caller = caller_of(user)
     if caller.system:
@@ -323,17 +321,17 @@ def reach(user: Any, subject: Subject) -> Reach:
     return NOWHERE
 
 
-def reads(user: Any, subject: Subject) -> bool:
+def reads(user: Reader, subject: Subject) -> bool:
     """Whether ``user`` reads any ``subject`` at all (a page or endpoint opens: else 403)."""
     return reach(user, subject).anything
 
 
-def reads_everywhere(user: Any, subject: Subject) -> bool:
+def reads_everywhere(user: Reader, subject: Subject) -> bool:
     return reach(user, subject).everything
 
 
 def may(
-    user: Any,
+    user: Reader,
     action: Action,
     *,
     branch_id: int | None = None,
@@ -398,7 +396,7 @@ def doers(*actions: Action) -> Callers:
     )
 
 
-def admin_may(user: Any, permission: str) -> bool:
+def admin_may(user: Reader, permission: str) -> bool:
     """A Django model permission (``app.codename``), as the admin and its actions ask it.
 
     Only a caller who may administer has any; it views every model (the administrator reads
@@ -414,13 +412,13 @@ def admin_may(user: Any, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(caller.role or "", ())
 
 
-def is_fund_staff(user: Any) -> bool:
+def is_fund_staff(user: Reader) -> bool:
     return caller_of(user).is_staff
 
 
-def is_partner(user: Any) -> bool:
+def is_partner(user: Reader) -> bool:
     return caller_of(user).partner
 
 
-def staff_branch_id(user: Any) -> int | None:
+def staff_branch_id(user: Reader) -> int | None:
     return caller_of(user).branch_id

@@ -1,8 +1,8 @@
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from gfss.org import access
+from gfss.org.actors import Reader
 from gfss.org.models import AccessLogEntry, Branch, PartnerToken, StaffProfile
 
 
@@ -15,8 +15,8 @@ def partner_token_get(*, token: str) -> PartnerToken | None:
     )
 
 
-def staff_profile_get(*, user: Any) -> StaffProfile | None:
-    if not getattr(user, "is_authenticated", False):
+def staff_profile_get(*, user: Reader) -> StaffProfile | None:
+    if not isinstance(user, User):
         return None
     try:
         return user.staff_profile
@@ -24,12 +24,12 @@ def staff_profile_get(*, user: Any) -> StaffProfile | None:
         return None
 
 
-def user_branch(*, user: Any) -> Branch | None:
+def user_branch(*, user: Reader) -> Branch | None:
     profile = staff_profile_get(user=user)
     return profile.branch if profile else None
 
 
-def access_log_list_for_user(*, user: Any) -> QuerySet[AccessLogEntry]:
+def access_log_list_for_user(*, user: Reader) -> QuerySet[AccessLogEntry]:
     """The access log as far as ``user`` reads it: a branch head its branch's, the
     administrator all of it."""
     entries = AccessLogEntry.objects.select_related("user", "branch").order_by("-created_at", "-id")

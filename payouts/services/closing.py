@@ -27,6 +27,7 @@ from gfss.common.periods import month_start
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
+from gfss.org.actors import Actor
 from payouts.models import PAYOUT_KNP, Payment, PaymentRun, PayoutFile, payout_file_path
 from payouts.payout_file import payout_document_write, payout_lines_write
 from payouts.services.payments import PAYMENT_JOB_KIND, closed_error
@@ -70,7 +71,7 @@ def payout_reference(*, period: date, benefit: str) -> str:
 
 @transaction.atomic(durable=True)
 def payment_run_close(
-    *, period: date, actor: Any | None, chunk_size: int | None = None
+    *, period: date, actor: Actor | None, chunk_size: int | None = None
 ) -> BatchRun:
     """Close the month (no more lines for it) and start building its payout files."""
     period = month_start(period)

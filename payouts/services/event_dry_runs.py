@@ -16,6 +16,7 @@ from django.utils import timezone
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
+from gfss.org.actors import Actor
 from payouts.models import RecalculationEvent
 from payouts.services.events import (
     _check_runnable,
@@ -42,7 +43,11 @@ def _empty_report(*, batch_run: int | None, horizon: date) -> dict[str, Any]:
 
 @transaction.atomic
 def event_dry_run_start(
-    *, event_id: int, actor: Any | None, horizon: date | None = None, chunk_size: int | None = None
+    *,
+    event_id: int,
+    actor: Actor | None,
+    horizon: date | None = None,
+    chunk_size: int | None = None,
 ) -> BatchRun:
     """Start the event's dry run to ``horizon`` (today by default); its report starts empty."""
     event = event_get(event_id=event_id)

@@ -35,6 +35,7 @@ from gfss.common.periods import month_start, next_period
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
+from gfss.org.actors import Actor
 from payouts import rules
 from payouts.models import EventApplication, RecalculationEvent
 from payouts.services.settlement import settle_range
@@ -81,7 +82,7 @@ def event_create(
     effective_date: date,
     benefit_types: list[str],
     selection: str,
-    actor: Any | None,
+    actor: Actor | None,
     percent: Decimal | None = None,
     parameters: dict[str, Any] | None = None,
     legal_ref: str = "",
@@ -239,7 +240,7 @@ def _check_date_order(event: RecalculationEvent) -> None:
 
 
 def event_apply_start(
-    *, event_id: int, actor: Any | None, chunk_size: int | None = None
+    *, event_id: int, actor: Actor | None, chunk_size: int | None = None
 ) -> BatchRun:
     """Apply the event to its awards as a batch run (one at a time per event)."""
     event = event_get(event_id=event_id)

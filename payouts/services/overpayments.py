@@ -7,13 +7,13 @@ can never take the same balance twice, and the account's balance cannot go below
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from benefits.models import Award
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+from gfss.org.actors import Actor
 from payouts.models import Recovery
 from payouts.services.settlement import accounts_lock
 
@@ -25,7 +25,7 @@ def repayment_record(
     amount: Decimal,
     received_on: date,
     bank_reference: str,
-    actor: Any | None,
+    actor: Actor | None,
     note: str = "",
 ) -> Recovery:
     """Money the person paid back, with the bank's reference; at most the balance left."""

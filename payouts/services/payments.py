@@ -30,6 +30,7 @@ from gfss.common.periods import add_months, month_start, next_period
 from gfss.jobs.models import BatchRun
 from gfss.jobs.registry import ChunkOutcome, Scope
 from gfss.jobs.services import batchrun_start
+from gfss.org.actors import Actor
 from payouts import rules
 from payouts.models import (
     AwardAccount,
@@ -71,7 +72,7 @@ def closed_error(period: date) -> ConflictError:
 
 @transaction.atomic
 def payment_run_start(
-    *, period: date, actor: Any | None, chunk_size: int | None = None
+    *, period: date, actor: Actor | None, chunk_size: int | None = None
 ) -> BatchRun:
     """Start (or re-run: it adds only what is missing) the payments of an open month."""
     period = month_start(period)

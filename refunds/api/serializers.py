@@ -64,7 +64,9 @@ class RefundCreateInputSerializer(serializers.Serializer):
     documents = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )
-    lines = RefundLineInputSerializer(many=True, max_length=240)
+    lines: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=RefundLineInputSerializer(), max_length=240
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("document") and not attrs.get("document_id"):
@@ -193,7 +195,7 @@ class RefundStatusOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RefundEventOutputSerializer(many=True))
     def get_events(self, application: RefundApplication) -> list[dict[str, Any]]:
-        return RefundEventOutputSerializer(refund_events(application=application), many=True).data
+        return [RefundEventOutputSerializer(e).data for e in refund_events(application=application)]
 
 
 class PayoutOrderOutputSerializer(serializers.ModelSerializer):

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
+from gfss.org.actors import acting_user
 from refunds.api.serializers import (
     OrderPaidInputSerializer,
     PayoutOrderOutputSerializer,
@@ -94,7 +95,7 @@ class RefundCreateApi(APIView):
         data = _validated(RefundCreateInputSerializer, request)
         document = data.get("document") or {}
         application, created = refund_application_create(
-            actor=request.user,
+            actor=acting_user(request),
             source=RefundApplication.Source.STATE_CORPORATION,
             request_number=data["request_number"],
             payer_idn=data["payer"],
@@ -162,7 +163,7 @@ class RefundDecideApi(APIView):
                 )
             amounts[int(key)] = amount
         application = refund_decide(
-            actor=request.user,
+            actor=acting_user(request),
             application_id=_application(request, uuid).pk,
             decision=data["decision"],
             refusal_code=data["refusal_code"],
@@ -181,7 +182,7 @@ class RefundConfirmApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(RefundCommentInputSerializer, request)
         application = refund_confirm(
-            actor=request.user, application_id=_application(request, uuid).pk, **data
+            actor=acting_user(request), application_id=_application(request, uuid).pk, **data
         )
         return _answer(application)
 
@@ -195,7 +196,7 @@ class RefundDeclineApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(RefundCommentInputSerializer, request)
         application = refund_decline(
-            actor=request.user, application_id=_application(request, uuid).pk, **data
+            actor=acting_user(request), application_id=_application(request, uuid).pk, **data
         )
         return _answer(application)
 
@@ -211,7 +212,7 @@ class RefundBankReturnApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(RefundCommentInputSerializer, request)
         application = refund_bank_return(
-            actor=request.user, application_id=_application(request, uuid).pk, **data
+            actor=acting_user(request), application_id=_application(request, uuid).pk, **data
         )
         return _answer(application)
 
@@ -223,7 +224,7 @@ class PayoutOrderBuildApi(APIView):
 
     @extend_schema(request=None, responses={201: PayoutOrderOutputSerializer(many=True), **ERRORS})
     def post(self, request: Request) -> Response:
-        orders = refund_payout_orders_build(actor=request.user)
+        orders = refund_payout_orders_build(actor=acting_user(request))
         return Response(PayoutOrderOutputSerializer(orders, many=True).data, status=201)
 
 
@@ -238,7 +239,7 @@ class PayoutOrderPaidApi(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         data = _validated(OrderPaidInputSerializer, request)
         order = refund_order_paid(
-            actor=request.user, order_id=payout_order_get(uuid=uuid).pk, **data
+            actor=acting_user(request), order_id=payout_order_get(uuid=uuid).pk, **data
         )
         return Response(PayoutOrderOutputSerializer(order).data)
 

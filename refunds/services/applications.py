@@ -21,6 +21,7 @@ from gfss.common.money import ZERO
 from gfss.common.periods import month_start
 from gfss.org import access
 from gfss.org.access import Action
+from gfss.org.actors import Actor
 from participants.models import Payer
 from participants.validators import validate_iin
 from refunds.checks import LineInput, check_lines, check_message
@@ -154,7 +155,7 @@ def _document(
 @transaction.atomic
 def refund_application_create(
     *,
-    actor: Any,
+    actor: Actor,
     source: str,
     payer_idn: str,
     reason: str,
@@ -266,7 +267,7 @@ def _locked(application_id: int) -> RefundApplication:
     )
 
 
-def _authorize(*, actor: Any, action: Action = Action.DECIDE_REFUND) -> None:
+def _authorize(*, actor: Actor, action: Action = Action.DECIDE_REFUND) -> None:
     if not access.may(actor, action):
         raise RefundForbiddenError(
             _("Only a central refund officer may take this step."), code="role_not_allowed"
@@ -318,7 +319,7 @@ def _approved_amounts(
 @transaction.atomic
 def refund_decide(
     *,
-    actor: Any,
+    actor: Actor,
     application_id: int,
     decision: str,
     refusal_code: str = "",
@@ -390,7 +391,7 @@ def refund_decide(
     return application
 
 
-def _awaiting_confirmation(*, actor: Any, application: RefundApplication) -> None:
+def _awaiting_confirmation(*, actor: Actor, application: RefundApplication) -> None:
     if application.status != Status.DECIDED:
         raise RefundConflictError(
             _("The application is not waiting for a confirmation (%(status)s).")
@@ -406,7 +407,7 @@ def _awaiting_confirmation(*, actor: Any, application: RefundApplication) -> Non
 
 
 @transaction.atomic
-def refund_confirm(*, actor: Any, application_id: int, comment: str = "") -> RefundApplication:
+def refund_confirm(*, actor: Actor, application_id: int, comment: str = "") -> RefundApplication:
     """The checker's confirmation, never by the maker (also a database constraint). A refusal
     releases the lines' claims; an approval waits for the payout order."""
     _authorize(actor=actor)
@@ -435,7 +436,7 @@ def refund_confirm(*, actor: Any, application_id: int, comment: str = "") -> Ref
 
 
 @transaction.atomic
-def refund_decline(*, actor: Any, application_id: int, comment: str) -> RefundApplication:
+def refund_decline(*, actor: Actor, application_id: int, comment: str) -> RefundApplication:
     """The checker sends the decision back to be made again."""
     _authorize(actor=actor)
     application = _locked(application_id)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,6 +31,7 @@ from gfss.common.display import day
 from gfss.common.xlsx import xlsx_write
 from gfss.org import access
 from gfss.org.access import Action
+from gfss.org.actors import Actor
 from refunds.bank_report import bank_report_parse
 from refunds.deadlines import stage_due
 from refunds.events import refund_event_write
@@ -64,7 +64,7 @@ REGISTER_COLUMNS = (
 )
 
 
-def _authorize(actor: Any) -> None:
+def _authorize(actor: Actor) -> None:
     if not access.may(actor, Action.DECIDE_REFUND):
         raise RefundForbiddenError(
             _("Only a central refund officer may take this step."), code="role_not_allowed"
@@ -223,7 +223,7 @@ def _register(application_ids: list[int]) -> bytes:
     return out.getvalue()
 
 
-def _sql_insert_order_rows(*, order: PayoutOrder, actor: Any) -> None:
+def _sql_insert_order_rows(*, order: PayoutOrder, actor: Actor) -> None:
     """The order's lines (numbered as in its MT-102 file) and each application's history
     event, each one INSERT ... SELECT from the applications now in the order."""
     now = timezone.now()
@@ -258,7 +258,7 @@ def _sql_insert_order_rows(*, order: PayoutOrder, actor: Any) -> None:
         )
 
 
-def _order_build(*, actor: Any, knp: str, application_ids: list[int], today: date) -> PayoutOrder:
+def _order_build(*, actor: Actor, knp: str, application_ids: list[int], today: date) -> PayoutOrder:
     lines = _order_lines(application_ids)
     reference = _order_reference(today, knp)
     content, line_count, total = _mt102(reference=reference, knp=knp, today=today, lines=lines)
@@ -302,7 +302,7 @@ def _order_build(*, actor: Any, knp: str, application_ids: list[int], today: dat
 
 
 @transaction.atomic(durable=True)
-def refund_payout_orders_build(*, actor: Any, today: date | None = None) -> list[PayoutOrder]:
+def refund_payout_orders_build(*, actor: Actor, today: date | None = None) -> list[PayoutOrder]:
     """Every approved application into a payout order: one for contributions (KNP 026), one
     for penalties (KNP 094). Nothing approved: nothing built."""
     _authorize(actor)
@@ -324,7 +324,7 @@ def refund_payout_orders_build(*, actor: Any, today: date | None = None) -> list
 
 @transaction.atomic
 def refund_order_paid(
-    *, actor: Any, order_id: int, paid_on: date, comment: str = ""
+    *, actor: Actor, order_id: int, paid_on: date, comment: str = ""
 ) -> PayoutOrder:
     """The bank's report (or an officer reading it) says the order was paid: every application
     still in it is paid."""
@@ -362,7 +362,7 @@ def refund_order_paid(
 
 
 @transaction.atomic
-def refund_bank_return(*, actor: Any, application_id: int, comment: str) -> RefundApplication:
+def refund_bank_return(*, actor: Actor, application_id: int, comment: str) -> RefundApplication:
     """The bank sent the money of one application back: its reversals are undone by new rows,
     its quarantined lines are open again and the application reopens to be decided anew."""
     _authorize(actor)
@@ -378,7 +378,7 @@ def refund_bank_return(*, actor: Any, application_id: int, comment: str) -> Refu
 
 
 def _returned(
-    *, actor: Any, application: RefundApplication, comment: str, data: dict | None = None
+    *, actor: Actor, application: RefundApplication, comment: str, data: dict | None = None
 ) -> RefundApplication:
     order = application.order
     assert order is not None
@@ -509,7 +509,7 @@ def _report_lines(
 @transaction.atomic
 def refund_bank_report_apply(
     *,
-    actor: Any,
+    actor: Actor,
     filename: str,
     content: bytes,
     order_id: int | None = None,

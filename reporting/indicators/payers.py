@@ -18,6 +18,7 @@ from gfss.common.money import ZERO, round_kzt
 from gfss.common.periods import add_months, month_start
 from gfss.legal.selectors import parameter_set, parameter_value
 from gfss.org.access import Subject, reach
+from gfss.org.actors import Reader
 from gfss.org.models import Region
 from reporting.filters import ReportFilters
 from reporting.indicators.sql import decimal
@@ -49,7 +50,7 @@ class FallingPayer:
         return round_kzt(fall * 100, places=Decimal("0.1"))
 
 
-def arrears_by_region(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
+def arrears_by_region(filters: ReportFilters, *, user: Reader) -> list[dict[str, Any]]:
     """Payers owing penalties today, by region (the ledger has no arrears as of a past date)."""
     payers = payers_in_arrears(
         user=user, region_code=filters.region.code if filters.region else None
@@ -82,7 +83,7 @@ def falling(
     return summaries.filter(large).filter(previous__gte=F("persons") * 2)
 
 
-def monitoring_by_month(filters: ReportFilters, *, user: Any) -> list[dict[str, Any]]:
+def monitoring_by_month(filters: ReportFilters, *, user: Reader) -> list[dict[str, Any]]:
     """How many payers fell by half each month of the year, in one grouped query over the
     payer-month summary."""
     month, end = filters.first, min(filters.end, add_months(month_start(timezone.localdate()), 1))
@@ -115,7 +116,9 @@ def latest_due_month(today: date) -> date:
     return last if due_dates([last])[last] < today else add_months(last, -1)
 
 
-def falling_payers(*, user: Any, month: date, region_code: str | None = None) -> list[FallingPayer]:
+def falling_payers(
+    *, user: Reader, month: date, region_code: str | None = None
+) -> list[FallingPayer]:
     """The monitoring list of a month: each falling payer with its region, by region and
     identifier."""
     summaries = reach(user, Subject.PAYER).apply(
@@ -137,7 +140,7 @@ def falling_payers(*, user: Any, month: date, region_code: str | None = None) ->
     ]
 
 
-def payer_tables(filters: ReportFilters, *, user: Any) -> list[Table]:
+def payer_tables(filters: ReportFilters, *, user: Reader) -> list[Table]:
     arrears = arrears_by_region(filters, user=user)
     names = {r.code: str(r) for r in Region.objects.all()}
     for row in arrears:

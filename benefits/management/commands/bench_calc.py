@@ -29,7 +29,7 @@ RIGHT_DATE = date(2025, 3, 3)
 HISTORY_MONTHS = 36  # 24+ months of contributions before the right
 WINDOW_MONTHS = 24
 BENEFITS = ("job_loss", "disability", "childcare", "maternity", "breadwinner", "adoption")
-STATED = {
+STATED: dict[str, dict[str, Any]] = {
     "job_loss": {},
     "disability": {"degree": "0.6"},
     "childcare": {"birth_order": 1},
@@ -97,7 +97,7 @@ class Command(BaseCommand):
     def _population(self, count: int, rng: random.Random) -> list[int]:
         now = timezone.now()
         iins: set[str] = set(Person.objects.values_list("iin", flat=True))
-        persons = []
+        persons: list[Person] = []
         while len(persons) < count:
             sex = rng.choice("MF")
             birth = date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
@@ -183,7 +183,7 @@ def _fetch_alone(person_ids: list[int]) -> int:
     """The facts of the calculations, read with plain SQL: the floor. Returns the rows read."""
     lines = ContributionLine._meta.db_table
     end = RIGHT_DATE.replace(day=1)
-    statements = [
+    statements: list[tuple[str, list[Any]]] = [
         (
             f"""SELECT person_id, payer_id, period, SUM(amount) FROM {lines}
                 WHERE person_id = ANY(%s) AND kind = 'contribution'

@@ -163,6 +163,8 @@ def _generate(*, branch: Branch, cases: int, months: int) -> None:
     )
     sample = Person.objects.get(iin=sample_iin)
     Person.objects.filter(pk=sample.pk).update(region_id=region_id)
+    if report.document_uuid is None:
+        raise CommandError(f"The sample document was not loaded: {report.errors}")
     line = ContributionLine.objects.select_related("document").get(
         document__uuid=report.document_uuid
     )

@@ -200,6 +200,8 @@ class Command(BaseCommand):
             .values_list("branch_id", flat=True)
             .first()
         )
+        if branch_id is None:
+            raise CommandError("The demo has no open e-case for the staff pages.")
         branch = Branch.objects.get(pk=branch_id)
         specialist = staff_user_create(
             username=f"load-{suffix}",
@@ -216,7 +218,7 @@ class Command(BaseCommand):
             Person.objects.filter(
                 pk__in=ContributionLine.objects.values("person_id").distinct()[:2000]
             )
-            .filter(region_id=branch.region_id)
+            .filter(region=branch.region)
             .order_by("pk")[:600]
         ) or list(Person.objects.order_by("pk")[:600])
         cases = list(Application.objects.filter(branch=branch).values_list("uuid", flat=True)[:300])

@@ -355,10 +355,10 @@ class Command(BaseCommand):
                 cursor.fetchall()
                 floor.append(time.perf_counter() - started)
         base = _median_ms(floor)
-        for query, median, counts in figures:
+        for query, median, query_counts in figures:
             self.stdout.write(
                 f"LIST PAGE over {total:,} applications {query}: median {median:.1f} ms,"
-                f" queries {counts} (target < 200 ms, constant); floor (its page SELECT)"
+                f" queries {query_counts} (target < 200 ms, constant); floor (its page SELECT)"
                 f" {base:.2f} ms; ratio {median / base:.1f}"
             )
 
