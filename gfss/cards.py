@@ -27,6 +27,7 @@ from gfss.org.decorators import reads_required
 from gfss.org.models import AccessedData
 from gfss.org.selectors import access_log_list_for_user
 from gfss.org.services import access_log_record
+from participants.models import Payer, Person
 from participants.search import search_text_parse
 from participants.selectors import (
     payer_list_for_user,
@@ -95,6 +96,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["both"] = {"person": person, "payer": payer}
         return render(request, "cards/search.html", context)
     if parsed.words:
+        found: QuerySet[Payer] | QuerySet[Person]
         if kind == "payer" and context["reads_payers"]:
             found = payer_search_for_user(user=request.user, words=parsed.words)
         else:

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +83,7 @@ class PaymentRun(TimeStampedModel):
 def _sums_to(total: str, *parts: str) -> Q:
     """``total = a + b``, compared at the tiyn: SQLite adds decimals as floats, where
     4496.60 + 40469.38 is not 44965.98; on PostgreSQL the rounding changes nothing."""
-    expression = F(parts[0])
+    expression: Combinable = F(parts[0])
     for part in parts[1:]:
         expression = expression + F(part) if not part.startswith("-") else expression - F(part[1:])
     return Q(**{total: Round(expression, 2)})

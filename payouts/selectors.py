@@ -168,16 +168,20 @@ def payment_totals(*, period: date) -> dict[str, list[dict[str, Any]]]:
         "payable": Sum("payable", default=ZERO),
         "catch_up": Count("id", filter=Q(period__lt=month_start(period))),
     }
-    by_benefit = list(payments.values("benefit").annotate(**sums).order_by("benefit"))
+    # Rows of the sums above: plain dicts (the stubs see only the grouped field).
+    by_benefit: list[dict[str, Any]] = [
+        dict(row) for row in payments.values("benefit").annotate(**sums).order_by("benefit")
+    ]
     for row in by_benefit:
         row["label"] = str(BenefitType(row["benefit"]).label)
-    by_region = list(
-        payments.values(
+    by_region: list[dict[str, Any]] = [
+        dict(row)
+        for row in payments.values(
             code=F("award__branch__region__code"), label=F("award__branch__region__name_ru")
         )
         .annotate(**sums)
         .order_by("code")
-    )
+    ]
     total = payments.aggregate(**sums)
     total["label"] = ""
     return {"by_benefit": by_benefit, "by_region": by_region, "total": [total]}

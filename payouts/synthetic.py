@@ -7,6 +7,7 @@ and are not valid identifiers (they are never shown or sent anywhere).
 """
 
 from datetime import date
+from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -66,7 +67,7 @@ def awards_generate(
             code="postgresql_required",
         )
     branch = Branch.objects.select_related("region").get(code="B75")
-    params = {
+    params: dict[str, Any] = {
         "n": n,
         "tag": tag,
         "region": branch.region_id,

@@ -8,11 +8,11 @@ awards that counted their months, one for the document's quarantined lines (and 
 claims when there are any).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +86,14 @@ class LineVerdict:
         return self.code in PASSED
 
 
+class _Source(TypedDict, total=False):
+    """What a verdict is about: the person, and the ledger line or the quarantined one."""
+
+    person_id: int | None
+    contribution_id: int | None
+    quarantined_id: int | None
+
+
 def _period_text(period: date) -> str:
     return f"{period:%m.%Y}"
 
@@ -104,7 +112,7 @@ def _claims_on_quarantined(quarantined_ids: set[int]) -> dict[int, tuple[str, st
 
 def _persons_and_payments(
     *, document: PaymentDocument, iins: set[str], periods: set[date]
-) -> tuple[dict[str, int], dict[tuple[int, date], dict[str, Any]]]:
+) -> tuple[dict[str, int], dict[tuple[int | None, date], dict[str, Any]]]:
     """In one query: the person of each IIN, what this document paid each of them for these
     months (its latest row: a re-entry after a bank return replaces the line it put back) and
     the live claim on it. A person the document did not pay comes with no payment."""
@@ -140,7 +148,7 @@ def _persons_and_payments(
         .order_by("pk", "paid__id")
     )
     persons: dict[str, int] = {}
-    ledger: dict[tuple[int, date], dict[str, Any]] = {}
+    ledger: dict[tuple[int | None, date], dict[str, Any]] = {}
     for iin, pk, line_id, period, amount, value_date, kind, number, uuid, status in rows:
         persons[iin] = pk
         if line_id is None:
@@ -209,7 +217,7 @@ def check_lines(
 
 def _duplicates(
     *, document: PaymentDocument, reason: str, persons: dict[str, int], periods: set[date]
-) -> dict[tuple[int, date, Decimal], list[str]]:
+) -> dict[tuple[int | None, date, Decimal], list[str]]:
     """For a duplicate-payment application: the payer's documents paying each person, month
     and amount (net of refunds)."""
     if reason != Reason.DUPLICATE_PAYMENT or not persons:
@@ -221,7 +229,7 @@ def _duplicates(
         reverses__isnull=True,
         reversal__isnull=True,
     ).values_list("person_id", "period", "amount", "document__reference")
-    found: dict[tuple[int, date, Decimal], list[str]] = {}
+    found: dict[tuple[int | None, date, Decimal], list[str]] = {}
     for person_id, period, amount, reference in rows:
         found.setdefault((person_id, period, amount), []).append(reference or "")
     return found
@@ -232,11 +240,11 @@ def _verdict(  # one return per check, in the order the officer reads them
     line: LineInput,
     document: PaymentDocument,
     person_id: int | None,
-    paid: dict[str, Any] | None,
+    paid: Mapping[str, Any] | None,
     quarantined: QuarantinedLine | None,
     claims: dict[str, dict],
     windows: list,
-    duplicates: dict[tuple[int, date, Decimal], list[str]],
+    duplicates: dict[tuple[int | None, date, Decimal], list[str]],
     reason: str,
 ) -> LineVerdict:
     if paid is None and quarantined is None:
@@ -251,7 +259,7 @@ def _verdict(  # one return per check, in the order the officer reads them
         )
     if paid is None:
         assert quarantined is not None
-        source = {"person_id": person_id, "quarantined_id": quarantined.pk}
+        source: _Source = {"person_id": person_id, "quarantined_id": quarantined.pk}
         claim = claims["quarantined"].get(quarantined.pk)
         amount_paid = quarantined.amount or Decimal("0.00")
     else:

@@ -13,7 +13,6 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -23,7 +22,7 @@ from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
 from contributions.mt102.build import build_document
 from contributions.services import mt102_import
 from gfss.api.permissions import Scope
-from gfss.org.actors import PartnerUser
+from gfss.org.actors import PartnerUser, StaffUser
 from gfss.org.models import PartnerClient
 from gfss.org.services import partner_client_create
 from refunds.bank_report import COLUMNS
@@ -161,7 +160,7 @@ def _apply(
     return application
 
 
-def _decide(application: RefundApplication, *, maker: Any) -> None:
+def _decide(application: RefundApplication, *, maker: StaffUser) -> None:
     """Approve what the check passed, in part if some lines failed; refuse if none passed."""
     lines = list(application.lines.order_by("line_no"))
     passed = [line for line in lines if line.check_passed]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -73,6 +74,8 @@ works_refunds = may_required(Action.DECIDE_REFUND)
 class CappedPaginator(Paginator):
     """Counts at most ``COUNT_CAP`` rows (``capped`` says there are more)."""
 
+    object_list: QuerySet[Any]  # it pages querysets: the capped count is one SQL statement
+
     @cached_property
     def count(self) -> int:
         counted = self.object_list[: COUNT_CAP + 1].count()
@@ -105,7 +108,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(
         refund_queue(user=request.user, filters=filters, today=today), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    query = urlencode({k: v for k, v in request.GET.dict().items() if k != "page" and v})
     return render(
         request,
         "refunds/list.html",
@@ -175,7 +178,7 @@ def _step(
 
 def _line_amounts(request: HttpRequest) -> dict[int, Decimal]:
     amounts = {}
-    for key, value in request.POST.items():
+    for key, value in request.POST.dict().items():
         if key.startswith("amount_") and key[7:].isdigit():
             try:
                 amounts[int(key[7:])] = Decimal(value.strip().replace(",", ".") or "0")
@@ -318,7 +321,7 @@ def order_report(request: HttpRequest, uuid: str) -> HttpResponse:
     try:
         report = refund_bank_report_apply(
             actor=acting_user(request),
-            filename=upload.name,
+            filename=upload.name or "",
             content=upload.read(),
             order_id=order.pk,
         )
@@ -376,7 +379,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 "people": sum(row.people for row in rows),
                 "amount": sum((row.amount for row in rows), Decimal("0.00")),
             },
-            "query": urlencode({k: v for k, v in request.GET.items() if v}),
+            "query": urlencode({k: v for k, v in request.GET.dict().items() if v}),
         },
     )
 

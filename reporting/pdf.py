@@ -70,7 +70,8 @@ def annual_report_pdf(report: AnnualReport) -> bytes:
             pdf.multi_cell(width, 3.2, text(column.label), border=0)
             x += width
         pdf.set_xy(pdf.l_margin, y + header_height)
-        rows = [*table.body(), *([table.footer()] if table.footer() else [])]
+        footer = table.footer()
+        rows = [*table.body(), *([footer] if footer else [])]
         if not rows:
             pdf.cell(
                 0, 6, text(table.note or _("No data for this year.")), new_x="LMARGIN", new_y="NEXT"

@@ -4,6 +4,7 @@ report, and the exports of every table."""
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -160,7 +161,7 @@ def _table_get(slug: str, *, filters: Any, user: Reader) -> Any:
 
 @reads_required(Subject.REPORT)
 @replica_reads
-def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     try:
         filters = report_filters_parse(request.GET, user=request.user)
     except ReportFilterInvalid as invalid:
@@ -170,7 +171,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         raise Http404
     name = f"{slug}-{filters.year}{'-' + filters.region.code if filters.region else ''}"
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
+        response: HttpResponseBase = StreamingHttpResponse(
             table_csv(table), content_type="text/csv; charset=utf-8"
         )
     else:

@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -105,7 +105,7 @@ class CalculatorForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, text in RANGE_HELP.items():
-            field = self.fields[name]
+            field = cast(forms.IntegerField, self.fields[name])
             field.help_text = text % {"min": field.min_value, "max": field.max_value}
         window = limits.RIGHT_DATES
         self.fields["right_date"].help_text = _("A day from %(first)s to %(last)s.") % {
@@ -117,7 +117,7 @@ class CalculatorForm(forms.Form):
     def chosen(self) -> str:
         """The benefit chosen, bound or not; "" before a choice."""
         value = self.data.get("benefit") if self.is_bound else self.initial.get("benefit")
-        return value if value in Benefit._value2member_map_ else ""
+        return value if isinstance(value, str) and value in Benefit._value2member_map_ else ""
 
     def rows(self) -> list[tuple[forms.BoundField, str, bool]]:
         """Each field with the benefits it belongs to and whether it shows for the choice."""

@@ -159,6 +159,7 @@ def _opv_tiyn_on(gross_tiyn: str, *, benefit: str, day: str) -> str:
         f"WHEN {day} >= '{adapt(since)}' THEN "
         f"{opv_tiyn_sql(gross_tiyn, benefit=benefit, rate=Fraction(rate))}"
         for since, rate in rates
+        if rate is not None  # filtered above; the column allows a scale instead
     )
     # Before the first value there is no rate: NULL fails the NOT NULL column, as
     # ``parameter_value`` would refuse.
@@ -237,9 +238,15 @@ def amount_chain_step(
         cursor.execute(f"SELECT s.award_id, s.valid_from FROM {STEPS_TABLE} s WHERE s.later = 1")
         later = cursor.fetchall()
     if later:
-        link = {"reason": reason, "event": event, "step": step, "comment": comment}
         amount_chain_extend(
-            {award_id: [Link(valid_from=_day(on), **link)] for award_id, on in later},
+            {
+                award_id: [
+                    Link(
+                        valid_from=_day(on), reason=reason, event=event, step=step, comment=comment
+                    )
+                ]
+                for award_id, on in later
+            },
             actor_id=actor_id,
         )
     with connection.cursor() as cursor:

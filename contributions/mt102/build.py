@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypedDict
 
 from django.conf import settings
 
@@ -35,7 +35,14 @@ _ASSIGN_WIDTH = 70
 _ASSIGN_MAX_LINES = 7
 
 
-def fund_as_payer() -> dict[str, str]:
+class FundAsPayer(TypedDict):
+    payer_idn: str
+    payer_name: str
+    payer_account: str
+    payer_bank_bic: str
+
+
+def fund_as_payer() -> FundAsPayer:
     """The ``Header`` fields that make the fund the payer of a document of its own."""
     fund = {**FUND_DEFAULTS, **getattr(settings, "GFSS_PAYOUT_ACCOUNT", {})}
     return {

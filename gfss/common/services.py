@@ -1,7 +1,6 @@
 """Writes every app shares."""
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
 
@@ -26,11 +25,12 @@ def _body_text(request: HttpRequest) -> str:
 def rejected_input_record(
     *, request: HttpRequest, status_code: int, code: str, message: str
 ) -> RejectedInput:
-    user: Any = getattr(request, "user", None)
+    # A request refused before the authentication middleware ran has no user at all.
+    user = getattr(request, "user", None)
     return RejectedInput.objects.create(
         method=request.method or "",
         path=escape_controls(request.get_full_path())[:500],
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if isinstance(user, User) else None,
         status_code=status_code,
         code=escape_controls(code)[:64],
         message=escape_controls(message),

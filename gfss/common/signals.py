@@ -32,5 +32,6 @@ def reversal_origins_of(*, line_ids: list[int], user: Any) -> dict[int, Reversal
         return {}
     origins: dict[int, ReversalOrigin] = {}
     for _receiver, answer in reversal_origins.send(sender=None, line_ids=line_ids, user=user):
-        origins.update(answer or {})
+        if isinstance(answer, dict):  # a receiver with nothing to say answers None
+            origins.update(answer)
     return origins

@@ -21,6 +21,7 @@ from gfss.common.exceptions import ApplicationError
 from gfss.common.http import client_address
 from gfss.org import access
 from gfss.org.access import Scope
+from gfss.org.actors import StaffUser
 from gfss.org.models import (
     AccessedData,
     AccessLogEntry,
@@ -82,7 +83,7 @@ def role_groups_setup() -> None:
 @transaction.atomic
 def staff_user_create(
     *, username: str, password: str, branch: Branch, role: str, **user_fields: Any
-) -> Any:
+) -> StaffUser:
     if role not in Role.values:
         raise ApplicationError(
             _("Unknown role %(role)s.") % {"role": repr(role)}, code="role_unknown"

@@ -43,7 +43,7 @@ from payouts.services.settlement import settle_range
 logger = logging.getLogger(__name__)
 
 EVENT_JOB_KIND = "recalculation_event"
-_REASON = {
+_REASON: dict[str, str] = {
     RecalculationEvent.Kind.INDEXATION: AwardAmount.Reason.INDEXATION,
     RecalculationEvent.Kind.COEFFICIENT_CHANGE: AwardAmount.Reason.COEFFICIENT,
 }
@@ -273,6 +273,22 @@ class Proposal:
     old_end_date: date | None = None
     new_end_date: date | None = None
 
+    @property
+    def end_dates(self) -> tuple[date, date]:
+        """The (old, new) end of a period extension's proposal, which has both."""
+        assert self.old_end_date is not None
+        assert self.new_end_date is not None
+        return self.old_end_date, self.new_end_date
+
+    @property
+    def change(self) -> tuple[Decimal, Decimal]:
+        """The (gross, net) change of a recalculation's proposal, which has both amounts."""
+        assert self.old_gross is not None
+        assert self.new_gross is not None
+        assert self.old_net is not None
+        assert self.new_net is not None
+        return self.new_gross - self.old_gross, self.new_net - self.old_net
+
 
 def _applied_same_kind_and_date(event: RecalculationEvent, award_ids: list[int]) -> set[int]:
     return set(
@@ -355,6 +371,7 @@ def event_proposals(event: RecalculationEvent, award_ids: list[int]) -> list[Pro
                 ),
             )
             for a in awards
+            if a["end_date"] is not None  # an extension moves an end the award has
         ]
     _chunk_fill(event, award_ids)
     amount_chain_steps(_CHUNK_TABLE, day=day, step=event_step(event))
@@ -414,7 +431,7 @@ def event_apply_ids(
         proposals = event_proposals(event, award_ids)
         if not proposals:
             return 0
-        award_end_dates_extend({p.award_id: p.new_end_date for p in proposals})
+        award_end_dates_extend({p.award_id: p.end_dates[1] for p in proposals})
         EventApplication.objects.bulk_create(
             EventApplication(
                 event=event,
@@ -557,7 +574,8 @@ def _per_month(
             amount = paid_now.get(p.award_id)
             if amount is None:
                 continue
-            first, stop = month_start(p.old_end_date), month_start(p.new_end_date)
+            old_end, new_end = p.end_dates
+            first, stop = month_start(old_end), month_start(new_end)
             gross, net = amount.gross, amount.net
         else:
             first = month_start(p.valid_from)
@@ -565,7 +583,7 @@ def _per_month(
             stop = (
                 next_period(horizon) if end is None else min(month_start(end), next_period(horizon))
             )
-            gross, net = p.new_gross - p.old_gross, p.new_net - p.old_net
+            gross, net = p.change
         if first < stop:
             add(first, 1, gross, net)
             add(stop, -1, -gross, -net)

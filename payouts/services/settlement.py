@@ -16,7 +16,7 @@ numbers cannot leave a trace of a tiyn in a stored amount.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -89,7 +89,7 @@ def last_regular_paid(award_ids: list[int]) -> dict[int, date]:
 
 def change_reasons(award_ids: list[int]) -> dict[int, str]:
     """Per award, what its latest change was, in words for the ledger's reason column."""
-    reasons: dict[int, tuple[object, str]] = {}
+    reasons: dict[int, tuple[datetime, str]] = {}
     for award_id, reason, comment, at in AwardAmount.objects.filter(
         award_id__in=award_ids
     ).values_list("award_id", "reason", "comment", "created_at"):

@@ -131,7 +131,13 @@ def _document(
     if document_uuid:
         found = list(queryset.filter(uuid=document_uuid))
     else:
-        found = list(queryset.filter(reference=reference, value_date=value_date).order_by("pk"))
+        named = queryset.filter(reference=reference)
+        named = (
+            named.filter(value_date__isnull=True)
+            if value_date is None
+            else named.filter(value_date=value_date)
+        )
+        found = list(named.order_by("pk"))
     own = [document for document in found if document.payer.idn == payer_idn]
     if own:
         return own[0]

@@ -6,6 +6,7 @@ Read from the year's coverage summary (``reporting.summaries``), whose sums add 
 regions, sexes and bands so that every average here is exact.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,7 +65,7 @@ class Tally:
     stazh: int = 0
     low_income: int = 0
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: Mapping[str, Any]) -> None:
         persons = int(row["persons"])
         self.persons += persons
         self.men += persons if row["sex"] == "M" else 0
@@ -112,7 +113,8 @@ def coverage_get(filters: ReportFilters) -> Coverage:
     employed = dict(employed_rows.values_list("region_id", "persons"))
     total_employed = employed_rows.aggregate(n=Sum("persons"))["n"]
 
-    total, regions, bands = Tally(), {}, [0] * len(INCOME_BANDS)
+    total, bands = Tally(), [0] * len(INCOME_BANDS)
+    regions: dict[int | None, Tally] = {}
     for row in rows:
         total.add(row)
         regions.setdefault(row["region_id"], Tally()).add(row)
@@ -122,7 +124,10 @@ def coverage_get(filters: ReportFilters) -> Coverage:
         {
             "region": str(names[region_id]) if region_id in names else _("Region not stated"),
             "code": names[region_id].code if region_id in names else "",
-            **tally.figures(year=filters.year, employed=employed.get(region_id)),
+            **tally.figures(
+                year=filters.year,
+                employed=None if region_id is None else employed.get(region_id),
+            ),
         }
         for region_id, tally in regions.items()
     ]

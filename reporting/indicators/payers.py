@@ -88,7 +88,7 @@ def monitoring_by_month(filters: ReportFilters, *, user: Reader) -> list[dict[st
     payer-month summary."""
     month, end = filters.first, min(filters.end, add_months(month_start(timezone.localdate()), 1))
     summaries = PayerMonthSummary.objects.filter(period__gte=month, period__lt=end)
-    months = []
+    months: list[date] = []
     while add_months(month, len(months)) < end:
         months.append(add_months(month, len(months)))
     if filters.region is not None:
@@ -210,6 +210,14 @@ def payer_monitoring_line(*, payer_id: int, months: int = 12) -> list[PayerMonth
     rows = PayerMonthSummary.objects.filter(
         payer_id=payer_id, period__lte=last, period__gt=add_months(last, -months)
     ).order_by("-period")
+    due = [add_months(last, -back) for back in range(months)]
+    fell = set(falling(rows, due).values_list("period", flat=True))
     return [
-        PayerMonth(period=row.period, persons=row.persons, previous=row.previous) for row in rows
+        PayerMonth(
+            period=row.period,
+            persons=row.persons,
+            previous=row.previous,
+            fell=row.period in fell,
+        )
+        for row in rows
     ]

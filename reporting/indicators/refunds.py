@@ -23,8 +23,8 @@ def refunds_by_reason(filters: ReportFilters) -> list[dict[str, Any]]:
     )
     if filters.region is not None:
         applications = applications.filter(payer__region=filters.region)
-    found = {
-        row["reason"]: row
+    found: dict[str, dict[str, Any]] = {
+        row["reason"]: dict(row)
         for row in applications.values("reason").annotate(
             applications=Count("id"),
             people=Sum("people", default=0),

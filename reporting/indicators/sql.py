@@ -24,7 +24,7 @@ def dated_case(code: str, column: str) -> str:
     if not rows:
         return "NULL"
     whens = " ".join(
-        f"WHEN {column} >= '{valid_from.isoformat()}' THEN {Decimal(value):f}"
+        f"WHEN {column} >= '{valid_from.isoformat()}' THEN {decimal(value):f}"
         for valid_from, value in rows
     )
     return f"CASE {whens} ELSE NULL END"

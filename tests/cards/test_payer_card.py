@@ -4,8 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from gfss.common.periods import add_months
 from gfss.org.models import Region
+from reporting.indicators.payers import latest_due_month
+from reporting.models import PayerMonthSummary
 from tests.benefits.cases import contributions_paid
 from tests.factories import PayerFactory, PersonFactory
 
@@ -34,3 +38,17 @@ def test_a_payer_of_another_region_is_not_found(specialist):
     client = Client()
     client.force_login(specialist)
     assert client.get(f"/ru/payers/{payer.idn}/").status_code == 404
+
+
+def test_the_payer_card_marks_the_month_its_payer_fell_by_half(specialist):
+    payer = PayerFactory(name="ТОО «Алатау Құрылыс»")
+    last = latest_due_month(timezone.localdate())
+    PayerMonthSummary.objects.create(payer=payer, period=last, persons=20, previous=120)
+    PayerMonthSummary.objects.create(
+        payer=payer, period=add_months(last, -1), persons=120, previous=118
+    )
+    client = Client()
+    client.force_login(specialist)
+    page = client.get(f"/ru/payers/{payer.idn}/").content.decode()
+    line = page.split('id="payer-monitoring"')[1].split("</table>")[0]
+    assert line.count("упало вдвое") == 1, line
