@@ -164,3 +164,20 @@ def test_the_menu_keeps_one_line_at_1366(browser_page, live_server, make_staff, 
     assert len(tops) == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     _shot(page, f"menu-admin-{language}")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_specialists_header_keeps_one_line_at_1366(
+    browser_page, live_server, make_staff, language
+):
+    """The menu, the search, the languages, the name and "log out" share one line; the name
+    gives way first."""
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    specialist = make_staff(Role.SPECIALIST, first_name="Айгүл", last_name="Серікбаева")
+    _log_in(page, live_server, specialist)
+    page.goto(f"{live_server.url}/{language}/cases/")
+    items = page.locator(".topbar > *:not(.spacer)")
+    boxes = [items.nth(i).bounding_box() for i in range(items.count())]
+    middles = {round(box["y"] + box["height"] / 2) for box in boxes if box and box["width"]}
+    assert max(middles) - min(middles) <= 4, middles
