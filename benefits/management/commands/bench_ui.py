@@ -59,7 +59,7 @@ class Command(BaseCommand):
             )
         cases, months = options["cases"], options["months"]
         branch = Branch.objects.select_related("region").get(code=BRANCH)
-        user = _bench_user(branch)
+        user = bench_user(branch)
         if Application.objects.filter(branch=branch).count() < cases:
             started = time.monotonic()
             _generate(branch=branch, cases=cases, months=months)
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         }
         with override_settings(STORAGES=STORAGES):
             for name, (url, target) in pages.items():
-                timings, queries = _time(client, url)
+                timings, queries = page_timings(client, url)
                 median = statistics.median(timings)
                 verdict = "OK" if median < target else "SLOW"
                 self.stdout.write(
@@ -93,7 +93,9 @@ class Command(BaseCommand):
                 )
 
 
-def _time(client: Client, url: str) -> tuple[list[float], int]:
+def page_timings(client: Client, url: str) -> tuple[list[float], int]:
+    """The page's times over ``RUNS`` requests after a warm one, and its queries per request
+    (the person-card bench times its pages the same way)."""
     response = client.get(url)  # warm: templates, permission cache, parameters
     if response.status_code != 200:
         raise CommandError(f"{url} answered {response.status_code}")
@@ -106,12 +108,12 @@ def _time(client: Client, url: str) -> tuple[list[float], int]:
     return timings, len(captured)
 
 
-def _bench_user(branch: Branch) -> Any:
+def bench_user(branch: Branch, username: str = BENCH_USER) -> Any:
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(username=BENCH_USER).first()
+    user = get_user_model().objects.filter(username=username).first()
     return user or staff_user_create(
-        username=BENCH_USER,
+        username=username,
         password=secrets.token_urlsafe(16),  # never used: the bench logs in with force_login
         branch=branch,
         role=Role.SPECIALIST,

@@ -9,7 +9,6 @@ Run it on its own database: `make bench-ui` runs it after the queue and e-case f
 """
 
 import random
-import secrets
 import statistics
 import time
 from datetime import date
@@ -19,9 +18,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 
 from benefits.amounts import split_gross
+from benefits.management.commands.bench_ui import bench_user, page_timings
 from benefits.models import Award
 from benefits.services.awards import award_create
 from contributions.models import ContributionLine, ReceivedFile
@@ -30,8 +29,7 @@ from contributions.services.imports import mt102_import
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.common.periods import add_months
 from gfss.legal.selectors import parameter_value
-from gfss.org.models import Branch, Region, Role
-from gfss.org.services import staff_user_create
+from gfss.org.models import Branch, Region
 from participants.demo import FEMALE_NAMES, MALE_NAMES
 from participants.models import Person
 
@@ -67,7 +65,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("bench_cards needs PostgreSQL (make bench-ui).")
         branch = Branch.objects.select_related("region").get(code=BRANCH)
-        user = _bench_user(branch)
+        user = bench_user(branch, BENCH_USER)
         persons = options["persons"]
         person = _long_history(branch)
         if Person.objects.filter(iin__startswith=IIN_PREFIX).count() < persons:
@@ -108,7 +106,7 @@ class Command(BaseCommand):
         ]
         with override_settings(STORAGES=STORAGES):
             for name, url, target, floor_sql in pages:
-                timings, queries = _time(client, url)
+                timings, queries = page_timings(client, url)
                 floor = _floor(*floor_sql)
                 median = statistics.median(timings)
                 verdict = "OK" if median < target else "SLOW"
@@ -307,28 +305,3 @@ def _floor(sql: str, params: list[Any]) -> float:
             cursor.fetchall()
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
-
-
-def _time(client: Client, url: str) -> tuple[list[float], int]:
-    response = client.get(url)  # warm: templates, permission cache, parameters
-    if response.status_code != 200:
-        raise CommandError(f"{url} answered {response.status_code}")
-    timings = []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings, len(captured)
-
-
-def _bench_user(branch: Branch) -> Any:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=BENCH_USER).first()
-    return user or staff_user_create(
-        username=BENCH_USER,
-        password=secrets.token_urlsafe(16),  # never used: the bench logs in with force_login
-        branch=branch,
-        role=Role.SPECIALIST,
-    )
