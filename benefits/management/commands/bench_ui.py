@@ -212,13 +212,13 @@ def _generate(*, branch: Branch, cases: int, months: int) -> None:
                 (uuid, person_id, insured_person_id, benefit, channel, branch_id, received_on,
                  right_date, event_key, documents, facts, calculation, checks, eligible,
                  calculated_gross, decision_due, service_due, status, outcome, refusal_code,
-                 decision_comment, created_at, updated_at)
+                 decision_comment, language, created_at, updated_at)
             SELECT gen_random_uuid(), p.id, p.id, (%s::text[])[1 + (p.id %% 6)::int], 'state_corporation',
                    %s, d.received, %s, 'bench:' || p.id, m.documents, m.facts, m.calculation,
                    m.checks, true, m.calculated_gross, d.received + 6, d.received + 11,
                    (ARRAY['received', 'in_review', 'in_review', 'awaiting_confirmation'])
                        [1 + (p.id %% 4)::int],
-                   '', '', '', now(), now()
+                   '', '', '', m.language, now(), now()
             FROM participants_person p
             CROSS JOIN LATERAL (SELECT DATE '2025-03-01' + (p.id %% 400)::int AS received) d
             CROSS JOIN benefits_application m
