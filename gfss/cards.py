@@ -36,6 +36,7 @@ from participants.selectors import (
     person_list_for_user,
     person_search_for_user,
 )
+from payouts.selectors import award_balances
 from refunds.selectors import refund_applications_of_payer, refund_lines_of_person
 
 PAGE_SIZE = 50
@@ -129,9 +130,11 @@ def person_card(request: HttpRequest, iin: str) -> HttpResponse:
             .defer("documents", "facts", "calculation", "checks")
             .order_by("-received_on", "-id")
         )
-        context["awards"] = list(
+        awards = list(
             award_list_for_user(user=user).filter(person=person).order_by("-start_date", "-id")
         )
+        balances = award_balances([award.pk for award in awards])
+        context["awards"] = [(award, balances[award.pk]) for award in awards]
     if reads(user, Subject.REFUND):
         context["refund_lines"] = list(refund_lines_of_person(user=user, person_id=person.pk))
     if reads(user, Subject.ACCESS_LOG):

@@ -111,22 +111,38 @@ def overpayment_balance(*, award_id: int) -> Decimal:
 
 def award_balance(*, award_id: int) -> dict[str, Any]:
     """For the award's fragment: its months, its overpayments and recoveries, the balance."""
-    overpayments = list(Overpayment.objects.filter(award_id=award_id).order_by("period", "id"))
-    recoveries = list(Recovery.objects.filter(award_id=award_id).order_by("received_on", "id"))
-    account = AwardAccount.objects.filter(award_id=award_id).first()
-    months = award_months(award_id=award_id)
-    return {
-        "award_id": award_id,
-        "months": months,
-        "due": sum((m.due for m in months), ZERO),
-        "paid": sum((m.paid + m.top_up for m in months), ZERO),
-        "top_ups_pending": account.top_ups_pending if account else ZERO,
-        "overpaid": sum((o.amount for o in overpayments), ZERO),
-        "recovered": sum((r.amount for r in recoveries), ZERO),
-        "balance": account.balance if account else ZERO,
-        "overpayments": overpayments,
-        "recoveries": recoveries,
+    return award_balances([award_id])[award_id]
+
+
+def award_balances(award_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``award_balance`` of many awards in the same few queries (a person's card shows each of
+    the person's awards)."""
+    overpayments: dict[int, list[Overpayment]] = {award_id: [] for award_id in award_ids}
+    for overpayment in Overpayment.objects.filter(award_id__in=award_ids).order_by("period", "id"):
+        overpayments[overpayment.award_id].append(overpayment)
+    recoveries: dict[int, list[Recovery]] = {award_id: [] for award_id in award_ids}
+    for recovery in Recovery.objects.filter(award_id__in=award_ids).order_by("received_on", "id"):
+        recoveries[recovery.award_id].append(recovery)
+    accounts = {
+        account.award_id: account for account in AwardAccount.objects.filter(award_id__in=award_ids)
     }
+    months_of = awards_months(award_ids)
+    balances = {}
+    for award_id in award_ids:
+        months, account = months_of[award_id], accounts.get(award_id)
+        balances[award_id] = {
+            "award_id": award_id,
+            "months": months,
+            "due": sum((m.due for m in months), ZERO),
+            "paid": sum((m.paid + m.top_up for m in months), ZERO),
+            "top_ups_pending": account.top_ups_pending if account else ZERO,
+            "overpaid": sum((o.amount for o in overpayments[award_id]), ZERO),
+            "recovered": sum((r.amount for r in recoveries[award_id]), ZERO),
+            "balance": account.balance if account else ZERO,
+            "overpayments": overpayments[award_id],
+            "recoveries": recoveries[award_id],
+        }
+    return balances
 
 
 def overpayment_list(*, user: Reader) -> QuerySet[AwardAccount]:
