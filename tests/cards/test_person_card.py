@@ -144,3 +144,19 @@ def test_twenty_years_of_history_cost_no_more_queries_than_one(specialist):
     client = _client(specialist)
     # then the card reads both in the same number of queries
     assert _queries(client, long) == _queries(client, short)
+
+
+def test_five_awards_cost_no_more_queries_than_one(specialist):
+    one, five = insured_person(), insured_person()
+    _award(one)
+    for year in range(2020, 2025):
+        _award(five, start=date(year, 1, 1))
+    client = _client(specialist)
+    counts = []
+    for person in (one, five):
+        client.get(f"/ru/persons/{person.iin}/")  # warm: permissions, parameters
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/ru/persons/{person.iin}/").content.decode()
+        counts.append(len(queries))
+    assert page.count('class="card award"') == 5
+    assert counts[0] == counts[1], counts
