@@ -8,7 +8,7 @@ from django.utils import translation
 
 from refunds.checks import check_message
 from refunds.services import refund_confirm, refund_decide, refund_payout_orders_build
-from tests.contributions.documents import document, line_for, load
+from tests.contributions.documents import line_for
 from tests.factories import PersonFactory
 from tests.refunds.conftest import MAY, award_for
 
@@ -170,17 +170,3 @@ def test_the_intake_reads_and_writes_in_a_constant_number_of_queries(pay, apply,
     # then twenty lines cost what one does: the check is set-based, the lines one INSERT
     assert counts[0] == counts[1] <= 14, counts
 
-
-def test_load_helper_sanity(db):
-    # The quarantine line above depends on the import quarantining a wrong birth date.
-    person = PersonFactory()
-    from tests.factories import PayerFactory
-
-    payer = PayerFactory()
-    report = load(
-        document(
-            payer_idn=payer.idn,
-            lines=[line_for(person, "10.00", MAY, birth_date=date(1900, 1, 1))],
-        )
-    )
-    assert report.lines_rejected == 1
