@@ -21,6 +21,7 @@ from benefits.models import Award
 from benefits.models.awards import BenefitType
 from benefits.selectors import award_counted_windows
 from contributions.models import ContributionLine, PaymentDocument, QuarantinedLine
+from gfss.common import display
 from participants.models import Person
 from refunds.models import Reason, RefundLine
 
@@ -58,10 +59,19 @@ CHECK_MESSAGES = {
 
 
 def check_message(code: str, data: dict[str, Any]) -> str:
-    """The message of a check result in the active language."""
-    if "benefit" in data:
-        data = {**data, "benefit": BenefitType(data["benefit"]).label}
-    return str(CHECK_MESSAGES[code]) % data if data else str(CHECK_MESSAGES[code])
+    """The message of a check result in the active language, its money and dates written the
+    language's way (the data keeps them as plain decimals and ISO dates)."""
+    if not data:
+        return str(CHECK_MESSAGES[code])
+    shown = dict(data)
+    if "benefit" in shown:
+        shown["benefit"] = BenefitType(shown["benefit"]).label
+    if "start" in shown:
+        shown["start"] = display.day(shown["start"])
+    for key in ("amount", "paid"):
+        if key in shown:
+            shown[key] = display.money(shown[key])
+    return str(CHECK_MESSAGES[code]) % shown
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,7 @@ def test_more_than_was_paid_fails_with_both_amounts(pay, apply, officers):
     assert not line.check_passed
     with translation.override("ru"):
         message = check_message(line.check_code, line.check_data)
-    assert "10000.01" in message
-    assert "10000.00" in message
-    assert "уплачено" in message
+    assert message == "Запрошено к возврату 10\u00a0000,01\u00a0₸, но уплачено 10\u00a0000,00\u00a0₸."
 
 
 def test_a_person_or_month_not_in_the_document_is_not_found(pay, apply, officers):
@@ -99,6 +97,7 @@ def test_a_month_counted_in_an_award_is_not_refundable_and_names_the_award(pay, 
         message = check_message(first.check_code, first.check_data)
     assert str(award.uuid)[:8] in message
     assert "247" in message
+    assert f"{award.start_date:%d.%m.%Y}" in message
 
 
 def test_a_contribution_received_after_the_award_application_was_not_counted(pay, apply, officers):
