@@ -173,7 +173,7 @@ def offer_get_for_user(*, user: Reader, uuid: UUID | str) -> ProactiveOffer:
 
 
 def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
-    return application.events.select_related("actor").order_by("id")
+    return application.events.select_related("actor__partner_client").order_by("id")
 
 
 def application_award_decisions(*, application: Application) -> QuerySet[AwardDecision]:

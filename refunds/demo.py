@@ -45,7 +45,7 @@ REASON_WEIGHTS = {  # [D] shares of the applications by reason
     Reason.NOT_SELF_EMPLOYED: 5,
     Reason.OTHER: 10,
 }
-STATE_CORPORATION = "State Corporation (demo)"
+STATE_CORPORATION = "Gov4c"
 MAKER, CHECKER = "refunds", "refunds2"
 
 
@@ -154,7 +154,7 @@ def _apply(
             LineRequest(iin=line.person.iin, period=line.period, amount=line.amount)
             for line in lines
         ],
-        document_refs=[f"заявление № {number}"],
+        document_refs=[f"№ {number} {received:%d.%m.%Y}"],
         today=received,
     )
     return application

@@ -157,7 +157,7 @@ def refund_lines(*, application: RefundApplication) -> QuerySet[RefundLine]:
 
 
 def refund_events(*, application: RefundApplication) -> QuerySet[RefundEvent]:
-    return application.events.select_related("actor").order_by("id")
+    return application.events.select_related("actor__partner_client").order_by("id")
 
 
 def refund_lines_of_person(*, user: Reader, person_id: int) -> QuerySet[RefundLine]:

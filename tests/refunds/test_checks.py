@@ -38,7 +38,9 @@ def test_more_than_was_paid_fails_with_both_amounts(pay, apply, officers):
     assert not line.check_passed
     with translation.override("ru"):
         message = check_message(line.check_code, line.check_data)
-    assert message == "Запрошено к возврату 10\u00a0000,01\u00a0₸, но уплачено 10\u00a0000,00\u00a0₸."
+    assert (
+        message == "Запрошено к возврату 10\u00a0000,01\u00a0₸, но уплачено 10\u00a0000,00\u00a0₸."
+    )
 
 
 def test_a_person_or_month_not_in_the_document_is_not_found(pay, apply, officers):
@@ -168,4 +170,3 @@ def test_the_intake_reads_and_writes_in_a_constant_number_of_queries(pay, apply,
         counts.append(len(queries))
     # then twenty lines cost what one does: the check is set-based, the lines one INSERT
     assert counts[0] == counts[1] <= 14, counts
-

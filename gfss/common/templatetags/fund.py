@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from gfss.common import display
 
@@ -41,3 +42,15 @@ def month(value: Any) -> str:
 @register.filter
 def month_name(value: Any) -> str:
     return display.month_name(value)
+
+
+@register.filter
+def who(user: Any) -> str:
+    """Who made a history row: a person by name, a partner system by its registered name
+    (its user's own name is an internal key)."""
+    if user is None:
+        return ""
+    client = getattr(user, "partner_client", None)
+    if client is not None:
+        return _("%(name)s (partner system)") % {"name": client.name}
+    return user.get_full_name() or user.username
