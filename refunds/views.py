@@ -30,7 +30,7 @@ from gfss.org.services import access_log_record
 from participants.selectors import payer_list_for_user, person_get_for_user
 from refunds.checks import check_message
 from refunds.forms import RefundApplicationForm
-from refunds.models import Reason, RefundApplication
+from refunds.models import Reason, RefundApplication, RefundLine
 from refunds.reports import report_request, report_xlsx, row_label
 from refunds.selectors import (
     RefundFilters,
@@ -142,6 +142,7 @@ def refund_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     ]
     user = request.user
     works = access.may(user, Action.DECIDE_REFUND)
+    decision, refusal_code = _suggested_decision([item["line"] for item in lines])
     return render(
         request,
         "refunds/detail.html",
@@ -152,6 +153,8 @@ def refund_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "today": timezone.localdate(),
             "refusal_codes": [(code, str(label)) for code, label in REFUSAL_CODES.items()],
             "refusal_label": REFUSAL_CODES.get(application.refusal_code, ""),
+            "suggested_decision": decision,
+            "suggested_refusal": refusal_code,
             "can_decide": works and application.status == Status.CHECKED,
             "can_confirm": works
             and application.status == Status.DECIDED
@@ -161,6 +164,20 @@ def refund_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "can_return": works and application.status in {Status.ORDERED, Status.PAID},
         },
     )
+
+
+def _suggested_decision(lines: list[RefundLine]) -> tuple[str, str]:
+    """The decision the check points to, preselected on the form; the officer may change it.
+
+    Every line passed: approve; some: approve in part; none: refuse, for the first failed
+    check's reason where it is a refusal reason too.
+    """
+    failed = [line.check_code for line in lines if not line.check_passed]
+    if not failed:
+        return RefundApplication.Decision.APPROVE, ""
+    if len(failed) < len(lines):
+        return RefundApplication.Decision.APPROVE_PART, ""
+    return RefundApplication.Decision.REFUSE, next((c for c in failed if c in REFUSAL_CODES), "")
 
 
 def _step(

@@ -154,6 +154,27 @@ def test_the_art_247_line_links_to_the_award(pay, apply, officers):
     assert "08.2022 – 07.2024" in award_page
 
 
+def _preselected(page: str) -> tuple[str, str]:
+    decision = re.search(r'name="decision" value="(\w+)" checked', page)
+    reason = re.search(r'<option value="(\w+)" selected>', page)
+    return (decision[1] if decision else "", reason[1] if reason else "")
+
+
+def test_the_decision_form_preselects_what_the_check_found(pay, apply, officers):
+    paid = pay("1000.00", "1000.00", "1000.00")
+    award_for(paid.persons[0], right_date=date(2024, 8, 1))
+    client = _client(officers[0])
+
+    def form(*lines: tuple) -> tuple[str, str]:
+        application = apply(paid, *lines, actor=officers[0])
+        return _preselected(client.get(f"/ru/refunds/{application.uuid}/").content.decode())
+
+    # only a month counted in the award: nothing can be approved, and the form says why
+    assert form((paid.persons[0], "10.00")) == ("refuse", "counted_in_award")
+    assert form((paid.persons[1], "10.00")) == ("approve", "")
+    assert form((paid.persons[0], "10.00"), (paid.persons[2], "10.00")) == ("approve_part", "")
+
+
 def test_payout_order_files_download(pay, apply, officers):
     maker, checker = officers
     paid = pay("1000.00")
