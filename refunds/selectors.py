@@ -24,7 +24,14 @@ from gfss.org import access
 from gfss.org.access import Subject
 from gfss.org.actors import Reader
 from refunds.exceptions import PayoutOrderNotFoundError, RefundNotFoundError
-from refunds.models import PayoutOrder, RefundApplication, RefundEvent, RefundLine, RefundPosting
+from refunds.models import (
+    PayoutOrder,
+    Reason,
+    RefundApplication,
+    RefundEvent,
+    RefundLine,
+    RefundPosting,
+)
 
 LIST_COLUMNS = (
     "uuid",
@@ -261,7 +268,7 @@ def refund_report(*, user: Reader, first: date, last: date, by: str) -> list[Rep
         )
         .order_by(group)
     )
-    return [
+    report = [
         ReportRow(
             key=row[group],
             applications=row["applications"],
@@ -271,3 +278,6 @@ def refund_report(*, user: Reader, first: date, last: date, by: str) -> list[Rep
         )
         for row in rows
     ]
+    if by == "reason":  # in the annual report's order of the six reasons
+        report.sort(key=lambda row: Reason.values.index(row.key))
+    return report

@@ -225,6 +225,21 @@ def test_reports_by_reason_and_xlsx(pay, apply, officers):
     assert api == [{"key": "wrong_knp", "applications": 1, "people": 2, "amount": "30.00"}]
 
 
+def test_the_report_by_reason_keeps_the_annual_reports_order(pay, apply, officers):
+    maker, checker = officers
+    paid = pay("1000.00", "1000.00")
+    for person, reason in zip(paid.persons, ("wrong_knp", "wrong_period"), strict=True):
+        application = apply(
+            paid, (person, "10.00"), actor=maker, reason=reason, today=timezone.localdate()
+        )
+        refund_decide(actor=maker, application_id=application.pk, decision="approve")
+        refund_confirm(actor=checker, application_id=application.pk)
+    refund_payout_orders_build(actor=maker)
+    api = _client(checker).get("/api/v1/refunds/report?by=reason").json()
+    # reason 3 (a wrong period) before reason 4 (a wrong KNP), as domain.md lists them
+    assert [row["key"] for row in api] == ["wrong_period", "wrong_knp"]
+
+
 def test_branch_staff_read_the_refunds_of_their_regions_person_and_payer(
     pay, apply, officers, make_staff
 ):
