@@ -48,8 +48,8 @@ CHECK_MESSAGES = {
     ),
     "amount_over_paid": _("%(amount)s is asked back, but %(paid)s was paid."),
     "counted_in_award": _(
-        "The month was counted in the award %(award)s (%(benefit)s from %(start)s): a counted "
-        "contribution is not refundable (Social Code Art. 247 p.2)."
+        "The month was counted in an award (%(benefit)s from %(start)s): a counted contribution "
+        "is not refundable (Social Code Art. 247 p.2)."
     ),
     "duplicate_not_found": _(
         "The reason is a duplicate payment, but this payer paid %(amount)s for this person and "

@@ -139,6 +139,9 @@ def test_the_art_247_line_links_to_the_award(pay, apply, officers):
     client = _client(officers[0])
     detail = client.get(f"/kk/refunds/{application.uuid}/").content.decode()
     assert f"/kk/refunds/awards/{award.uuid}/" in detail
+    # the award is named by its benefit and start, and linked: not by a piece of its id
+    assert "тағайындалған төлемде есепке алынған" in detail
+    assert str(award.uuid)[:8] not in detail.replace(str(award.uuid), "")
     maker, checker = officers
     refund_decide(
         actor=maker,
