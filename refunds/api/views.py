@@ -65,6 +65,82 @@ _CREATE_EXAMPLE = {
 }
 
 
+_LINE_EXAMPLE = {
+    "line_no": 1,
+    "iin": "800416474029",
+    "period": "2024-05",
+    "amount": "13625.20",
+    "approved_amount": None,
+    "check_code": "duplicate_confirmed",
+    "check_passed": True,
+    "check_message": "Оплачено дважды: та же сумма за этого человека и месяц пришла и в "
+    "документе 2406110017; подлежит возврату.",
+    "counted_award": None,
+}
+_APPLICATION_EXAMPLE = {
+    "uuid": "6f1c2a9e-0b7d-4c55-9a51-3f2d8e4b7c10",
+    "request_number": "GK-2024-0001234",
+    "source": "state_corporation",
+    "status": "checked",
+    "reason": "duplicate_payment",
+    "payer": "120840001234",
+    "document": "2406100042",
+    "document_value_date": "2024-06-10",
+    "received_on": "2024-06-14",
+    "stage_due": "2024-06-21",
+    "amount_requested": "13625.20",
+    "amount_approved": None,
+    "people": 1,
+    "decision": "",
+    "refusal_code": "",
+    "order": None,
+    "paid_on": None,
+    "lines": [_LINE_EXAMPLE],
+}
+_STATUS_EXAMPLE = {
+    "uuid": _APPLICATION_EXAMPLE["uuid"],
+    "request_number": _APPLICATION_EXAMPLE["request_number"],
+    "status": "approved",
+    "decision": "approve",
+    "refusal_code": "",
+    "received_on": "2024-06-14",
+    "stage_due": "2024-06-28",
+    "amount_approved": "13625.20",
+    "paid_on": None,
+    "events": [
+        {
+            "kind": kind,
+            "from_status": before,
+            "to_status": after,
+            "actor": actor,
+            "created_at": f"2024-06-{day}T10:00:00+05:00",
+            "comment": "",
+        }
+        for kind, before, after, actor, day in [
+            ("received", "", "received", "gov4c", "14"),
+            ("checked", "received", "checked", None, "14"),
+            ("decided", "checked", "decided", "refunds", "17"),
+            ("confirmed", "decided", "approved", "refunds2", "18"),
+        ]
+    ],
+}
+_LIST_EXAMPLE = {
+    key: _APPLICATION_EXAMPLE[key]
+    for key in (
+        "uuid",
+        "request_number",
+        "status",
+        "reason",
+        "payer",
+        "received_on",
+        "stage_due",
+        "amount_requested",
+        "amount_approved",
+        "people",
+    )
+}
+
+
 def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -89,7 +165,15 @@ class RefundCreateApi(APIView):
     @extend_schema(
         request=RefundCreateInputSerializer,
         responses={201: RefundOutputSerializer, 200: RefundOutputSerializer, **ERRORS},
-        examples=[OpenApiExample("a duplicate payment", value=_CREATE_EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("a duplicate payment", value=_CREATE_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "checked on arrival",
+                value=_APPLICATION_EXAMPLE,
+                response_only=True,
+                status_codes=[201],
+            ),
+        ],
     )
     def post(self, request: Request) -> Response:
         data = _validated(RefundCreateInputSerializer, request)
@@ -128,6 +212,12 @@ class RefundListApi(ListAPIView):
     def get_queryset(self) -> QuerySet[RefundApplication]:
         return refund_application_list_for_user(user=self.request.user).order_by("-id")
 
+    @extend_schema(
+        examples=[OpenApiExample("one application", value=_LIST_EXAMPLE, response_only=True)]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
 
 class RefundDetailApi(RetrieveAPIView):
     serializer_class = RefundOutputSerializer
@@ -142,7 +232,11 @@ class RefundStatusApi(APIView):
 
     permission_classes = [reads(Subject.REFUND)]
 
-    @extend_schema(request=None, responses={200: RefundStatusOutputSerializer, **ERRORS})
+    @extend_schema(
+        request=None,
+        responses={200: RefundStatusOutputSerializer, **ERRORS},
+        examples=[OpenApiExample("approved, to order", value=_STATUS_EXAMPLE, response_only=True)],
+    )
     def get(self, request: Request, uuid: str) -> Response:
         return Response(RefundStatusOutputSerializer(_application(request, uuid)).data)
 

@@ -215,3 +215,32 @@ def test_the_schema_documents_the_refund_api(db):
     assert "/api/v1/refunds/{uuid}/status" in schema["paths"]
     post = schema["paths"]["/api/v1/refunds/"]["post"]
     assert "examples" in str(post["requestBody"])
+
+
+def _shape(value):
+    """The keys of an answer, all the way down: what a partner programs against."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return None
+
+
+def test_the_documented_examples_have_the_shape_of_real_answers(pay, corp):
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+    def example(path: str, method: str, status: str) -> dict:
+        content = paths[path][method]["responses"][status]["content"]["application/json"]
+        return next(iter(content["examples"].values()))["value"]
+
+    paid = pay("10000.00")
+    created = corp.post(
+        "/api/v1/refunds/", _body(paid, [(paid.persons[0].iin, "2024-05", "5.00")]), format="json"
+    ).json()
+    status = corp.get(f"/api/v1/refunds/{created['uuid']}/status").json()
+    listed = corp.get("/api/v1/refunds/list").json()
+    assert _shape(example("/api/v1/refunds/", "post", "201")) == _shape(created)
+    assert _shape(example("/api/v1/refunds/{uuid}/status", "get", "200")) == _shape(status)
+    assert _shape(example("/api/v1/refunds/list", "get", "200")) == _shape(listed)
