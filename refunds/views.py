@@ -136,13 +136,14 @@ def _application_or_404(request: HttpRequest, uuid: str) -> RefundApplication:
 @reads_refunds
 def refund_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     application = _application_or_404(request, uuid)
+    records = list(refund_lines(application=application))
     lines = [
         {"line": line, "message": check_message(line.check_code, line.check_data)}
-        for line in refund_lines(application=application)
+        for line in records
     ]
     user = request.user
     works = access.may(user, Action.DECIDE_REFUND)
-    decision, refusal_code = _suggested_decision([item["line"] for item in lines])
+    decision, refusal_code = _suggested_decision(records)
     return render(
         request,
         "refunds/detail.html",
