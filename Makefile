@@ -26,14 +26,15 @@ lock: install
 	cp requirements.lock requirements-dev.lock
 	$(LOCK) --extra dev -o requirements-dev.lock pyproject.toml
 
+# The system checks run once, when runserver starts (about a second and a half a command).
 migrate: install
-	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py migrate --noinput --skip-checks
 
 demo: migrate
-	DEBUG=1 $(PY) manage.py load_parameters
-	DEBUG=1 $(PY) manage.py events_load_2022
-	DEBUG=1 $(PY) manage.py setup_periodic_tasks
-	DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py seed_demo --participants 3000 --seed 1 --if-empty
+	DEBUG=1 $(PY) manage.py load_parameters --skip-checks
+	DEBUG=1 $(PY) manage.py events_load_2022 --skip-checks
+	DEBUG=1 $(PY) manage.py setup_periodic_tasks --skip-checks
+	DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py seed_demo --participants 3000 --seed 1 --if-empty --skip-checks
 
 run: demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

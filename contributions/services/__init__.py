@@ -5,6 +5,7 @@ from contributions.services.imports import (
     ImportIssue,
     ImportReport,
     mt102_import,
+    mt102_import_many,
     mt102_oversized_record,
 )
 from contributions.services.penalties import PenaltyRun, penalties_accrue
@@ -23,6 +24,7 @@ __all__ = [
     "contribution_lines_reenter",
     "contribution_lines_reverse",
     "mt102_import",
+    "mt102_import_many",
     "mt102_oversized_record",
     "penalties_accrue",
     "quarantined_line_correct",

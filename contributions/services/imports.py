@@ -19,10 +19,12 @@ registry or inserted in the same transaction; none of them is ever deleted.
 import hashlib
 import logging
 import struct
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +64,10 @@ _COPY_BYTES = 1 << 20
 _COPY_LINE_COLUMNS = (
     "document_id, person_id, payer_id, period, amount, kind, value_date, line_no, "
     "created_at, updated_at"
+)
+_SQLITE_LINE_INSERT = (
+    f"INSERT INTO contributions_contributionline ({_COPY_LINE_COLUMNS})"
+    f" VALUES ({', '.join(['%s'] * 10)})"
 )
 
 
@@ -183,23 +189,216 @@ def mt102_import(
         payment_document.lines_accepted,
         payment_document.lines_rejected,
     )
-    head = message.head
+    return _loaded(received=received, head=message.head, document=payment_document, errors=errors)
+
+
+def _loaded(
+    *,
+    received: ReceivedFile,
+    head: DocumentHead,
+    document: PaymentDocument,
+    errors: Iterable[ImportIssue],
+) -> ImportReport:
     return ImportReport(
         file=received.filename,
-        status=payment_document.status,
+        status=document.status,
         reference=head.reference,
         payer=head.payer_idn,
         knp=head.knp,
         value_date=head.value_date,
-        lines_total=payment_document.lines_total,
-        lines_accepted=payment_document.lines_accepted,
-        lines_rejected=payment_document.lines_rejected,
+        lines_total=document.lines_total,
+        lines_accepted=document.lines_accepted,
+        lines_rejected=document.lines_rejected,
         amount_total=head.total,
-        amount_accepted=payment_document.amount_accepted,
+        amount_accepted=document.amount_accepted,
         errors=tuple(errors),
         received_file_id=received.pk,
-        document_uuid=str(payment_document.uuid),
+        document_uuid=str(document.uuid),
     )
+
+
+# A file of at most this size may be checked whole in memory and written with others.
+MANY_MAX_FILE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A clean new document, read and checked whole, waiting to be written with others."""
+
+    index: int
+    filename: str
+    data: bytes
+    sha256: str
+    head: DocumentHead
+    accepted: list[ValidLine]
+    rejected: list[tuple[Line, Issue]]
+
+
+def mt102_import_many(
+    *, files: Sequence[tuple[str, bytes]], actor: Actor | None, source: str, today: date
+) -> list[ImportReport]:
+    """Many small files, (name, bytes) each, a report each in their order, with the outcome
+    ``mt102_import`` gives them one by one; made for a history loaded at once (the demo's).
+
+    Each file is read and checked by the same code as in ``mt102_import``. The clean new
+    documents (of at most ``MANY_MAX_FILE_BYTES``, readable, whole, not loaded before, not
+    repeated in the files) are then written together in one transaction: their receipts,
+    payers, documents, persons and lines in a few statements for all instead of a dozen per
+    document. Every other file goes through ``mt102_import`` itself afterwards, in its order,
+    so that a rejection or a duplicate has only the one rule; so do all of them when the unique
+    constraints find a document loaded meanwhile."""
+    clean: list[_Checked] = []
+    others: list[int] = []
+    hashes: set[str] = set()
+    keys: set[tuple[str, str, date]] = set()
+    for index, (filename, data) in enumerate(files):
+        checked = _checked_whole(index=index, filename=filename, data=data, today=today)
+        if checked is None or checked.sha256 in hashes or _natural_key(checked.head) in keys:
+            others.append(index)
+            continue
+        hashes.add(checked.sha256)
+        keys.add(_natural_key(checked.head))
+        clean.append(checked)
+    loaded_before = _loaded_before(clean)
+    others.extend(c.index for c in clean if c.index in loaded_before)
+    clean = [c for c in clean if c.index not in loaded_before]
+    reports: dict[int, ImportReport] = {}
+    try:
+        with transaction.atomic():
+            reports.update(_write_many(clean, actor=actor, source=source))
+    except IntegrityError:
+        # Loaded meanwhile by another import: each file on its own decides which.
+        others = list(range(len(files)))
+        reports = {}
+    for index in sorted(others):
+        filename, data = files[index]
+        reports[index] = mt102_import(
+            data=data, filename=filename, actor=actor, source=source, today=today
+        )
+    return [reports[index] for index in range(len(files))]
+
+
+def _natural_key(head: DocumentHead) -> tuple[str, str, date]:
+    return (head.payer_idn, head.reference, head.value_date)
+
+
+def _checked_whole(*, index: int, filename: str, data: bytes, today: date) -> _Checked | None:
+    """The file read and checked as ``_document_load`` does, all its lines at once; ``None``
+    when it is not a clean document for ``mt102_import_many`` to write with others."""
+    if len(data) > MANY_MAX_FILE_BYTES:
+        return None
+    try:
+        message = read_message(data=data)
+    except FormatInvalidError:
+        return None
+    if not message_loadable(message):
+        return None
+    document_check = DocumentCheck(message.head)
+    line_check = LineCheck(message.head, today=today)
+    accepted: list[ValidLine] = []
+    rejected: list[tuple[Line, Issue]] = []
+    for lines in message.line_chunks():
+        document_check.feed(lines)
+        good, bad = line_check.feed(lines)
+        accepted.extend(good)
+        rejected.extend(bad)
+    if document_check.error() is not None:
+        return None
+    return _Checked(
+        index=index,
+        filename=filename,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        head=message.head,
+        accepted=accepted,
+        rejected=rejected,
+    )
+
+
+def _loaded_before(checked: list[_Checked]) -> set[int]:
+    """The files whose bytes or whose payer, reference and value date a document has already."""
+    found: set[int] = set()
+    for start in range(0, len(checked), _SQLITE_BATCH):
+        part = checked[start : start + _SQLITE_BATCH]
+        existing = PaymentDocument.objects.filter(
+            Q(sha256__in=[c.sha256 for c in part])
+            | Q(reference__in={c.head.reference for c in part})
+        ).values_list("sha256", "payer_idn", "reference", "value_date")
+        hashes = {row[0] for row in existing}
+        keys = {row[1:] for row in existing}
+        found.update(c.index for c in part if c.sha256 in hashes or _natural_key(c.head) in keys)
+    return found
+
+
+def _write_many(
+    checked: list[_Checked], *, actor: Actor | None, source: str
+) -> dict[int, ImportReport]:
+    if not checked:
+        return {}
+    payers = {
+        head.payer_idn: _payer_get_or_create(head=head)
+        for head in {c.head.payer_idn: c.head for c in checked}.values()
+    }
+    statuses = [
+        PaymentDocument.Status.PARTIALLY_ACCEPTED if c.rejected else PaymentDocument.Status.ACCEPTED
+        for c in checked
+    ]
+    received = ReceivedFile.objects.bulk_create(
+        [
+            ReceivedFile(
+                filename=safe_filename(c.filename),
+                content=c.data,
+                size=len(c.data),
+                sha256=c.sha256,
+                source=source,
+                received_by=actor,
+                outcome=status,
+            )
+            for c, status in zip(checked, statuses, strict=True)
+        ],
+        batch_size=_SQLITE_BATCH // 4,
+    )
+    documents = PaymentDocument.objects.bulk_create(
+        [
+            PaymentDocument(
+                file=file,
+                sha256=c.sha256,
+                reference=c.head.reference,
+                payer=payers[c.head.payer_idn],
+                payer_idn=c.head.payer_idn,
+                knp=c.head.knp,
+                value_date=c.head.value_date,
+                order_date=c.head.order_date,
+                total=c.head.total,
+                lines_total=len(c.accepted) + len(c.rejected),
+                lines_accepted=len(c.accepted),
+                lines_rejected=len(c.rejected),
+                amount_accepted=sum((line.amount for line in c.accepted), ZERO),
+                status=status,
+                encoding=c.head.encoding,
+            )
+            for c, file, status in zip(checked, received, statuses, strict=True)
+        ],
+        batch_size=_SQLITE_BATCH // 4,
+    )
+    person_ids = _persons_ensure((c.accepted, payers[c.head.payer_idn].region_id) for c in checked)
+    parts = zip(checked, documents, strict=True)
+    _lines_insert(
+        ((doc, _line_kind(c.head), c.accepted) for c, doc in parts), person_ids=person_ids
+    )
+    reports = {}
+    for c, file, document in zip(checked, received, documents, strict=True):
+        if c.rejected:
+            _quarantine_insert(document=document, rejected=c.rejected)
+        errors = (ImportIssue(line=i.line, code=i.code, message=i.message) for _l, i in c.rejected)
+        reports[c.index] = _loaded(received=file, head=c.head, document=document, errors=errors)
+    transaction.on_commit(lambda: data_changed.send(sender=PaymentDocument, what="import"))
+    logger.info(
+        "mt102 loaded %s files together, %s lines accepted",
+        len(checked),
+        sum(len(c.accepted) for c in checked),
+    )
+    return reports
 
 
 def message_loadable(message: Message) -> bool:
@@ -375,11 +574,7 @@ def _document_load(
     head = message.head
     document_check = DocumentCheck(head)
     line_check = LineCheck(head, today=today)
-    kind = (
-        ContributionLine.Kind.PENALTY
-        if head.knp == KNP_PENALTY
-        else ContributionLine.Kind.CONTRIBUTION
-    )
+    kind = _line_kind(head)
     accepted_count = rejected_count = 0
     amount_accepted = ZERO
     errors: list[ImportIssue] = []
@@ -416,10 +611,8 @@ def _document_load(
                     raise _DocumentRejected(document_check.currency_error)
                 accepted, rejected = line_check.feed(lines)
                 if accepted:
-                    person_ids = _persons_ensure(lines=accepted, region_id=payer.region_id)
-                    _lines_insert(
-                        document=payment_document, lines=accepted, person_ids=person_ids, kind=kind
-                    )
+                    person_ids = _persons_ensure([(accepted, payer.region_id)])
+                    _lines_insert([(payment_document, kind, accepted)], person_ids=person_ids)
                     accepted_count += len(accepted)
                     amount_accepted += sum((line.amount for line in accepted), ZERO)
                 if rejected:
@@ -457,6 +650,12 @@ def _document_load(
     return payment_document, errors
 
 
+def _line_kind(head: DocumentHead) -> str:
+    if head.knp == KNP_PENALTY:
+        return ContributionLine.Kind.PENALTY
+    return ContributionLine.Kind.CONTRIBUTION
+
+
 def _payer_get_or_create(*, head: DocumentHead) -> Payer:
     """The payer named by the header; created from it when the registry does not know it
     (a BIN is an employer, an IIN a self-employed person, told apart by the IIN's birth date
@@ -473,39 +672,48 @@ def _is_iin(idn: str) -> bool:
     return len(idn) == ID_LENGTH and idn[4] in "0123"
 
 
-def _persons_ensure(*, lines: list[ValidLine], region_id: int | None) -> dict[str, int]:
-    """IIN → person id for every line, creating the persons the registry does not know."""
-    first_by_iin: dict[str, ValidLine] = {}
-    for line in lines:
-        first_by_iin.setdefault(line.iin, line)
-    iins = list(first_by_iin)
-    known = _person_ids(iins)
-    missing = [first_by_iin[iin] for iin in iins if iin not in known]
-    if missing:
-        if connection.vendor == "postgresql":
-            _persons_copy(lines=missing, region_id=region_id)
-        else:
-            now = timezone.now()
-            Person.objects.bulk_create(
-                [
-                    Person(
-                        iin=line.iin,
-                        surname=line.surname[:100],
-                        first_name=line.first_name[:100],
-                        patronymic=line.patronymic[:100],
-                        birth_date=line.birth_date,
-                        sex=iin_sex(line.iin),
-                        region_id=region_id,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    for line in missing
-                ],
-                batch_size=_SQLITE_BATCH,
-                ignore_conflicts=True,
-            )
-        known.update(_person_ids([line.iin for line in missing]))
+def _persons_ensure(parts: Iterable[tuple[list[ValidLine], int | None]]) -> dict[str, int]:
+    """IIN → person id for every line, creating the persons the registry does not know; each
+    part is a document's accepted lines with its payer's region, which a new person takes from
+    the first document that names them."""
+    first_by_iin: dict[str, tuple[ValidLine, int | None]] = {}
+    for lines, region_id in parts:
+        for line in lines:
+            first_by_iin.setdefault(line.iin, (line, region_id))
+    known = _person_ids(list(first_by_iin))
+    missing: defaultdict[int | None, list[ValidLine]] = defaultdict(list)
+    for iin, (line, region_id) in first_by_iin.items():
+        if iin not in known:
+            missing[region_id].append(line)
+    for region_id, lines in missing.items():
+        _persons_create(lines=lines, region_id=region_id)
+        known.update(_person_ids([line.iin for line in lines]))
     return known
+
+
+def _persons_create(*, lines: list[ValidLine], region_id: int | None) -> None:
+    if connection.vendor == "postgresql":
+        _persons_copy(lines=lines, region_id=region_id)
+        return
+    now = timezone.now()
+    Person.objects.bulk_create(
+        [
+            Person(
+                iin=line.iin,
+                surname=line.surname[:100],
+                first_name=line.first_name[:100],
+                patronymic=line.patronymic[:100],
+                birth_date=line.birth_date,
+                sex=iin_sex(line.iin),
+                region_id=region_id,
+                created_at=now,
+                updated_at=now,
+            )
+            for line in lines
+        ],
+        batch_size=_SQLITE_BATCH,
+        ignore_conflicts=True,
+    )
 
 
 def _person_ids(iins: list[str]) -> dict[str, int]:
@@ -557,12 +765,10 @@ def _persons_copy(*, lines: list[ValidLine], region_id: int | None) -> None:
 
 
 def _lines_insert(
-    *,
-    document: PaymentDocument,
-    lines: list[ValidLine],
-    person_ids: dict[str, int],
-    kind: str,
+    parts: Iterable[tuple[PaymentDocument, str, list[ValidLine]]], *, person_ids: dict[str, int]
 ) -> None:
+    """The accepted lines of one or more documents: each part is a document, its lines' kind
+    and its lines."""
     now = timezone.now()
     if connection.vendor == "postgresql":
         with (
@@ -571,29 +777,35 @@ def _lines_insert(
                 f"COPY contributions_contributionline ({_COPY_LINE_COLUMNS}) FROM STDIN"
             ) as copy,
         ):
-            for chunk in _copy_text(
-                document=document, lines=lines, person_ids=person_ids, kind=kind, now=now
-            ):
-                copy.write(chunk)
+            for document, kind, lines in parts:
+                for chunk in _copy_text(
+                    document=document, lines=lines, person_ids=person_ids, kind=kind, now=now
+                ):
+                    copy.write(chunk)
         return
-    for start in range(0, len(lines), _SQLITE_BATCH):
-        ContributionLine.objects.bulk_create(
-            [
-                ContributionLine(
-                    document_id=document.pk,
-                    person_id=person_ids[line.iin],
-                    payer_id=document.payer_id,
-                    period=line.period,
-                    amount=line.amount,
-                    kind=kind,
-                    value_date=document.value_date,
-                    line_no=line.position,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for line in lines[start : start + _SQLITE_BATCH]
-            ]
+    # Plain rows through executemany: bulk_create would build a model instance per line and
+    # split the rows into statements of SQLite's 999 parameters.
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    rows = (
+        (
+            document.pk,
+            person_ids[line.iin],
+            document.payer_id,
+            ops.adapt_datefield_value(line.period),
+            ops.adapt_decimalfield_value(line.amount),
+            kind,
+            ops.adapt_datefield_value(document.value_date),
+            line.position,
+            stamp,
+            stamp,
         )
+        for document, kind, lines in parts
+        for line in lines
+    )
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, _SQLITE_BATCH)):
+            cursor.executemany(_SQLITE_LINE_INSERT, batch)
 
 
 def _copy_text(

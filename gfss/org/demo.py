@@ -1,6 +1,7 @@
 """Demo staff: one user per role, for the demo and the browser tests."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from gfss.org.models import Branch, Role
@@ -25,19 +26,21 @@ DEMO_USERS = [
 def demo_staff_create() -> list[tuple[str, str, str]]:
     user_model = get_user_model()
     result = []
+    hashed = ""
     for username, role, branch_code, first, last in DEMO_USERS:
         branch = Branch.objects.get(code=branch_code)
         if not user_model.objects.filter(username=username).exists():
             user = staff_user_create(
                 username=username,
-                password=DEMO_PASSWORD,
+                password=None,
                 branch=branch,
                 role=role,
                 first_name=first,
                 last_name=last,
             )
-            if role == Role.ADMINISTRATOR:
-                user.is_superuser = True
-                user.save(update_fields=["is_superuser"])
+            # One hash for the demo's one password: each takes a good part of a second.
+            user.password = hashed = hashed or make_password(DEMO_PASSWORD)
+            user.is_superuser = role == Role.ADMINISTRATOR
+            user.save(update_fields=["password", "is_superuser"])
         result.append((username, str(Role(role).label), branch.name_en))
     return result

@@ -82,8 +82,10 @@ def role_groups_setup() -> None:
 
 @transaction.atomic
 def staff_user_create(
-    *, username: str, password: str, branch: Branch, role: str, **user_fields: Any
+    *, username: str, password: str | None, branch: Branch, role: str, **user_fields: Any
 ) -> StaffUser:
+    """A staff login with its role in its branch; ``password=None`` leaves it without a usable
+    password until one is set."""
     if role not in Role.values:
         raise ApplicationError(
             _("Unknown role %(role)s.") % {"role": repr(role)}, code="role_unknown"
