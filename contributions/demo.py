@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from contributions.models import ReceivedFile
 from contributions.mt102.build import build_document
-from contributions.services import mt102_import_many, penalties_accrue
+from contributions.services import mt102_import, mt102_import_many, penalties_accrue
 from gfss.common.money import round_kzt
 from gfss.common.periods import add_months, month_start
 from gfss.legal.selectors import parameter_set
@@ -47,6 +47,34 @@ class DemoContributions:
 
 def _income(rng: random.Random) -> Decimal:
     return Decimal(round(INCOME_MEDIAN * math.exp(rng.gauss(0, INCOME_SIGMA))))
+
+
+def _refused_files_receive(
+    *, last: tuple[bytes, str, dict[str, Any], list[dict[str, Any]]], today: date
+) -> None:
+    """Files the received files list shows refused: the last document sent again (a
+    duplicate), the same payment with a total its lines do not add up to, and a file that is
+    no MT-102 at all. Each changes nothing but its own receipt."""
+    data, filename, header, lines = last
+    wrong_total = sum((line["amount"] for line in lines), Decimal(0)) + Decimal(1)
+    refused = [
+        (data, filename.replace(".mt102", "-again.mt102")),
+        (
+            build_document(
+                lines=lines, total=wrong_total, **{**header, "reference": f"{header['reference']}X"}
+            ),
+            filename.replace(".mt102", "-total.mt102"),
+        ),
+        ("Платёжное поручение во вложении.\r\n".encode(), "payment-order-scan.txt"),
+    ]
+    for content, name in refused:
+        mt102_import(
+            data=content,
+            filename=name,
+            actor=None,
+            source=ReceivedFile.Source.COMMAND,
+            today=today,
+        )
 
 
 @transaction.atomic
@@ -88,6 +116,7 @@ def demo_contributions_generate(*, seed: int, today: date, months: int = 24) -> 
     names = {payer["idn"]: payer["name"] for payer in payers}
     this_month = month_start(today)
     files: list[tuple[str, bytes]] = []
+    last: tuple[bytes, str, dict[str, Any], list[dict[str, Any]]] | None = None
     for offset in range(months, 0, -1):
         period = add_months(this_month, -offset)
         rate = params.get("so.rate", on=period).decimal
@@ -118,22 +147,26 @@ def demo_contributions_generate(*, seed: int, today: date, months: int = 24) -> 
                 value_date += timedelta(days=rng.randrange(20, 60))
             if value_date > today:
                 continue
-            data = build_document(
-                reference=f"D{period:%y%m}{len(files):06d}",
-                payer_idn=payer_idn,
-                payer_name=names[payer_idn],
-                knp="012",
-                value_date=value_date,
-                lines=lines,
-                default_period=period,
-            )
-            files.append((f"demo-{payer_idn}-{period:%Y%m}.mt102", data))
+            header: dict[str, Any] = {
+                "reference": f"D{period:%y%m}{len(files):06d}",
+                "payer_idn": payer_idn,
+                "payer_name": names[payer_idn],
+                "knp": "012",
+                "value_date": value_date,
+                "default_period": period,
+            }
+            data = build_document(lines=lines, **header)
+            filename = f"demo-{payer_idn}-{period:%Y%m}.mt102"
+            files.append((filename, data))
+            last = (data, filename, header, lines)
     reports = mt102_import_many(
         files=files, actor=None, source=ReceivedFile.Source.DEMO, today=today
     )
     documents = len(reports)
     accepted = sum(report.lines_accepted for report in reports)
     rejected = sum(report.lines_rejected for report in reports)
+    if last is not None:
+        _refused_files_receive(last=last, today=today)
     penalties = penalties_accrue().accruals
     return DemoContributions(
         documents=documents,

@@ -60,7 +60,17 @@ DOCUMENT_ERROR_CODES = (
     "currency_invalid",
     "knp_unsupported",
     "payer_id_invalid",
+    "payer_not_permitted",  # a staff upload for a payer outside the uploader's region
 )
+# What each rejection of a whole file is called on the pages.
+DOCUMENT_ERROR_LABELS = {
+    "format_invalid": _("Not a readable MT-102 file"),
+    "total_mismatch": _("The lines do not add up to the total"),
+    "currency_invalid": _("Not in tenge"),
+    "knp_unsupported": _("Payment purpose (KNP) not accepted"),
+    "payer_id_invalid": _("Invalid payer BIN/IIN"),
+    "payer_not_permitted": _("Payer of another region"),
+}
 LINE_ERROR_CODES = (
     "iin_invalid",
     "birth_date_mismatch",
@@ -86,6 +96,7 @@ class ReceivedFile(TimeStampedModel):
     class Source(models.TextChoices):
         API = "api", _("Partner API")
         COMMAND = "command", _("Import command")
+        STAFF = "staff", _("Uploaded by staff")
         DEMO = "demo", _("Generated demo data")
 
     class Outcome(models.TextChoices):
@@ -151,6 +162,20 @@ class ReceivedFile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_outcome_display()})"
+
+    @property
+    def reason_label(self) -> str:
+        """Why the file was refused, in the active language ("" when it was not)."""
+        if self.outcome == self.Outcome.DUPLICATE:
+            return str(_("Already loaded"))
+        if self.outcome == self.Outcome.FAILED:
+            return str(_("The load failed; the file can be sent again"))
+        if not self.error_code:
+            return ""
+        # ``too_large``: annotated by the list's selector (the size limit is a setting).
+        if self.error_code == "format_invalid" and getattr(self, "too_large", False):
+            return str(_("File too large"))
+        return str(DOCUMENT_ERROR_LABELS.get(self.error_code, self.error_code))
 
 
 class PaymentDocument(TimeStampedModel):

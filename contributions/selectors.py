@@ -15,7 +15,19 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +39,7 @@ from contributions.models import (
     PaymentDocument,
     PenaltyAccrual,
     QuarantinedLine,
+    ReceivedFile,
 )
 from gfss.common.money import ZERO
 from gfss.common.periods import add_months, month_start
@@ -65,6 +78,30 @@ def payment_document_get_for_user(*, user: Reader, uuid: str) -> PaymentDocument
             _("No payment document with this id is visible to you."), code="document_not_found"
         )
     return document
+
+
+def received_file_list_for_user(*, user: Reader, max_bytes: int) -> QuerySet[ReceivedFile]:
+    """Every receipt whatever became of it, without its bytes, newest first. Central staff see
+    all; branch staff the files loaded (or repeated) for their region's payers and those their
+    branch uploaded; a partner system the files it sent. ``too_large``: above ``max_bytes``."""
+    queryset = (
+        ReceivedFile.objects.defer("content")
+        .select_related("received_by__partner_client", "document", "duplicate_of")
+        .annotate(too_large=ExpressionWrapper(Q(size__gt=max_bytes), output_field=BooleanField()))
+        .order_by("-received_at", "-id")
+    )
+    where = reach(user, Subject.DOCUMENT)
+    if where.everything:
+        return queryset
+    visible = Q(pk__in=[])
+    if where.owner_id is not None:
+        visible |= Q(received_by_id=where.owner_id)
+    if where.branch_id is not None:
+        visible |= Q(received_by__staff_profile__branch_id=where.branch_id)
+    if where.region_id is not None:
+        visible |= Q(document__payer__region_id=where.region_id)
+        visible |= Q(duplicate_of__payer__region_id=where.region_id)
+    return queryset.filter(visible)
 
 
 def quarantined_line_list_for_user(*, user: Reader) -> QuerySet[QuarantinedLine]:

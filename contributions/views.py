@@ -1,4 +1,5 @@
-"""Staff pages: payment documents, the quarantine, statements, arrears and payer monitoring."""
+"""Staff pages: payment documents, the MT-102 upload and the received files, the quarantine,
+statements, arrears and payer monitoring."""
 
 from datetime import date
 from typing import Any
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 
 from contributions.exceptions import PeriodInvalid
 from contributions.exports import statement_pdf, statement_xlsx
@@ -21,6 +23,7 @@ from contributions.models import (
     LINE_ERROR_LABELS,
     PaymentDocument,
     QuarantinedLine,
+    ReceivedFile,
 )
 from contributions.periods import (
     period_from_staff_text,
@@ -33,11 +36,19 @@ from contributions.selectors import (
     payment_document_get_for_user,
     payment_document_list_for_user,
     quarantined_line_list_for_user,
+    received_file_list_for_user,
     statement_get,
 )
-from contributions.services import quarantined_line_correct
+from contributions.services import (
+    ImportReport,
+    mt102_import,
+    mt102_oversized_record,
+    quarantined_line_correct,
+)
+from contributions.services.imports import max_file_bytes
 from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import add_months, month_start
+from gfss.common.uploads import LimitedUploadHandler, Streamed
 from gfss.org.access import Action, Subject
 from gfss.org.actors import acting_user
 from gfss.org.decorators import may_required, reads_required
@@ -67,6 +78,11 @@ def document_list(request: HttpRequest) -> HttpResponse:
         key: request.GET.get(key, "").strip()
         for key in ("payer", "status", "date_from", "date_to", "knp")
     }
+    if filters["status"] == ReceivedFile.Outcome.REJECTED:
+        # A rejected file loaded no document: the received files list has it, with its reason.
+        return redirect(
+            reverse("contributions:received-file-list") + f"?outcome={filters['status']}"
+        )
     if filters["payer"]:
         documents = documents.filter(payer_idn=filters["payer"])
     if filters["status"] in PaymentDocument.Status.values:
@@ -110,6 +126,107 @@ def document_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "document": document,
             "summary": document_lines_summary(document=document)["periods"],
             "quarantined": document.quarantined_lines.order_by("line_no"),
+        },
+    )
+
+
+# How many quarantined lines the upload's report lists; the quarantine list has them all.
+REPORT_LINES = 200
+
+
+# The upload handler must be set before anything reads the body: the CSRF check, which reads
+# it, is therefore made inside, after the size limit is in place.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@may_required(Action.UPLOAD_PAYMENTS)
+def mt102_upload(request: HttpRequest) -> HttpResponse:
+    """A specialist loads one MT-102 file brought to the branch, through the importer the API
+    uses; the page answers with the import report, or says on the form why nothing was loaded."""
+    request.upload_handlers = [LimitedUploadHandler(request, limit=max_file_bytes())]
+    return _mt102_upload(request)
+
+
+@csrf_protect
+def _mt102_upload(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"max_bytes": max_file_bytes()}
+    if request.method != "POST":
+        return render(request, "contributions/mt102_upload.html", context)
+    upload = request.FILES.get("file")
+    streamed: Streamed | None = getattr(upload, "streamed", None)
+    if upload is None or streamed is None:
+        context["error"] = _("Choose the MT-102 file to upload.")
+        return render(request, "contributions/mt102_upload.html", context, status=400)
+    if streamed.size == 0:
+        context["error"] = _("The file %(name)s is empty.") % {"name": upload.name}
+        return render(request, "contributions/mt102_upload.html", context, status=400)
+    filename = upload.name or "upload.mt102"
+    if streamed.data is None:
+        report = mt102_oversized_record(
+            streamed=streamed,
+            filename=filename,
+            actor=acting_user(request),
+            source=ReceivedFile.Source.STAFF,
+        )
+    else:
+        report = mt102_import(
+            data=streamed.data,
+            filename=filename,
+            actor=acting_user(request),
+            source=ReceivedFile.Source.STAFF,
+            today=timezone.localdate(),
+        )
+    context.update(_report_context(request, report))
+    # As the API answers: a rejected document is refused by a rule, a duplicate changes nothing.
+    status = 422 if report.status == ReceivedFile.Outcome.REJECTED else 200
+    return render(request, "contributions/mt102_upload.html", context, status=status)
+
+
+def _report_context(request: HttpRequest, report: ImportReport) -> dict[str, Any]:
+    document = None
+    if report.document_uuid:
+        document = (
+            payment_document_list_for_user(user=request.user)
+            .filter(uuid=report.document_uuid)
+            .first()
+        )
+    loaded = report.status in (
+        ReceivedFile.Outcome.ACCEPTED,
+        ReceivedFile.Outcome.PARTIALLY_ACCEPTED,
+    )
+    quarantined = (
+        document.quarantined_lines.select_related("document").order_by("line_no")[:REPORT_LINES]
+        if document is not None and loaded
+        else []
+    )
+    return {
+        "report": report,
+        "status_label": ReceivedFile.Outcome(report.status).label,
+        "loaded": loaded,
+        "document": document,
+        "quarantined": quarantined,
+        "more_quarantined": max(0, report.lines_rejected - REPORT_LINES) if loaded else 0,
+        "error": None if loaded else " ".join(issue.message for issue in report.errors),
+    }
+
+
+@reads_required(Subject.DOCUMENT)
+def received_file_list(request: HttpRequest) -> HttpResponse:
+    """Every file received, with its outcome: the rejected and duplicate ones with their reason."""
+    files = received_file_list_for_user(user=request.user, max_bytes=max_file_bytes())
+    filters = {key: request.GET.get(key, "").strip() for key in ("outcome", "source")}
+    if filters["outcome"] in ReceivedFile.Outcome.values:
+        files = files.filter(outcome=filters["outcome"])
+    if filters["source"] in ReceivedFile.Source.values:
+        files = files.filter(source=filters["source"])
+    return render(
+        request,
+        "contributions/received_file_list.html",
+        {
+            "page": _page(request, files),
+            "filters": filters,
+            "outcomes": ReceivedFile.Outcome.choices,
+            "sources": ReceivedFile.Source.choices,
+            "query": _query_without_page(request),
         },
     )
 

@@ -85,7 +85,7 @@ _EXAMPLE_REJECTED = {
         {
             "line": None,
             "code": "total_mismatch",
-            "message": "The lines add up to 77624.44 but :32A: says 77625.44.",
+            "message": "The lines add up to 77,624.44\u00a0₸ but :32A: says 77,625.44\u00a0₸.",
         }
     ],
 }

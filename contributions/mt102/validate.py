@@ -27,6 +27,7 @@ from contributions.mt102.parse import (
     parse_amount,
     parse_document,
 )
+from gfss.common import display
 from participants.validators import ID_LENGTH, iin_birth_date, validate_bin_or_iin, validate_iin
 
 CURRENCY = "KZT"
@@ -156,8 +157,8 @@ class DocumentCheck:
         if self._total == self._head.total:
             return None
         message = _("The lines add up to %(total)s but :32A: says %(declared)s.") % {
-            "total": f"{self._total:.2f}",
-            "declared": f"{self._head.total:.2f}",
+            "total": display.money(self._total),
+            "declared": display.money(self._head.total),
         }
         if self._unreadable:
             message += " " + _("Unreadable amounts on lines %(lines)s.") % {

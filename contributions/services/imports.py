@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contributions.models import (
     KNP_PENALTY,
@@ -48,10 +49,12 @@ from contributions.mt102.validate import (
     ValidLine,
     read_amount_leniently,
 )
+from gfss.common import display
 from gfss.common.money import ZERO
 from gfss.common.signals import data_changed
 from gfss.common.text import safe_filename
 from gfss.common.uploads import HEAD_BYTES, Streamed
+from gfss.org import access
 from gfss.org.actors import Actor
 from participants.models import Payer, Person
 from participants.validators import ID_LENGTH, iin_sex
@@ -161,6 +164,9 @@ def mt102_import(
         wrong = _document_error(message=message)
         assert wrong is not None
         return _rejected(received=received, message=message, issue=wrong)
+    refusal = _payer_refusal(actor=actor, head=message.head)
+    if refusal is not None:
+        return _rejected(received=received, message=message, issue=refusal)
 
     settled = False
     try:
@@ -407,6 +413,30 @@ def message_loadable(message: Message) -> bool:
     return check.currency_error is None and check.head_error is None
 
 
+def _payer_refusal(*, actor: Actor | None, head: DocumentHead) -> Issue | None:
+    """A staff member loads documents only for the payers the policy lets it write for
+    (``upload_payments``: those of its branch's region); partners and the command, any payer's."""
+    if actor is None or not access.is_fund_staff(actor):
+        return None
+    region_id = Payer.objects.filter(idn=head.payer_idn).values_list("region_id", flat=True).first()
+    if region_id is not None:
+        allowed = access.may(actor, access.Action.UPLOAD_PAYMENTS, region_id=region_id)
+    else:  # a payer the registry does not know, or of no region: for whoever reaches all
+        allowed = access.may(actor, access.Action.UPLOAD_PAYMENTS) and access.reads_everywhere(
+            actor, access.Subject.PAYER
+        )
+    if allowed:
+        return None
+    return Issue(
+        code="payer_not_permitted",
+        message=_(
+            "Payer %(idn)s is not registered in your branch's region: its documents are "
+            "loaded by that region's branch."
+        )
+        % {"idn": head.payer_idn},
+    )
+
+
 def _document_error(*, message: Message) -> Issue | None:
     """The document's error, from a pass over its lines that keeps none of them."""
     check = DocumentCheck(message.head)
@@ -432,10 +462,11 @@ def mt102_oversized_record(
     )
     issue = Issue(
         code="format_invalid",
-        message=(
-            f"The file has {streamed.size:,} bytes; the largest accepted is {limit:,} bytes. "
+        message=_(
+            "The file has %(size)s bytes; the largest accepted is %(limit)s bytes. "
             "Split the payment into several documents."
-        ),
+        )
+        % {"size": display.number(streamed.size), "limit": display.number(limit)},
     )
     return _rejected(received=received, message=None, issue=issue)
 
@@ -530,17 +561,26 @@ def _existing_document(*, received: ReceivedFile, head: DocumentHead) -> Payment
     )
 
 
+def duplicate_message(existing: PaymentDocument) -> str:
+    """Why a receipt changed nothing, in the active language."""
+    return _(
+        "Document %(reference)s of payer %(payer)s with value date %(value_date)s was already "
+        "loaded on %(loaded)s; nothing was changed."
+    ) % {
+        "reference": existing.reference,
+        "payer": existing.payer_idn,
+        "value_date": display.day(existing.value_date),
+        "loaded": display.day(existing.created_at),
+    }
+
+
 def _duplicate(
     *, received: ReceivedFile, existing: PaymentDocument, message: Message | None = None
 ) -> ImportReport:
     _received_file_finish(
         received=received, outcome=ReceivedFile.Outcome.DUPLICATE, duplicate_of=existing
     )
-    said = (
-        f"Document {existing.reference} of payer {existing.payer_idn} with value date "
-        f"{existing.value_date:%d.%m.%Y} was already loaded on "
-        f"{timezone.localtime(existing.created_at):%d.%m.%Y %H:%M}; nothing was changed."
-    )
+    said = duplicate_message(existing)
     return ImportReport(
         file=received.filename,
         status=ReceivedFile.Outcome.DUPLICATE,

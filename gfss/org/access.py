@@ -50,6 +50,8 @@ class Action(StrEnum):
     DECIDE_CASE = "decide_case"  # review, assign, refuse, return; decisions on awards
     CONFIRM_CASE = "confirm_case"  # the checker's confirmation
     CORRECT_QUARANTINE = "correct_quarantine"
+    # staff: load an MT-102 document brought to the branch, for a payer of the branch's region
+    UPLOAD_PAYMENTS = "upload_payments"
     DECIDE_REFUND = "decide_refund"
     OPERATE_PAYOUTS = "operate_payouts"  # payment runs, recalculation events, repayments
     MANAGE_JOBS = "manage_jobs"  # cancel, resume
@@ -111,12 +113,14 @@ STAFF_ACTIONS: dict[str, dict[Action, Extent]] = {
         Action.CALCULATE: _ALL,
         Action.DECIDE_CASE: _BRANCH,
         Action.CORRECT_QUARANTINE: _BRANCH,
+        Action.UPLOAD_PAYMENTS: _BRANCH,
     },
     Role.HEAD: {
         Action.CALCULATE: _ALL,
         Action.DECIDE_CASE: _BRANCH,
         Action.CONFIRM_CASE: _BRANCH,
         Action.CORRECT_QUARANTINE: _BRANCH,
+        Action.UPLOAD_PAYMENTS: _BRANCH,
     },
     Role.REFUND_OFFICER: {Action.CALCULATE: _ALL, Action.DECIDE_REFUND: _ALL},
     Role.ANALYST: {Action.CALCULATE: _ALL},

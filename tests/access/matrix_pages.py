@@ -82,6 +82,15 @@ PAGES: dict[str, tuple[str, str]] = {
         "GET",
         "302 403 403 404 404 404 404 200 200 200 302 302 302 302 302 302 302 302 302 302 302",
     ),
+    "ru/contributions/files/": (
+        "GET",
+        "302 403 403 200 200 200 200 200 200 200 302 302 302 302 302 302 302 302 302 302 302",
+    ),
+    # Posted with no file: a role that may upload is answered on the form (400).
+    "ru/contributions/upload/": (
+        "POST",
+        "302 403 403 400 400 400 400 403 403 403 302 302 302 302 302 302 302 302 302 302 302",
+    ),
     "ru/contributions/quarantine/": (
         "GET",
         "302 403 403 200 200 200 200 200 200 200 302 302 302 302 302 302 302 302 302 302 302",

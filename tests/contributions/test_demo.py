@@ -17,6 +17,13 @@ def test_demo_history_goes_through_the_importer_and_runs_twice_the_same():
     # then documents were imported as received files, with lines and some quarantined lines
     assert summary.documents == PaymentDocument.objects.count() > 0
     assert ReceivedFile.objects.filter(source=ReceivedFile.Source.DEMO).count() == summary.documents
+    # and a duplicate and two rejected files for the received files list, which loaded nothing
+    refused = ReceivedFile.objects.exclude(source=ReceivedFile.Source.DEMO)
+    assert sorted(refused.values_list("outcome", flat=True)) == [
+        "duplicate",
+        "rejected",
+        "rejected",
+    ]
     assert summary.lines_accepted == ContributionLine.objects.count() > 0
     assert summary.lines_rejected == QuarantinedLine.objects.count()
     months_per_person = ContributionLine.objects.values("person_id", "period").distinct().count()

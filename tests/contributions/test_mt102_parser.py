@@ -168,8 +168,8 @@ def test_bad_lines_rejects_two_iins_a_period_and_a_zero_amount() -> None:
 def test_bad_total_rejects_the_document() -> None:
     code, message = document_error((SAMPLES / "bad-total.txt").read_bytes())
     assert code == "total_mismatch"
-    assert "77624.44" in message
-    assert "77625.44" in message
+    assert "77,624.44\u00a0₸" in message
+    assert "77,625.44\u00a0₸" in message
 
 
 # --- format_invalid ----------------------------------------------------------------------------
