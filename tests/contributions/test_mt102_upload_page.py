@@ -201,3 +201,11 @@ def test_the_document_list_leads_to_the_rejected_files(staff_client: Callable[..
     response = staff_client().get("/ru/contributions/documents/?status=rejected")
     assert response.status_code == 302
     assert response["Location"] == "/ru/contributions/files/?outcome=rejected"
+
+
+def test_the_form_states_its_size_limit_in_megabytes(staff_client: Callable[..., Client]) -> None:
+    from contributions.services.imports import max_file_bytes
+
+    megabytes = f"{max_file_bytes() / 1024 / 1024:.1f}".replace(".", ",")
+    page = _text(staff_client().get("/ru/contributions/upload/"))
+    assert f"не более {megabytes}\xa0МБ" in page or f"не более {megabytes} МБ" in page
