@@ -41,7 +41,8 @@ from contributions.selectors import (
 )
 from contributions.services import (
     ImportReport,
-    mt102_receive,
+    mt102_import,
+    mt102_oversized_record,
     quarantined_line_correct,
 )
 from contributions.services.imports import max_file_bytes
@@ -159,13 +160,21 @@ def _mt102_upload(request: HttpRequest) -> HttpResponse:
         context["error"] = _("The file %(name)s is empty.") % {"name": upload.name}
         return render(request, "contributions/mt102_upload.html", context, status=400)
     filename = upload.name or "upload.mt102"
-    report = mt102_receive(
-        streamed=streamed,
-        filename=filename,
-        actor=acting_user(request),
-        source=ReceivedFile.Source.STAFF,
-        today=timezone.localdate(),
-    )
+    if streamed.data is None:
+        report = mt102_oversized_record(
+            streamed=streamed,
+            filename=filename,
+            actor=acting_user(request),
+            source=ReceivedFile.Source.STAFF,
+        )
+    else:
+        report = mt102_import(
+            data=streamed.data,
+            filename=filename,
+            actor=acting_user(request),
+            source=ReceivedFile.Source.STAFF,
+            today=timezone.localdate(),
+        )
     context.update(_report_context(request, report))
     # As the API answers: a rejected document is refused by a rule, a duplicate changes nothing.
     status = 422 if report.status == ReceivedFile.Outcome.REJECTED else 200

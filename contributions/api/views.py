@@ -1,6 +1,5 @@
 """Partner and staff API: MT-102 upload, documents, statements, arrears, monitoring."""
 
-import hashlib
 from typing import Any
 
 from django.db.models import QuerySet
@@ -34,7 +33,7 @@ from contributions.selectors import (
     quarantined_line_list_for_user,
     statement_get,
 )
-from contributions.services import mt102_receive, quarantined_line_correct
+from contributions.services import mt102_import, mt102_oversized_record, quarantined_line_correct
 from contributions.services.imports import max_file_bytes
 from gfss.api.permissions import Action, Subject, does, reads
 from gfss.api.schema import ERRORS
@@ -90,9 +89,6 @@ _EXAMPLE_REJECTED = {
         }
     ],
 }
-
-# A request with no body is imported as an empty file, and refused as one.
-_EMPTY = Streamed(data=b"", head=b"", size=0, sha256=hashlib.sha256(b"").hexdigest())
 
 
 class RawBodyParser(BaseParser):
@@ -155,13 +151,21 @@ class Mt102ImportApi(APIView):
         else:
             streamed = request.data if isinstance(request.data, Streamed) else None
             filename = request.query_params.get("filename") or "upload.mt102"
-        report = mt102_receive(
-            streamed=streamed or _EMPTY,
-            filename=filename,
-            actor=acting_user(request),
-            source=ReceivedFile.Source.API,
-            today=timezone.localdate(),
-        )
+        if streamed is not None and streamed.data is None:
+            report = mt102_oversized_record(
+                streamed=streamed,
+                filename=filename,
+                actor=acting_user(request),
+                source=ReceivedFile.Source.API,
+            )
+        else:
+            report = mt102_import(
+                data=streamed.data if streamed is not None else b"",
+                filename=filename,
+                actor=acting_user(request),
+                source=ReceivedFile.Source.API,
+                today=timezone.localdate(),
+            )
         return Response(report.as_json(), status=_STATUS_CODES[report.status])
 
 

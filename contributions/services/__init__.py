@@ -7,7 +7,6 @@ from contributions.services.imports import (
     mt102_import,
     mt102_import_many,
     mt102_oversized_record,
-    mt102_receive,
 )
 from contributions.services.penalties import PenaltyRun, penalties_accrue
 from contributions.services.quarantine import quarantined_line_correct
@@ -27,7 +26,6 @@ __all__ = [
     "mt102_import",
     "mt102_import_many",
     "mt102_oversized_record",
-    "mt102_receive",
     "penalties_accrue",
     "quarantined_line_correct",
     "quarantined_lines_refund",

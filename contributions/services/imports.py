@@ -446,20 +446,6 @@ def _document_error(*, message: Message) -> Issue | None:
 
 
 @transaction.atomic
-def mt102_receive(
-    *, streamed: Streamed, filename: str, actor: Actor | None, source: str, today: date
-) -> ImportReport:
-    """An upload as the upload handler streamed it in: refused unparsed when it outgrew the
-    limit (only its head was kept), otherwise imported."""
-    if streamed.data is None:
-        return mt102_oversized_record(
-            streamed=streamed, filename=filename, actor=actor, source=source
-        )
-    return mt102_import(
-        data=streamed.data, filename=filename, actor=actor, source=source, today=today
-    )
-
-
 def mt102_oversized_record(
     *, streamed: Streamed, filename: str, actor: Actor | None, source: str
 ) -> ImportReport:

@@ -124,7 +124,21 @@ _STATUS_EXAMPLE = {
         ]
     ],
 }
-_LIST_EXAMPLE = {key: _APPLICATION_EXAMPLE[key] for key in RefundListOutputSerializer.Meta.fields}
+_LIST_EXAMPLE = {
+    key: _APPLICATION_EXAMPLE[key]
+    for key in (
+        "uuid",
+        "request_number",
+        "status",
+        "reason",
+        "payer",
+        "received_on",
+        "stage_due",
+        "amount_requested",
+        "amount_approved",
+        "people",
+    )
+}
 
 
 def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
