@@ -56,6 +56,8 @@ class BatchRun(TimeStampedModel):
     # When its next step was handed to the task queue; empty while Redis could not take it
     # (the run is then the outbox: batchrun_outbox_send sends it when the queue is back).
     enqueued_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
+    # How many times the watchdog re-sent the run since its last committed chunk.
+    stalls = models.PositiveSmallIntegerField(_("re-sent without progress"), default=0)
 
     class Meta:
         verbose_name = _("batch run")

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,10 @@ TIME_BOX_SECONDS = settings.JOBS_STEP_SECONDS
 # The step task's hard time limit (tasks.py) plus a margin: a run whose last committed chunk is
 # older than this has no live task, so resuming it cannot race a running one.
 STALE_AFTER = timedelta(seconds=420)
+# A run the watchdog re-sent this many times without a chunk committed is not going to be
+# carried out (no worker reads its queue, or every step dies): it is marked failed, which frees
+# its job for a new run, instead of blocking it as "queued" for good.
+MAX_STALLS = 3
 
 
 def batchrun_qs_select_for_update() -> Any:
@@ -52,7 +56,9 @@ def _enqueue(run: BatchRun) -> None:
     BatchRun.objects.filter(pk=run.pk).update(enqueued_at=None)
     run.enqueued_at = None
     run_id, queue = run.pk, run.queue
-    transaction.on_commit(lambda: batchrun_send(run_id=run_id, queue=queue))
+    # Robust: where tasks run inline, a step that crashes has already failed its run, and the
+    # caller who started it goes on to the run's page instead of an error page.
+    transaction.on_commit(lambda: batchrun_send(run_id=run_id, queue=queue), robust=True)
 
 
 def batchrun_send(*, run_id: int, queue: str) -> bool:
@@ -134,10 +140,22 @@ def batchrun_step(*, run_id: int) -> bool:
     Idempotent: a run that is finished, cancelled or already past its last id is left alone.
     """
     deadline = time.monotonic() + TIME_BOX_SECONDS
+    _mark_running(run_id=run_id)
     while True:
         more = _step_one_chunk(run_id=run_id)
         if not more or time.monotonic() >= deadline:
             return more
+
+
+def _mark_running(*, run_id: int) -> None:
+    """Committed before the first chunk, which may take minutes: meanwhile the run reads
+    "running", not "queued"."""
+    now = timezone.now()
+    BatchRun.objects.filter(pk=run_id, status=BatchRun.Status.QUEUED).update(
+        status=BatchRun.Status.RUNNING,
+        started_at=Coalesce("started_at", Value(now)),
+        updated_at=now,
+    )
 
 
 def _step_one_chunk(*, run_id: int) -> bool:
@@ -147,7 +165,7 @@ def _step_one_chunk(*, run_id: int) -> bool:
             if run is None or run.status not in BatchRun.ACTIVE_STATUSES:
                 return False
             now = timezone.now()
-            fields = ["status", "cursor", "done", "changed", "skipped", "heartbeat_at"]
+            fields = ["status", "cursor", "done", "changed", "skipped", "heartbeat_at", "stalls"]
             if run.status == BatchRun.Status.QUEUED:
                 run.status = BatchRun.Status.RUNNING
                 run.started_at = run.started_at or now
@@ -176,6 +194,7 @@ def _step_one_chunk(*, run_id: int) -> bool:
             run.changed += outcome.changed
             run.skipped += outcome.skipped
             run.heartbeat_at = now
+            run.stalls = 0
             run.save(update_fields=[*fields, "updated_at"])
             return True
     except ApplicationError as error:
@@ -257,7 +276,8 @@ def batchrun_resume(
 
 
 def batchrun_requeue_stale(*, stale_after: timedelta = STALE_AFTER) -> list[int]:
-    """The watchdog: re-enqueue every active run that made no progress for ``stale_after``."""
+    """The watchdog: re-enqueue every active run that made no progress for ``stale_after``,
+    and fail the one it re-sent ``MAX_STALLS`` times already."""
     cutoff = timezone.now() - stale_after
     ids = list(
         BatchRun.objects.filter(status__in=BatchRun.ACTIVE_STATUSES)
@@ -268,8 +288,27 @@ def batchrun_requeue_stale(*, stale_after: timedelta = STALE_AFTER) -> list[int]
     resumed = []
     for run_id in ids:
         try:
-            batchrun_resume(run_id=run_id, actor=None, stale_after=stale_after)
+            if _requeue_or_give_up(run_id=run_id, stale_after=stale_after):
+                resumed.append(run_id)
         except ApplicationError:
             continue  # it moved on or finished between the read and the lock
-        resumed.append(run_id)
     return resumed
+
+
+@transaction.atomic
+def _requeue_or_give_up(*, run_id: int, stale_after: timedelta) -> bool:
+    run = _get_locked(run_id)
+    if run.stalls >= MAX_STALLS:
+        minutes = int(stale_after.total_seconds() * (MAX_STALLS + 1) // 60)
+        batchrun_fail(
+            run_id=run_id,
+            error=(
+                f"stalled: no chunk was committed for {minutes} min although the run was sent "
+                f"to the queue '{run.queue}' {MAX_STALLS + 1} times; check that a worker reads "
+                "it, then resume the run or start it again."
+            ),
+        )
+        return False
+    BatchRun.objects.filter(pk=run_id).update(stalls=run.stalls + 1)
+    batchrun_resume(run_id=run_id, actor=None, stale_after=stale_after)
+    return True

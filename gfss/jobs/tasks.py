@@ -79,6 +79,11 @@ def batchrun_step_task(self: Task, *, run_id: int) -> None:
         for connection in connections.all(initialized_only=True):
             connection.close()
         raise self.retry(countdown=DATABASE_RETRY_SECONDS, exc=error) from error
+    except Exception as exc:
+        # Recorded here as well as in on_failure, which a task run inline (the demo's Celery)
+        # never calls: a step that crashes leaves its run failed, never "queued" for good.
+        _fail_on_a_fresh_connection(run_id, exc)
+        raise
     if more:
         queue = BatchRun.objects.values_list("queue", flat=True).get(pk=run_id)
         batchrun_send(run_id=run_id, queue=queue)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from gfss.common.exceptions import ConflictError
 from gfss.jobs.models import BatchRun
 from gfss.jobs.services import (
+    MAX_STALLS,
     batchrun_cancel,
     batchrun_requeue_stale,
     batchrun_resume,
@@ -200,3 +201,82 @@ def test_a_run_that_does_not_exist_is_a_404_not_a_crash(make_staff, path) -> Non
     client = Client(raise_request_exception=False)
     client.force_login(make_staff(Role.ADMINISTRATOR))
     assert client.get(path).status_code == 404
+
+
+def test_a_run_reads_running_while_its_first_chunk_works(indexation, monkeypatch) -> None:
+    # given: a first chunk that takes long; what the run's page reads meanwhile
+    run = _start(indexation)
+    seen = []
+    from payouts.services import events
+
+    real = events.event_apply_ids
+
+    def slow(*args, **kwargs):
+        seen.append(BatchRun.objects.values_list("status", "started_at").get(pk=run.pk))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("payouts.services.events.event_apply_ids", slow)
+    # when
+    _one_chunk(run, monkeypatch)
+    # then
+    assert [status for status, _ in seen] == ["running"]
+    assert seen[0][1] is not None
+
+
+def test_a_chunk_that_crashes_fails_the_run_and_a_new_run_is_accepted(
+    indexation, eager_celery, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    # given: the job's SQL breaks a database constraint, as the demo's payment run once did
+    from django.db import IntegrityError
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("CHECK constraint failed: payouts_payment_gross_is_opv_net")
+
+    monkeypatch.setattr("payouts.services.events.event_apply_ids", broken)
+    # when: started where tasks run inline, as in the demo
+    with django_capture_on_commit_callbacks(execute=True):
+        run = event_apply_start(event_id=indexation.pk, actor=None)
+    # then: the run is failed with the error, not "queued · 0 / 5" for good
+    run.refresh_from_db()
+    assert (run.status, run.done) == ("failed", 0)
+    assert "payouts_payment_gross_is_opv_net" in run.error_report
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = event_apply_start(event_id=indexation.pk, actor=None)
+    again.refresh_from_db()
+    assert (again.status, again.changed) == ("done", 5)
+
+
+def test_the_watchdog_gives_up_on_a_run_that_no_worker_carries_out(indexation) -> None:
+    # given: a run sent to a queue that no worker reads
+    run = _start(indexation)
+    BatchRun.objects.filter(pk=run.pk).update(enqueued_at=timezone.now())
+
+    def an_hour_later() -> list[int]:
+        BatchRun.objects.filter(pk=run.pk).update(
+            created_at=timezone.now() - timedelta(hours=1),
+            heartbeat_at=None,
+            enqueued_at=timezone.now() - timedelta(hours=1),
+        )
+        return batchrun_requeue_stale()
+
+    # when: the watchdog re-sends it, again and again, with no chunk done
+    assert [an_hour_later() for _ in range(MAX_STALLS)] == [[run.pk]] * MAX_STALLS
+    run.refresh_from_db()
+    assert run.status == "queued"
+    assert an_hour_later() == []
+    # then: the run is failed with why, and the same job can be started again
+    run.refresh_from_db()
+    assert (run.status, run.done) == ("failed", 0)
+    assert "stalled" in run.error_report
+    assert _start(indexation).status == "queued"
+
+
+def test_a_chunk_done_resets_the_watchdogs_count(indexation, monkeypatch) -> None:
+    run = _start(indexation)
+    BatchRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - timedelta(hours=1), enqueued_at=timezone.now()
+    )
+    assert batchrun_requeue_stale() == [run.pk]
+    _one_chunk(run, monkeypatch)
+    assert (run.status, run.stalls) == ("running", 0)

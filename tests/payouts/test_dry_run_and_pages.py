@@ -205,3 +205,31 @@ def test_each_2022_2023_event_shows_its_legal_act(make_staff, language, act) -> 
 def gettext_in(language: str, message: str) -> str:
     with translation.override(language):
         return gettext(message)
+
+
+def test_a_payment_run_that_crashes_reads_failed_and_the_month_can_be_run_again(
+    make_award, make_staff, eager_celery, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    # given: the demo's inline tasks, and a chunk that breaks a database constraint
+    from django.db import IntegrityError
+
+    make_award("disability", start=date(2024, 1, 1))
+    client = Client()
+    client.force_login(make_staff(Role.ADMINISTRATOR))
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("CHECK constraint failed: payouts_payment_gross_is_opv_net")
+
+    monkeypatch.setattr("payouts.services.payments.awards_pay", broken)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/ru/payouts/runs/start/", {"period": "2024-01"})
+    # then: the run's page, not an error page, says it failed
+    page = client.get(started.url)
+    assert page.status_code == 200
+    assert "Ошибка" in page.content.decode()
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/ru/payouts/runs/start/", {"period": "2024-01"})
+    assert again.url != started.url
+    assert "Завершено" in client.get(again.url).content.decode()
