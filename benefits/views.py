@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benefits.amounts import split_gross, withholds_opv
 from benefits.letters import LETTER_STATUSES, decision_letter, decision_letter_pdf
 from benefits.models import (
     Application,
@@ -49,7 +50,8 @@ from benefits.services import award_decisions as decisions
 from benefits.trace_display import trace_rows
 from gfss.common import display
 from gfss.common.exceptions import ApplicationError
-from gfss.legal.selectors import parameter_set
+from gfss.common.money import ZERO
+from gfss.legal.selectors import parameter_set, parameter_value
 from gfss.org.access import Action, Subject, may
 from gfss.org.actors import StaffUser, acting_user
 from gfss.org.decorators import reads_required
@@ -268,6 +270,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
     award = getattr(application, "award", None)
     table, months = _contribution_months(application)
+    opv_rate = _opv_rate(application)
     return render(
         request,
         "benefits/cases/case.html",
@@ -310,7 +313,8 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                 choices=refusal_choices(application),
                 initial={"reason_code": application.calculation.get("refusal_reason") or ""},
             ),
-            "decision": _decision(application),
+            "decision": _decision(application, opv_rate=opv_rate),
+            "opv_percent": None if opv_rate is None else opv_rate * 100,
             "has_letter": application.status in LETTER_STATUSES,
             "comment_form": CommentForm(),
             "award_form": AwardDecisionForm(initial={"effective_date": timezone.localdate()}),
@@ -338,17 +342,31 @@ def _event_rows(application: Application) -> list[dict[str, Any]]:
     return rows
 
 
-def _decision(application: Application) -> dict[str, Any] | None:
-    """What was decided, by whom and when, on what ground, and who checked it."""
+def _opv_rate(application: Application) -> Decimal | None:
+    """The OPV rate withheld from the benefit (as of the right), or None where none is."""
+    if not withholds_opv(application.benefit):
+        return None
+    return parameter_value("benefit.opv_rate", on=application.right_date)
+
+
+def _decision(application: Application, *, opv_rate: Decimal | None) -> dict[str, Any] | None:
+    """What was decided, by whom and when, on what ground, and who checked it; an assigned
+    gross with the OPV withheld from it and the net paid."""
     if not application.outcome and application.status != Application.Status.RETURNED:
         return None
     refused = application.outcome == Application.Outcome.REFUSE
+    gross = application.override_gross or application.calculated_gross
+    opv = net = None
+    if gross is not None:
+        opv, net = split_gross(gross, benefit=application.benefit, opv_rate=opv_rate or ZERO)
     return {
         "refused": refused,
         "returned": application.status == Application.Status.RETURNED,
         "final": application.status
         in (Application.Status.ASSIGNED, Application.Status.REFUSED, Application.Status.RETURNED),
-        "gross": application.override_gross or application.calculated_gross,
+        "gross": gross,
+        "opv": opv,
+        "net": net,
         "overridden": application.override_gross is not None,
         "ground": legal_ground(
             benefit=application.benefit, reason=application.refusal_code if refused else ""

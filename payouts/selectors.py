@@ -9,12 +9,14 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benefits.amounts import withholds_opv
 from benefits.entitlement import entitlements
-from benefits.models import BenefitType
+from benefits.models import Award, BenefitType
 from gfss.common import display
 from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start
+from gfss.legal.selectors import parameter_set
 from gfss.org.access import Subject, reach
 from gfss.org.actors import Reader
 from payouts.models import (
@@ -38,6 +40,9 @@ class MonthRow:
     top_up_pending: Decimal
     overpaid: Decimal
     recovered: Decimal
+    # The entitlement's gross and OPV of the month: ``due`` is their difference, the net.
+    due_gross: Decimal = ZERO
+    due_opv: Decimal = ZERO
 
     @property
     def difference(self) -> Decimal:
@@ -48,7 +53,7 @@ class MonthRow:
 def award_months(*, award_id: int, through: date | None = None) -> list[MonthRow]:
     """Month by month, what the award is due (the entitlement) and what moved for it.
 
-    ``paid`` is the net of the regular line, ``top_up`` of the top-ups paid and
+    ``due`` is the net due (``due_gross`` less ``due_opv``); ``paid`` is the net of the regular line, ``top_up`` of the top-ups paid and
     ``top_up_pending`` of those found and not yet paid, ``overpaid`` of the overpayments
     found, ``recovered`` what the runs deducted in the month (repayments have no month).
     """
@@ -86,18 +91,22 @@ def awards_months(
     for award_id, entitlement in found.items():
         moved = rows[award_id]
         months = set(entitlement.months(through=through)) | set(moved)
-        out[award_id] = [
-            MonthRow(
-                period=period,
-                due=entitlement.due(period).net if period <= through else ZERO,
-                paid=moved.get(period, {}).get("paid", ZERO),
-                top_up=moved.get(period, {}).get("top_up", ZERO),
-                top_up_pending=moved.get(period, {}).get("top_up_pending", ZERO),
-                overpaid=moved.get(period, {}).get("overpaid", ZERO),
-                recovered=moved.get(period, {}).get("recovered", ZERO),
+        out[award_id] = []
+        for period in sorted(months):
+            due = entitlement.due(period) if period <= through else None
+            out[award_id].append(
+                MonthRow(
+                    period=period,
+                    due=due.net if due else ZERO,
+                    due_gross=due.gross if due else ZERO,
+                    due_opv=due.opv if due else ZERO,
+                    paid=moved.get(period, {}).get("paid", ZERO),
+                    top_up=moved.get(period, {}).get("top_up", ZERO),
+                    top_up_pending=moved.get(period, {}).get("top_up_pending", ZERO),
+                    overpaid=moved.get(period, {}).get("overpaid", ZERO),
+                    recovered=moved.get(period, {}).get("recovered", ZERO),
+                )
             )
-            for period in sorted(months)
-        ]
     return out
 
 
@@ -127,6 +136,7 @@ def award_balances(award_ids: list[int]) -> dict[int, dict[str, Any]]:
         account.award_id: account for account in AwardAccount.objects.filter(award_id__in=award_ids)
     }
     months_of = awards_months(award_ids)
+    percents = opv_percents(award_ids)
     balances = {}
     for award_id in award_ids:
         months, account = months_of[award_id], accounts.get(award_id)
@@ -139,10 +149,27 @@ def award_balances(award_ids: list[int]) -> dict[int, dict[str, Any]]:
             "overpaid": sum((o.amount for o in overpayments[award_id]), ZERO),
             "recovered": sum((r.amount for r in recoveries[award_id]), ZERO),
             "balance": account.balance if account else ZERO,
+            "opv_percent": percents.get(award_id),
             "overpayments": overpayments[award_id],
             "recoveries": recoveries[award_id],
         }
     return balances
+
+
+def opv_percents(award_ids: list[int]) -> dict[int, Decimal | None]:
+    """Per award, the OPV rate withheld from its payments in percent (as of its start), or
+    None where the benefit withholds none: the pages head the OPV column with it."""
+    out: dict[int, Decimal | None] = {}
+    rates = parameter_set()
+    for award_id, benefit, start in Award.objects.filter(pk__in=award_ids).values_list(
+        "pk", "benefit", "start_date"
+    ):
+        out[award_id] = (
+            rates.get("benefit.opv_rate", on=start).decimal * 100
+            if withholds_opv(benefit)
+            else None
+        )
+    return out
 
 
 def overpayment_list(*, user: Reader) -> QuerySet[AwardAccount]:
