@@ -1,7 +1,7 @@
 """The specialist's day on the staff pages: a case is taken before it is decided, a decision
 reads back, a refusal cites only what the case supports; each test a finding a user made."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -238,8 +238,9 @@ def test_a_refusal_the_checks_contradict_is_refused_on_the_page(aigul):
 
 
 def test_a_refused_calculation_preselects_its_own_reason(aigul):
-    # given a job-loss case of a person with 3 months of contributions (stazh below 6)
-    person = PersonFactory(sex="F")
+    # given a job-loss case of a woman of working age with 3 months of contributions (stazh
+    # below 6); a random birth date could reach pension age, which refuses the application
+    person = PersonFactory(sex="F", birth_date=date(1990, 4, 2))
     contributions_paid(person, months=3)
     case = case_received(person, benefit=BenefitType.JOB_LOSS)
     assert not case.eligible

@@ -97,7 +97,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--index-awards", type=int, default=150_000)
-        parser.add_argument("--payment-awards", type=int, default=1_200_000)
+        parser.add_argument(
+            "--payment-awards", type=int, default=1_200_000, help="0 times the indexation alone"
+        )
         parser.add_argument("--in-process", action="store_true", help="no worker, even with Redis")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -121,14 +123,19 @@ class Command(BaseCommand):
             mode = f"one Celery worker (concurrency 1, queue {queue})"
         self.stdout.write(f"mode: {mode}")
         try:
-            index = self._indexation(options["index_awards"], in_process=worker is None)
-            pay = self._payment_run(options["payment_awards"], in_process=worker is None)
+            figures = {
+                "indexation": self._indexation(options["index_awards"], in_process=worker is None)
+            }
+            if options["payment_awards"]:
+                figures["payment run"] = self._payment_run(
+                    options["payment_awards"], in_process=worker is None
+                )
         finally:
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=30)
         self.stdout.write("")
-        for label, (batch, single, target) in (("indexation", index), ("payment run", pay)):
+        for label, (batch, single, target) in figures.items():
             ratio = batch / single
             verdict = "ok" if batch < target and ratio < RATIO_AIM else "SLOW"
             self.stdout.write(
