@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benefits.amounts import split_gross, withholds_opv
+from benefits.amounts import withholds_opv
 from benefits.letters import LETTER_STATUSES, decision_letter, decision_letter_pdf
 from benefits.models import (
     Application,
@@ -50,7 +50,6 @@ from benefits.services import award_decisions as decisions
 from benefits.trace_display import trace_rows
 from gfss.common import display
 from gfss.common.exceptions import ApplicationError
-from gfss.common.money import ZERO
 from gfss.legal.selectors import parameter_set, parameter_value
 from gfss.org.access import Action, Subject, may
 from gfss.org.actors import StaffUser, acting_user
@@ -313,7 +312,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                 choices=refusal_choices(application),
                 initial={"reason_code": application.calculation.get("refusal_reason") or ""},
             ),
-            "decision": _decision(application, opv_rate=opv_rate),
+            "decision": _decision(application),
             "opv_percent": None if opv_rate is None else opv_rate * 100,
             "has_letter": application.status in LETTER_STATUSES,
             "comment_form": CommentForm(),
@@ -349,7 +348,7 @@ def _opv_rate(application: Application) -> Decimal | None:
     return parameter_value("benefit.opv_rate", on=application.right_date)
 
 
-def _decision(application: Application, *, opv_rate: Decimal | None) -> dict[str, Any] | None:
+def _decision(application: Application) -> dict[str, Any] | None:
     """What was decided, by whom and when, on what ground, and who checked it; an assigned
     gross with the OPV withheld from it and the net paid."""
     if not application.outcome and application.status != Application.Status.RETURNED:
@@ -357,8 +356,9 @@ def _decision(application: Application, *, opv_rate: Decimal | None) -> dict[str
     refused = application.outcome == Application.Outcome.REFUSE
     gross = application.override_gross or application.calculated_gross
     opv = net = None
-    if gross is not None:
-        opv, net = split_gross(gross, benefit=application.benefit, opv_rate=opv_rate or ZERO)
+    if gross is not None and not refused:
+        gross, opv = cases.decided_amounts(application)
+        net = gross - opv
     return {
         "refused": refused,
         "returned": application.status == Application.Status.RETURNED,

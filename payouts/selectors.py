@@ -53,9 +53,10 @@ class MonthRow:
 def award_months(*, award_id: int, through: date | None = None) -> list[MonthRow]:
     """Month by month, what the award is due (the entitlement) and what moved for it.
 
-    ``due`` is the net due (``due_gross`` less ``due_opv``); ``paid`` is the net of the regular line, ``top_up`` of the top-ups paid and
-    ``top_up_pending`` of those found and not yet paid, ``overpaid`` of the overpayments
-    found, ``recovered`` what the runs deducted in the month (repayments have no month).
+    ``due`` is the net due (``due_gross`` less ``due_opv``); ``paid`` is the net of the
+    regular line, ``top_up`` of the top-ups paid and ``top_up_pending`` of those found and not
+    yet paid, ``overpaid`` of the overpayments found, ``recovered`` what the runs deducted in
+    the month (repayments have no month).
     """
     return awards_months([award_id], through=through)[award_id]
 

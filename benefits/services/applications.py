@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benefits.access import authorize
+from benefits.amounts import split_gross
 from benefits.award_periods import award_period
 from benefits.calculation import benefit_calculate
 from benefits.documents import (
@@ -74,8 +75,6 @@ logger = logging.getLogger(__name__)
 
 # Job loss and maternity must be claimed within 12 months of the right [V] (rules.md §4.3-4.4).
 CLAIM_WITHIN_MONTHS = 12
-# Loss of breadwinner is the one benefit without a 10 % OPV withheld [I] (rules.md §3.3).
-NO_OPV_BENEFITS = frozenset({BenefitType.BREADWINNER})
 # A refused or returned case does not hold its event: the person may apply again.
 _HOLDING_STATUSES = [s for s in Application.Status.values if s not in ("refused", "returned")]
 
@@ -370,18 +369,21 @@ def _decidable(application: Application, *, action: str) -> str:
     return application.status
 
 
+def decided_amounts(application: Application) -> tuple[Decimal, Decimal]:
+    """The gross a case is assigned and the OPV withheld from it, as its award is granted: the
+    calculation's own split, or the split of the amount set by hand."""
+    if application.override_gross is None:
+        calculation = application.calculation
+        return Decimal(calculation["gross"]), Decimal(calculation["opv"])
+    rate = parameter_value("benefit.opv_rate", on=application.right_date)
+    opv, _net = split_gross(application.override_gross, benefit=application.benefit, opv_rate=rate)
+    return application.override_gross, opv
+
+
 def _award_grant(*, application: Application, actor: Actor, today: date) -> Award:
     """The award of an assigned case: the calculated amount, or the one the checker confirmed."""
     calculation = application.calculation
-    if application.override_gross is not None:
-        gross = application.override_gross
-        if application.benefit in NO_OPV_BENEFITS:
-            opv = Decimal("0.00")
-        else:
-            rate = parameter_value("benefit.opv_rate", on=application.right_date)
-            opv = round_kzt(gross * rate)
-    else:
-        gross, opv = Decimal(calculation["gross"]), Decimal(calculation["opv"])
+    gross, opv = decided_amounts(application)
     insured = application.insured_person
     documents = application.documents
     expertise = documents.get("medical_expertise") or {}

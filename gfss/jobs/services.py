@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -299,7 +299,7 @@ def batchrun_requeue_stale(*, stale_after: timedelta = STALE_AFTER) -> list[int]
 def _requeue_or_give_up(*, run_id: int, stale_after: timedelta) -> bool:
     run = _get_locked(run_id)
     if run.stalls >= MAX_STALLS:
-        minutes = int(stale_after.total_seconds() * (MAX_STALLS + 1) // 60)
+        minutes = int((timezone.now() - (run.heartbeat_at or run.created_at)).total_seconds() // 60)
         batchrun_fail(
             run_id=run_id,
             error=(
@@ -309,6 +309,6 @@ def _requeue_or_give_up(*, run_id: int, stale_after: timedelta) -> bool:
             ),
         )
         return False
-    BatchRun.objects.filter(pk=run_id).update(stalls=run.stalls + 1)
+    BatchRun.objects.filter(pk=run_id).update(stalls=F("stalls") + 1)
     batchrun_resume(run_id=run_id, actor=None, stale_after=stale_after)
     return True
