@@ -38,7 +38,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ReceivedFileAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "filename", "size", "source", "outcome", "error_code"]
     list_filter = ["outcome", "source", "error_code"]
-    search_fields = ["=sha256", "filename"]
+    search_fields = ["=sha256", "=payer_idn", "filename"]
     exclude = ["content"]
     readonly_fields = ["download"]
 

@@ -122,6 +122,11 @@ class ReceivedFile(TimeStampedModel):
         verbose_name=_("received by"),
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # The payer the file itself names, whenever its header could be read, also when it was
+    # refused and no document was made: the branch of that payer's region sees the receipt.
+    payer_idn = models.CharField(
+        _("payer BIN/IIN"), max_length=12, blank=True, default="", db_index=True
+    )
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome, default=Outcome.RECEIVED
     )

@@ -19,6 +19,7 @@ from django.db.models import (
     BooleanField,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -82,12 +83,17 @@ def payment_document_get_for_user(*, user: Reader, uuid: str) -> PaymentDocument
 
 def received_file_list_for_user(*, user: Reader, max_bytes: int) -> QuerySet[ReceivedFile]:
     """Every receipt whatever became of it, without its bytes, newest first. Central staff see
-    all; branch staff the files loaded (or repeated) for their region's payers and those their
-    branch uploaded; a partner system the files it sent. ``too_large``: above ``max_bytes``."""
+    all; branch staff the files of their region's payers (loaded, repeated or refused, by
+    whatever channel: the payer the file names) and those their branch uploaded; a partner
+    system the files it sent. ``too_large``: above ``max_bytes``; ``payer_name``: the
+    registry's name of the file's payer, when it knows the payer."""
     queryset = (
         ReceivedFile.objects.defer("content")
         .select_related("received_by__partner_client", "document", "duplicate_of")
-        .annotate(too_large=ExpressionWrapper(Q(size__gt=max_bytes), output_field=BooleanField()))
+        .annotate(
+            too_large=ExpressionWrapper(Q(size__gt=max_bytes), output_field=BooleanField()),
+            payer_name=Subquery(Payer.objects.filter(idn=OuterRef("payer_idn")).values("name")[:1]),
+        )
         .order_by("-received_at", "-id")
     )
     where = reach(user, Subject.DOCUMENT)
@@ -101,6 +107,9 @@ def received_file_list_for_user(*, user: Reader, max_bytes: int) -> QuerySet[Rec
     if where.region_id is not None:
         visible |= Q(document__payer__region_id=where.region_id)
         visible |= Q(duplicate_of__payer__region_id=where.region_id)
+        visible |= Q(
+            Exists(Payer.objects.filter(idn=OuterRef("payer_idn"), region_id=where.region_id))
+        )
     return queryset.filter(visible)
 
 

@@ -153,6 +153,7 @@ def mt102_import(
     # constraint on the document's hash still decides when two imports race.
     existing = PaymentDocument.objects.filter(sha256=received.sha256).first()
     if existing is not None:
+        received.payer_idn = existing.payer_idn
         return _duplicate(received=received, existing=existing)
 
     try:
@@ -160,6 +161,8 @@ def mt102_import(
     except FormatInvalidError as error:
         unreadable = Issue(code=error.code, message=error.message)
         return _rejected(received=received, message=None, issue=unreadable)
+    # Saved with the outcome, whichever it is (a refusal and a failed load too).
+    received.payer_idn = _payer_idn_field(message.head.payer_idn)
     if not message_loadable(message):
         wrong = _document_error(message=message)
         assert wrong is not None
@@ -359,6 +362,7 @@ def _write_many(
                 source=source,
                 received_by=actor,
                 outcome=status,
+                payer_idn=_payer_idn_field(c.head.payer_idn),
             )
             for c, status in zip(checked, statuses, strict=True)
         ],
@@ -519,6 +523,13 @@ def _received_bytes_write(*, received: ReceivedFile, data: bytes) -> None:
     received.content = data
 
 
+def _payer_idn_field(idn: str) -> str:
+    """The payer's BIN/IIN as the file wrote it, for ``ReceivedFile.payer_idn``; "" when it
+    cannot be one (longer than twelve characters)."""
+    idn = idn.strip()
+    return idn if len(idn) <= ID_LENGTH else ""
+
+
 def _received_file_finish(
     *,
     received: ReceivedFile,
@@ -531,7 +542,14 @@ def _received_file_finish(
     received.error_message = issue.message if issue else ""
     received.duplicate_of = duplicate_of
     received.save(
-        update_fields=["outcome", "error_code", "error_message", "duplicate_of", "updated_at"]
+        update_fields=[
+            "outcome",
+            "error_code",
+            "error_message",
+            "duplicate_of",
+            "payer_idn",
+            "updated_at",
+        ]
     )
 
 
