@@ -2,12 +2,17 @@
 calculation, checks, deadlines and history) in the proportions of domain.md's new awards of
 2022: childcare largest, then maternity and adoption, job loss, disability, breadwinner.
 
-Most cases go to the demo users' branch (Almaty city, B75): some assigned (with awards), some
-refusals and overrides waiting for the head, some returned, the rest open, a part of them
-overdue (received up to two weeks ago).
+A working day in two branches, Almaty city (B75) and Astana city (B71), each with its own
+specialist and head, made by the same code: for each benefit, one case in every state first
+(new, held by the specialist, assigned with its award, refused and confirmed, a refusal and an
+override waiting for the head, returned), whatever the seed; then the rest of the branch's
+cases in the old proportions (most assigned, some refusals and overrides waiting, some
+returned, the rest open), a part of them overdue (received up to two weeks ago). The seed
+chooses the people, the dates, the documents and the order.
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from benefits.models import Application, Award, BenefitType, Channel
+from benefits.refusals import refusal_codes_fitting
 from benefits.services.applications import (
     application_assign,
     application_confirm,
@@ -32,7 +38,7 @@ from gfss.common.identifiers import make_iin
 from gfss.legal.selectors import parameter_value
 from gfss.org.access import Scope
 from gfss.org.actors import StaffUser
-from gfss.org.models import PartnerClient
+from gfss.org.models import Branch, PartnerClient
 from gfss.org.services import partner_client_create
 from participants.models import LifeEvent, Person, Sex
 
@@ -46,7 +52,17 @@ NEW_AWARDS_2022: dict[str, int] = {
     BenefitType.DISABILITY: 15_622,
     BenefitType.BREADWINNER: 5_878,
 }
-DEMO_BRANCH_REGION = "75"
+# The demo's branches: (specialist, head, e-cases), the users gfss.org.demo makes.
+DEMO_BRANCHES: dict[str, tuple[str, str, int]] = {
+    "B75": ("specialist", "head", 160),
+    "B71": ("astana", "astana-head", 100),
+}
+# What the demo does with a case, each giving one state: open (received), held (in review,
+# taken by the specialist), assigned, refused (confirmed by the head), waiting (a refusal or
+# an override for the head to confirm), returned.
+PLANS = ("open", "held", "assigned", "refused", "waiting_refusal", "waiting_override", "returned")
+# An assignment, as calculated or with an amount set by hand, needs an eligible case.
+_NEEDS_ELIGIBLE = {"assigned", "waiting_override"}
 
 
 @dataclass(frozen=True)
@@ -110,12 +126,13 @@ def _documents(benefit: str, *, right: date, rng: random.Random, other: Person) 
     }
 
 
-def _applicants(*, today: date) -> tuple[list[Person], list[Person]]:
-    """Women and men of working age in the demo branch, those with contributions first."""
-    insured = set(ContributionLine.objects.values_list("person_id", flat=True).distinct()[:20_000])
+def _applicants(
+    *, region_id: int, today: date, insured: set[int]
+) -> tuple[list[Person], list[Person]]:
+    """Women and men of working age in a branch's region, those with contributions first."""
     people = list(
         Person.objects.filter(
-            region__code=DEMO_BRANCH_REGION,
+            region_id=region_id,
             death_date__isnull=True,
             birth_date__lte=today - timedelta(days=20 * 365),
             birth_date__gte=today - timedelta(days=55 * 365),
@@ -127,102 +144,171 @@ def _applicants(*, today: date) -> tuple[list[Person], list[Person]]:
     return women, men
 
 
-def demo_cases_generate(*, seed: int, today: date, count: int = 160) -> DemoCases:
+def _plan_roll(rng: random.Random) -> str:
+    """A case beyond the first of each state: old cases are mostly decided, recent ones stay
+    open."""
+    roll = rng.random()
+    for plan, below in (
+        ("open", 0.35),
+        ("held", 0.45),
+        ("refused", 0.5),
+        ("waiting_refusal", 0.55),
+        ("returned", 0.6),
+        ("waiting_override", 0.65),
+    ):
+        if roll < below:
+            return plan
+    return "assigned"
+
+
+def demo_cases_generate(*, seed: int, today: date) -> DemoCases:
     """Idempotent: nothing is generated when e-cases exist."""
     if Application.objects.exists():
         return DemoCases(0, 0, 0)
+    insured = set(ContributionLine.objects.values_list("person_id", flat=True).distinct()[:20_000])
     users = {
-        u.username: u for u in get_user_model().objects.filter(username__in=["specialist", "head"])
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=[name for spec in DEMO_BRANCHES.values() for name in spec[:2]]
+        )
     }
-    specialist, head = users.get("specialist"), users.get("head")
-    rng = random.Random(seed)
-    women, men = _applicants(today=today)
-    if not women or not men or specialist is None or head is None:
-        return DemoCases(0, 0, 0)
     made = assigned = waiting = 0
-    used: set[int] = set()
-    for benefit, n in _shares(count).items():
-        for _ in range(n):
-            pool = (
-                women
-                if benefit in (BenefitType.CHILDCARE, BenefitType.MATERNITY)
-                else rng.choice((women, men))
-            )
-            person = next((p for p in pool if p.pk not in used), None)
-            if person is None:
-                break
-            used.add(person.pk)
-            received = today - timedelta(days=rng.randrange(0, 14))
-            right = received - timedelta(days=rng.randrange(1, 20))
-            try:
-                with transaction.atomic():
-                    case = _case(benefit, person, received=received, right=right, rng=rng, men=men)
-                    outcome = _decide(case, rng=rng, specialist=specialist, head=head)
-            except ApplicationError:
-                continue  # e.g. the person already has such a case: skip, the demo goes on
-            made += 1
-            assigned += outcome == "assigned"
-            waiting += outcome == "waiting"
+    for code, (specialist_name, head_name, count) in DEMO_BRANCHES.items():
+        branch = Branch.objects.filter(code=code).first()
+        specialist, head = users.get(specialist_name), users.get(head_name)
+        if branch is None or branch.region_id is None or specialist is None or head is None:
+            continue
+        cases = _BranchCases(
+            rng=random.Random(f"{seed}-{code}"),
+            today=today,
+            people=_applicants(region_id=branch.region_id, today=today, insured=insured),
+            specialist=specialist,
+            head=head,
+        )
+        cases.generate(count)
+        made += cases.made
+        assigned += cases.outcomes.count("assigned")
+        waiting += cases.outcomes.count("waiting_refusal") + cases.outcomes.count(
+            "waiting_override"
+        )
     return DemoCases(made, assigned, waiting)
 
 
-def _case(
-    benefit: str,
-    person: Person,
-    *,
-    received: date,
-    right: date,
-    rng: random.Random,
-    men: list[Person],
-) -> Application:
-    return application_create(
-        actor=None,
-        iin=person.iin,
-        benefit=benefit,
-        channel=rng.choice((Channel.STATE_CORPORATION, Channel.PORTAL, Channel.PROACTIVE)),
-        received_on=received,
-        right_date=right,
-        documents=_documents(benefit, right=right, rng=rng, other=rng.choice(men)),
-        today=received,
-    )
+class _BranchCases:
+    """One branch's e-cases: every state of every benefit first, then the rest of ``count``."""
 
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        today: date,
+        people: tuple[list[Person], list[Person]],
+        specialist: StaffUser,
+        head: StaffUser,
+    ) -> None:
+        self.rng, self.today = rng, today
+        self.women, self.men = people
+        self.specialist, self.head = specialist, head
+        self.used: set[int] = set()
+        self.tried: set[tuple[str, int]] = set()
+        self.made = 0
+        self.outcomes: list[str] = []
 
-def _decide(
-    case: Application, *, rng: random.Random, specialist: StaffUser, head: StaffUser
-) -> str:
-    """Old cases are mostly decided; recent ones stay open, some already overdue."""
-    roll = rng.random()
-    if roll < 0.35:
-        return "open"
-    application_take(actor=specialist, application_id=case.pk)
-    if roll < 0.45:
-        return "open"
-    if not case.eligible or roll < 0.55:
-        application_refuse(
-            actor=specialist,
-            application_id=case.pk,
-            reason_code=case.calculation.get("refusal_reason") or "documents_invalid",
-            reason_text="Основания отказа указаны в расчёте.",
+    def generate(self, count: int) -> None:
+        shares = _shares(count)
+        for benefit in shares:
+            plans = list(PLANS)
+            self.rng.shuffle(plans)
+            self._cases(benefit, plans, required=True)
+        for benefit, n in shares.items():
+            extra = [_plan_roll(self.rng) for _ in range(max(0, n - len(PLANS)))]
+            self._cases(benefit, extra, required=False)
+
+    def _people(self, benefit: str) -> Iterator[Person]:
+        """Those without a case yet first, then those with a case of another benefit."""
+        women_only = benefit in (BenefitType.CHILDCARE, BenefitType.MATERNITY)
+        pool = self.women if women_only else self.rng.choice((self.women, self.men))
+        others = [] if women_only else (self.men if pool is self.women else self.women)
+        candidates = [p for p in pool + others if (benefit, p.pk) not in self.tried]
+        candidates.sort(key=lambda p: p.pk in self.used)
+        yield from candidates
+
+    def _cases(self, benefit: str, plans: list[str], *, required: bool) -> None:
+        """Each plan on a case of its own. A plan needing an eligible case waits for one; an
+        ineligible case takes the first plan it fits, a case beyond the required ones becoming
+        a refusal for the head."""
+        pending = list(plans)
+        for person in self._people(benefit):
+            if not pending:
+                return
+            self.tried.add((benefit, person.pk))
+            received = self.today - timedelta(days=self.rng.randrange(0, 14))
+            right = received - timedelta(days=self.rng.randrange(1, 20))
+            try:
+                with transaction.atomic():
+                    case = self._case(benefit, person, received=received, right=right)
+                    plan = next(
+                        (p for p in pending if case.eligible or p not in _NEEDS_ELIGIBLE),
+                        None if required else pending[0],
+                    )
+                    if plan is None:
+                        transaction.set_rollback(True)
+                        continue
+                    done = (
+                        plan if case.eligible or plan not in _NEEDS_ELIGIBLE else "waiting_refusal"
+                    )
+                    self._decide(case, done)
+            except ApplicationError:
+                continue  # e.g. the person already has such a case: skip, the demo goes on
+            pending.remove(plan)
+            self.used.add(person.pk)
+            self.made += 1
+            self.outcomes.append(done)
+
+    def _case(self, benefit: str, person: Person, *, received: date, right: date) -> Application:
+        rng = self.rng
+        return application_create(
+            actor=None,
+            iin=person.iin,
+            benefit=benefit,
+            channel=rng.choice((Channel.STATE_CORPORATION, Channel.PORTAL, Channel.PROACTIVE)),
+            received_on=received,
+            right_date=right,
+            documents=_documents(benefit, right=right, rng=rng, other=rng.choice(self.men)),
+            today=received,
         )
-        if roll < 0.5:
-            application_confirm(actor=head, application_id=case.pk)
-            return "refused"
-        return "waiting"
-    if roll < 0.6:
-        application_return(actor=specialist, application_id=case.pk, comment="Нечитаемая копия.")
-        return "returned"
-    if roll < 0.65:
-        application_assign(
-            actor=specialist,
-            application_id=case.pk,
-            # Whole tens of tenge: the OPV is then whole and SQLite's float arithmetic in the
-            # gross = OPV + net check stays exact.
-            override_gross=case.calculated_gross.quantize(Decimal(10)) + Decimal(1000),
-            comment="Уточнён доход по справке работодателя.",
-        )
-        return "waiting"
-    application_assign(actor=specialist, application_id=case.pk)
-    return "assigned"
+
+    def _decide(self, case: Application, plan: str) -> None:
+        specialist = self.specialist
+        if plan == "open":
+            return
+        application_take(actor=specialist, application_id=case.pk)
+        if plan == "held":
+            return
+        if plan in ("refused", "waiting_refusal"):
+            application_refuse(
+                actor=specialist,
+                application_id=case.pk,
+                reason_code=refusal_codes_fitting(case)[0],
+                reason_text="Основания отказа указаны в расчёте.",
+            )
+            if plan == "refused":
+                application_confirm(actor=self.head, application_id=case.pk)
+        elif plan == "returned":
+            application_return(
+                actor=specialist, application_id=case.pk, comment="Нечитаемая копия."
+            )
+        elif plan == "waiting_override":
+            application_assign(
+                actor=specialist,
+                application_id=case.pk,
+                # Whole tens of tenge: the OPV is then whole and SQLite's float arithmetic in
+                # the gross = OPV + net check stays exact.
+                override_gross=case.calculated_gross.quantize(Decimal(10)) + Decimal(1000),
+                comment="Уточнён доход по справке работодателя.",
+            )
+        else:
+            application_assign(actor=specialist, application_id=case.pk)
 
 
 # The registries of the demo, one scope each (gfss.org.access), as partner_create issues them.

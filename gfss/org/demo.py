@@ -15,6 +15,8 @@ DEMO_USERS = [
     # A second head: a head's own decision is confirmed by another.
     ("head2", Role.HEAD, "B75", "Бауыржан", "Сейітов"),
     ("astana", Role.SPECIALIST, "B71", "Ерлан", "Ахметов"),
+    # Astana's head confirms its specialist's refusals and overrides.
+    ("astana-head", Role.HEAD, "B71", "Гүлнар", "Әбенова"),
     ("refunds", Role.REFUND_OFFICER, "HQ", "Анна", "Иванова"),
     ("refunds2", Role.REFUND_OFFICER, "HQ", "Серік", "Жұмабаев"),
     ("analyst", Role.ANALYST, "HQ", "Асқар", "Төлеуов"),

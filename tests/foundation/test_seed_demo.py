@@ -6,9 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
+from benefits.models import Application, Award, BenefitType
 from gfss.common.periods import add_months, month_start
+from gfss.org.demo import DEMO_PASSWORD
 from gfss.org.models import Role, StaffProfile
 from participants.demo import population_generate
 from participants.models import FamilyLink, LifeEvent, Payer, Person
@@ -16,6 +19,7 @@ from participants.validators import validate_bin_or_iin, validate_iin
 from payouts.models import (
     EventApplication,
     Overpayment,
+    Payment,
     PaymentRun,
     PayoutFile,
     RecalculationEvent,
@@ -120,3 +124,58 @@ def test_nonsense_arguments_exit_with_a_usage_message(value: str) -> None:
     with pytest.raises(CommandError, match="participants"):
         call_command("seed_demo", "--participants", value)
     assert not Person.objects.exists()
+
+
+def _login(username: str) -> Client:
+    client = Client()
+    response = client.post("/ru/login/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, username
+    return client
+
+
+def test_every_state_of_every_benefit_in_almaty_and_astana_with_their_heads() -> None:
+    # given a small demo
+    output = _seed("--participants", "400", "--seed", "7", "--months", "12")
+    # then each branch has a case of every benefit in every state, with its history
+    cases = Application.objects.select_related("branch__region")
+    found = {(c.status, c.benefit, c.branch.region.name_en) for c in cases}
+    for city in ("Almaty city", "Astana city"):
+        for benefit in BenefitType.values:
+            for status in Application.Status.values:
+                assert (status, benefit, city) in found
+    for case in cases.filter(status__in=["assigned", "refused", "returned"]):
+        assert case.events.count() >= 3
+    astana = cases.filter(branch__region__code="71")
+    assert (
+        Award.objects.filter(application__in=astana).count()
+        == astana.filter(status="assigned").count()
+    )
+    assert Payment.objects.filter(award__application__in=astana).exists()
+    # waiting for the head: refusals and amounts set by hand, in both cities
+    for code in ("71", "75"):
+        waiting = cases.filter(branch__region__code=code, status="awaiting_confirmation")
+        assert {"refuse", "assign"} <= set(waiting.values_list("outcome", flat=True))
+    # the Astana head is a demo login, and Astana's refusals are confirmed by its own users
+    assert "astana-head" in output
+    refused = astana.filter(status="refused")
+    assert set(refused.values_list("decided_by__username", flat=True)) == {"astana"}
+    assert set(refused.values_list("confirmed_by__username", flat=True)) == {"astana-head"}
+    # when Almaty's head opens an Astana case waiting for the head, he cannot see or confirm it
+    astana_head = _login("astana-head")
+    letter = astana_head.get(f"/ru/cases/{refused.first().uuid}/letter/")
+    assert letter.status_code == 200
+    case = astana.filter(status="awaiting_confirmation").order_by("pk").first()
+    almaty_head = _login("head")
+    assert almaty_head.get(f"/ru/cases/{case.uuid}/").status_code in (403, 404)
+    assert almaty_head.post(f"/ru/cases/{case.uuid}/confirm").status_code in (403, 404)
+    case.refresh_from_db()
+    assert case.status == "awaiting_confirmation"
+    # and when Astana's head opens it, it reads in Russian with its confirm button, and confirms
+    page = astana_head.get(f"/ru/cases/{case.uuid}/").content.decode()
+    assert 'id="confirm-button"' in page
+    assert "Ахметов" in page
+    response = astana_head.post(f"/ru/cases/{case.uuid}/confirm", follow=True)
+    assert "Решение подтверждено" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status in ("assigned", "refused")
+    assert case.confirmed_by.username == "astana-head"
