@@ -346,12 +346,32 @@ def test_each_caller_gets_its_answer(world, route):
     assert answers == expected, f"{route!r}: ({method!r}, {answers!r})"
 
 
+# An admin object route opens a real object of its model: ".../<path:object_id>/change/".
+_ADMIN_OBJECT = re.compile(r"^ru/admin/(?P<model>[a-z_]+/[a-z_]+)/<path:object_id>/")
+
+
+def admin_concrete(route: str, world: World) -> str:
+    found = _ADMIN_OBJECT.match(route)
+    if found is None:
+        return concrete(route, world.ids)
+    pk = world.admin_pks[found["model"]]
+    return concrete(route.replace("<path:object_id>", "{admin_pk}"), {**world.ids, "admin_pk": pk})
+
+
+def test_every_admin_object_route_opens_a_real_object(world):
+    routes = [route for route in ADMIN_ROUTES if "<path:object_id>" in route]
+    unreal = [route for route in routes if route.startswith("ru/admin/r/")]
+    real = [route for route in routes if _ADMIN_OBJECT.match(route)]
+    assert sorted(real + unreal) == routes
+    assert {_ADMIN_OBJECT.match(route)["model"] for route in real} == set(world.admin_pks)
+
+
 @pytest.mark.parametrize("route", ADMIN_ROUTES)
 def test_only_the_administrator_enters_the_admin(world, route):
     row = ADMIN.get(route)
     assert row is not None, route
     method, administrator, everyone_else = row
-    url = concrete(route, world.ids)
+    url = admin_concrete(route, world)
     answers = {caller: str(_answer(world, caller, method, url)) for caller in CALLERS}
     assert answers.pop("admin") == administrator, route
     assert set(answers.values()) == {everyone_else}, (route, answers)
