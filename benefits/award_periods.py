@@ -19,7 +19,8 @@ DEPENDENT_CHILD_AGE_YEARS = 18
 class AwardPeriod:
     start: date
     end: date | None  # exclusive; None: open-ended, or a lump sum
-    note: str = ""
+    # Loss of breadwinner: the day the youngest dependent turns 18, when the award is reviewed.
+    dependents_adult_on: date | None = None
 
 
 def award_period(
@@ -51,8 +52,6 @@ def award_period(
             return AwardPeriod(right_date, None)
         youngest = max(dependent_birth_dates)
         turns_18 = youngest + relativedelta(years=DEPENDENT_CHILD_AGE_YEARS)
-        return AwardPeriod(
-            right_date, None, note=f"youngest dependent turns 18 on {turns_18.isoformat()}"
-        )
+        return AwardPeriod(right_date, None, dependents_adult_on=turns_18)
     # Maternity and adoption: one payment for the whole leave.
     return AwardPeriod(right_date, None)

@@ -322,6 +322,14 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
+_AWARD_DECISION_TEXTS = {
+    AwardDecision.Kind.RECALCULATE: _("Recalculation from %(date)s"),
+    AwardDecision.Kind.SUSPEND: _("Suspension from %(date)s"),
+    AwardDecision.Kind.RESUME: _("Resumption from %(date)s"),
+    AwardDecision.Kind.TERMINATE: _("Termination from %(date)s"),
+}
+
+
 def _event_rows(application: Application) -> list[dict[str, Any]]:
     """The history in words: channels and refusal reasons by their labels; the arrival dated
     the day the application was received, as the header says."""
@@ -334,9 +342,16 @@ def _event_rows(application: Application) -> list[dict[str, Any]]:
         if event.kind == ApplicationEvent.Kind.RECEIVED:
             comment = str(channels.get(comment, comment))
             when = application.received_on
-        code = (event.data or {}).get("refusal_code")
+        data = event.data or {}
+        code = data.get("refusal_code")
         if code and comment.startswith(f"{code}: "):
             comment = f"{reasons.get(code, code)}: {comment[len(code) + 2 :]}"
+        if "effective_date" in data and data.get("kind") in _AWARD_DECISION_TEXTS:
+            # An award decision: its kind and date, then the reason its maker gave.
+            said = _AWARD_DECISION_TEXTS[data["kind"]] % {
+                "date": display.day(data["effective_date"])
+            }
+            comment = f"{said}: {comment}" if comment else said
         rows.append({"event": event, "when": when, "comment": comment})
     return rows
 

@@ -331,7 +331,61 @@ class EventApplication(TimeStampedModel):
         return f"event {self.event_id} on award {self.award_id}"
 
 
-class Underpayment(TimeStampedModel):
+class Cause(models.TextChoices):
+    """What changed an award so that a month already paid is due otherwise (a settlement's
+    cause), stored as a code with its dates and rendered in the reader's language."""
+
+    EVENT = "event", _("Recalculation event")
+    RECALCULATION = "recalculation", _("Recalculation")
+    ASSIGNMENT = "assignment", _("Assignment")
+    SUSPENSION = "suspension", _("Suspension")
+    RESUMPTION = "resumption", _("Resumption")
+    TERMINATION = "termination", _("Termination")
+    # Written as text before causes had codes.
+    NOTE = "note", _("Note")
+
+
+_CAUSE_TEXTS = {
+    Cause.RECALCULATION: _("Recalculation from %(date)s"),
+    Cause.ASSIGNMENT: _("Amount assigned from %(date)s"),
+    Cause.SUSPENSION: _("Suspension from %(date)s"),
+    Cause.RESUMPTION: _("Resumption from %(date)s"),
+    Cause.TERMINATION: _("Termination from %(date)s"),
+}
+
+
+class SettlementFinding(TimeStampedModel):
+    """What an underpayment and an overpayment share: the cause of the difference."""
+
+    cause = models.CharField(_("cause"), max_length=16, choices=Cause, blank=True, default="")
+    # The cause's particulars: ``date`` (ISO), ``event`` and ``kind`` of an event, ``comment``
+    # of a recalculation, ``text`` of a note.
+    cause_params = models.JSONField(_("cause particulars"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def cause_text(self) -> str:
+        """The cause in the active language: «Индексация с 01.01.2022 (событие № 4)»."""
+        params = self.cause_params or {}
+        when = display.day(params.get("date"))
+        if self.cause == Cause.EVENT:
+            kind = RecalculationEvent.Kind(params["kind"]).label
+            return str(_("%(kind)s from %(date)s (event no. %(event)s)")) % {
+                "kind": kind,
+                "date": when,
+                "event": params.get("event"),
+            }
+        if self.cause == Cause.NOTE:
+            return str(params.get("text", ""))
+        if self.cause in _CAUSE_TEXTS:
+            text = str(_CAUSE_TEXTS[Cause(self.cause)]) % {"date": when}
+            comment = params.get("comment")
+            return f"{text}: {comment}" if comment else text
+        return ""
+
+
+class Underpayment(SettlementFinding):
     """Due for a paid month beyond what was paid: a change reached back (a top-up to pay).
 
     One per award, month and cause: the award's ``revision`` whose settlement found it, so
@@ -346,7 +400,6 @@ class Underpayment(TimeStampedModel):
     opv = money_field()
     net = money_field()
     revision = models.PositiveIntegerField(_("award revision"))
-    reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
     batch_run = models.ForeignKey(
         "jobs.BatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -372,7 +425,7 @@ class Underpayment(TimeStampedModel):
         return f"{self.award_id} {self.period:%Y-%m}: +{self.net}"
 
 
-class Overpayment(TimeStampedModel):
+class Overpayment(SettlementFinding):
     """Paid for a month beyond what it is now due: a change reached back (money to recover).
 
     ``amount`` is the net the person received beyond the entitlement (what is recovered);
@@ -395,7 +448,6 @@ class Overpayment(TimeStampedModel):
     entitled_net = money_field()
     detected_from = models.DateField()
     revision = models.PositiveIntegerField(_("award revision"), default=0)
-    reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
     batch_run = models.ForeignKey(
         "jobs.BatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

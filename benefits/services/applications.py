@@ -411,7 +411,11 @@ def _award_grant(*, application: Application, actor: Actor, today: date) -> Awar
         gross=gross,
         opv=opv,
         actor=actor,
-        calculation={**calculation, "period_note": period.note} if period.note else calculation,
+        calculation=(
+            {**calculation, "dependents_adult_on": period.dependents_adult_on.isoformat()}
+            if period.dependents_adult_on
+            else calculation
+        ),
         application=application,
     )
 

@@ -124,10 +124,11 @@ def _record(
         kind=ApplicationEvent.Kind.AWARD_DECISION,
         actor=actor,
         from_status=application.status,
-        comment=f"{kind} from {effective_date.isoformat()}: {reason}".strip(),
+        comment=reason.strip(),
         data={
             "decision": str(decision.uuid),
             "kind": kind,
+            "effective_date": effective_date.isoformat(),
             "status": status,
             "award_status": award.status,
             "calculation": calculation or {},
@@ -425,8 +426,12 @@ def award_decision_confirm(*, actor: Actor, decision_id: int) -> AwardDecision:
         kind=ApplicationEvent.Kind.AWARD_DECISION_CONFIRMED,
         actor=actor,
         from_status=application.status,
-        comment=f"{decision.kind} from {decision.effective_date.isoformat()}",
-        data={"decision": str(decision.uuid), "award_status": award.status},
+        data={
+            "decision": str(decision.uuid),
+            "kind": decision.kind,
+            "effective_date": decision.effective_date.isoformat(),
+            "award_status": award.status,
+        },
     )
     return decision
 

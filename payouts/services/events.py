@@ -38,7 +38,7 @@ from gfss.jobs.services import batchrun_start
 from gfss.org.actors import Actor
 from payouts import rules
 from payouts.models import EventApplication, RecalculationEvent
-from payouts.services.settlement import settle_range
+from payouts.services.settlement import event_cause, settle_range
 
 logger = logging.getLogger(__name__)
 
@@ -472,7 +472,7 @@ def event_apply_ids(
         min(award_ids) - 1,
         max(award_ids),
         batch_run_id=run_id,
-        reason=_comment(event),
+        cause=event_cause(event),
         where="AND EXISTS (SELECT 1 FROM payouts_eventapplication ea WHERE ea.award_id = a.id "
         "AND ea.event_id = %(event)s)",
         where_params={"event": event.pk},

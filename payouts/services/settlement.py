@@ -15,6 +15,7 @@ SQLite. Every difference is rounded to the tiyn inside the statement, so SQLite'
 numbers cannot leave a trace of a tiyn in a stored amount.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +29,7 @@ from benefits.entitlement import as_date, due_sql, month_span, months_sql
 from benefits.models import AwardAmount, AwardDecision
 from gfss.common.bulk import set_based_statements
 from gfss.common.money import ZERO
-from payouts.models import AwardAccount, Payment
+from payouts.models import AwardAccount, Cause, Payment, RecalculationEvent
 
 
 @dataclass
@@ -87,28 +88,48 @@ def last_regular_paid(award_ids: list[int]) -> dict[int, date]:
     )
 
 
-def change_reasons(award_ids: list[int]) -> dict[int, str]:
-    """Per award, what its latest change was, in words for the ledger's reason column."""
-    reasons: dict[int, tuple[datetime, str]] = {}
-    for award_id, reason, comment, at in AwardAmount.objects.filter(
+# The amount reasons an event writes, as the event kind that wrote them.
+_EVENT_KINDS: dict[str, str] = {
+    AwardAmount.Reason.INDEXATION: RecalculationEvent.Kind.INDEXATION,
+    AwardAmount.Reason.COEFFICIENT: RecalculationEvent.Kind.COEFFICIENT_CHANGE,
+}
+_DECISION_CAUSES: dict[str, str] = {
+    AwardDecision.Kind.SUSPEND: Cause.SUSPENSION,
+    AwardDecision.Kind.RESUME: Cause.RESUMPTION,
+    AwardDecision.Kind.TERMINATE: Cause.TERMINATION,
+}
+
+
+def event_cause(event: RecalculationEvent) -> tuple[str, dict[str, Any]]:
+    """The cause of what applying the event settles."""
+    return Cause.EVENT, {
+        "event": event.pk,
+        "kind": event.kind,
+        "date": event.effective_date.isoformat(),
+    }
+
+
+def change_causes(award_ids: list[int]) -> dict[int, tuple[str, dict[str, Any]]]:
+    """Per award, its latest change as a settlement's cause: code and particulars."""
+    causes: dict[int, tuple[datetime, str, dict[str, Any]]] = {}
+    for award_id, reason, valid_from, comment, event, at in AwardAmount.objects.filter(
         award_id__in=award_ids
-    ).values_list("award_id", "reason", "comment", "created_at"):
-        if award_id not in reasons or at >= reasons[award_id][0]:
-            label = AwardAmount.Reason(reason).label
-            reasons[award_id] = (at, f"{label}: {comment}" if comment else str(label))
+    ).values_list("award_id", "reason", "valid_from", "comment", "event", "created_at"):
+        if award_id not in causes or at >= causes[award_id][0]:
+            day = valid_from.isoformat()
+            found: tuple[str, dict[str, Any]]
+            if reason in _EVENT_KINDS:
+                found = (Cause.EVENT, {"event": event, "kind": _EVENT_KINDS[reason], "date": day})
+            else:
+                params = {"date": day, **({"comment": comment} if comment else {})}
+                found = (Cause(reason), params)
+            causes[award_id] = (at, *found)
     for award_id, kind, effective, at in AwardDecision.objects.filter(
-        award_id__in=award_ids,
-        status=AwardDecision.Status.APPLIED,
-        kind__in=[
-            AwardDecision.Kind.SUSPEND,
-            AwardDecision.Kind.RESUME,
-            AwardDecision.Kind.TERMINATE,
-        ],
+        award_id__in=award_ids, status=AwardDecision.Status.APPLIED, kind__in=_DECISION_CAUSES
     ).values_list("award_id", "kind", "effective_date", "updated_at"):
-        if award_id not in reasons or at >= reasons[award_id][0]:
-            label = AwardDecision.Kind(kind).label
-            reasons[award_id] = (at, f"{label} {effective:%d.%m.%Y}")
-    return {award_id: text for award_id, (_, text) in reasons.items()}
+        if award_id not in causes or at >= causes[award_id][0]:
+            causes[award_id] = (at, _DECISION_CAUSES[kind], {"date": effective.isoformat()})
+    return {award_id: (cause, params) for award_id, (_, cause, params) in causes.items()}
 
 
 # Working tables of one settlement, private to the connection: the awards to settle and the
@@ -210,7 +231,7 @@ def settle_range(
     hi: int,
     *,
     batch_run_id: int | None,
-    reason: str = "",
+    cause: tuple[str, dict[str, Any]] | None = None,
     where: str = "",
     where_params: dict[str, Any] | None = None,
 ) -> Settled:
@@ -270,30 +291,39 @@ def settle_range(
                 "s.gross, s.opv, s.net, s.paid_net, s.due_net, s.payment_id "
                 f"FROM ({differences}) s WHERE s.net <> 0",
             )
-        texts = {} if reason else change_reasons(_todo_ids())
+        causes = {} if cause else change_causes(_todo_ids())
+        code, particulars = cause or ("", {})
         today = connection.ops.adapt_datefield_value(timezone.localdate())
-        params = {"now": now, "run": batch_run_id, "reason": reason[:300], "today": today}
+        params = {
+            "now": now,
+            "run": batch_run_id,
+            "cause": code,
+            "particulars": json.dumps(particulars),
+            "today": today,
+        }
         cursor.execute(
             "INSERT INTO payouts_underpayment (created_at, updated_at, award_id, period, gross, "
-            "opv, net, revision, reason, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, "
-            "s.period, s.gross, s.opv, s.net, s.revision, %(reason)s, %(run)s "
-            "FROM settle_differences s WHERE s.net > 0",
+            "opv, net, revision, cause, cause_params, batch_run_id) SELECT %(now)s, %(now)s, "
+            "s.award_id, s.period, s.gross, s.opv, s.net, s.revision, %(cause)s, "
+            "%(particulars)s, %(run)s FROM settle_differences s WHERE s.net > 0",
             params,
         )
         cursor.execute(
             "INSERT INTO payouts_overpayment (created_at, updated_at, award_id, payment_id, "
             "period, amount, gross, opv, paid_net, entitled_net, revision, detected_from, "
-            "reason, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, s.payment_id, "
-            "s.period, -s.net, -s.gross, -s.opv, s.paid_net, s.due_net, s.revision, "
-            "%(today)s, %(reason)s, %(run)s FROM settle_differences s WHERE s.net < 0",
+            "cause, cause_params, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, "
+            "s.payment_id, s.period, -s.net, -s.gross, -s.opv, s.paid_net, s.due_net, "
+            "s.revision, %(today)s, %(cause)s, %(particulars)s, %(run)s "
+            "FROM settle_differences s WHERE s.net < 0",
             params,
         )
-        if texts:
+        if causes:
             for table in ("payouts_underpayment", "payouts_overpayment"):
                 cursor.executemany(
-                    f"UPDATE {table} SET reason = %s WHERE award_id = %s AND revision = "
-                    "(SELECT w.revision FROM settle_awards w WHERE w.award_id = %s)",
-                    [(text[:300], pk, pk) for pk, text in texts.items()],
+                    f"UPDATE {table} SET cause = %s, cause_params = %s WHERE award_id = %s "
+                    "AND revision = (SELECT w.revision FROM settle_awards w "
+                    "WHERE w.award_id = %s)",
+                    [(c, json.dumps(p), pk, pk) for pk, (c, p) in causes.items()],
                 )
         found = _found(cursor)
         _mark_settled(cursor, now)

@@ -20,7 +20,7 @@ from benefits.services.award_decisions import (
     award_terminate,
 )
 from gfss.org.models import Role
-from tests.benefits.cases import case_received, documents_for, insured_person
+from tests.benefits.cases import RIGHT_DATE, case_received, documents_for, insured_person
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_breadwinner_is_open_ended_and_notes_the_youngest_dependent():
         dependent_birth_dates=(date(2010, 1, 1), date(2015, 6, 1)),
     )
     assert period.end is None
-    assert period.note == "youngest dependent turns 18 on 2033-06-01"
+    assert period.dependents_adult_on == date(2033, 6, 1)
 
 
 def _disability_award(specialist) -> Award:
@@ -219,3 +219,23 @@ def test_a_recalculation_keeps_the_indexations_received_since_assignment(special
     assert amount.gross == indexed_gross(formula_gross, percent=Decimal("10"))
     assert amount.gross > formula_gross
     assert amount.opv == (amount.gross * Decimal("0.10")).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kk", "ең кіші асырауындағы адам 01.06.2033 18 жасқа толады"),
+        ("ru", "младшему иждивенцу исполняется 18 лет 01.06.2033"),
+    ],
+)
+def test_a_breadwinner_award_says_when_its_youngest_dependent_turns_18(
+    specialist, client, language, said
+):
+    deceased = insured_person(death_date=RIGHT_DATE)
+    documents = documents_for(BenefitType.BREADWINNER, deceased_iin=deceased.iin)
+    case = case_received(insured_person(), benefit=BenefitType.BREADWINNER, documents=documents)
+    application_assign(actor=specialist, application_id=case.pk)
+    client.force_login(specialist)
+    page = client.get(f"/{language}/cases/{case.uuid}/").content.decode()
+    assert said in page
+    assert "youngest dependent" not in page

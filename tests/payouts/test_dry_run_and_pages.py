@@ -180,6 +180,9 @@ def test_batch_jobs_are_named_and_their_parameters_and_results_written_for_peopl
         assert "2024-01-01" not in page
         assert "01.2024" in page
     assert re.search(rf"{payable}: \d{{1,3}}(?:\u00a0\d{{3}})*,\d\d\u00a0₸", detail)
+    # the run's position is a record number, not a developer's "id"
+    assert "Өңделген соңғы жазба №" in detail
+    assert not re.search(r"\bid\b", re.sub(r"<[^>]+>", " ", detail))
 
 
 @pytest.mark.parametrize(("language", "act"), [("kk", "№ 286-VI Заң"), ("ru", "Закон № 286-VI")])

@@ -115,7 +115,10 @@ def test_an_indexation_applied_after_january_was_paid_tops_january_up(make_award
         (date(2022, 1, 1), Decimal("5000.00"), Decimal("4500.00"))
     ]
     assert lines(award)[-1] == (date(2022, 2, 1), Decimal("105000.00"), Decimal("94500.00"))
-    assert "event #" in found.reason
+    with translation.override("ru"):
+        assert found.cause_text() == f"Индексация с 01.01.2022 (событие № {event.pk})"
+    with translation.override("kk"):
+        assert found.cause_text() == f"Индекстеу: 01.01.2022 бастап (№ {event.pk} оқиға)"
     # a run again settles nothing twice
     run(date(2022, 2, 1))
     assert Underpayment.objects.filter(award=award).count() == 1
@@ -123,7 +126,7 @@ def test_an_indexation_applied_after_january_was_paid_tops_january_up(make_award
 
 
 def test_a_termination_from_april_recorded_after_june_was_paid_is_an_overpayment(
-    specialist, make_staff
+    specialist, make_staff, client
 ) -> None:
     # given: March to June 2025 paid at 50,000 (45,000 net)
     award = case_award(specialist, gross="50000.00")
@@ -147,6 +150,16 @@ def test_a_termination_from_april_recorded_after_june_was_paid_is_an_overpayment
     ]
     assert balance(award) == Decimal("135000.00")
     assert lines(award)[-1][0] == date(2025, 6, 1)  # nothing paid for July
+    # and the award's overpayments say why, in the reader's language
+    client.force_login(specialist)
+    case = award.application
+    ru = client.get(f"/ru/cases/{case.uuid}/").content.decode()
+    kk = client.get(f"/kk/cases/{case.uuid}/").content.decode()
+    # three overpaid months, then the decision and its confirmation in the case's history
+    assert ru.count("Прекращение с 01.04.2025") == 5
+    assert kk.count("01.04.2025 бастап тоқтату") == 5
+    assert "Прекращение с 01.04.2025: Recovered" in ru
+    assert "terminate from" not in ru
 
 
 def test_a_recalculation_is_not_overridden_by_the_next_indexation(specialist) -> None:
