@@ -9,7 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from gfss.common.periods import add_months, parse_period
+from contributions.periods import period_range_from_text
+from gfss.common.periods import add_months, month_start
 from refunds.exceptions import RefundInputError
 from refunds.models import Reason
 from refunds.selectors import ReportRow
@@ -25,19 +26,17 @@ class ReportRequest:
 
 
 def report_request(*, params: Any, today: date) -> ReportRequest:
-    """``by`` and the months ``from``/``to`` (YYYY-MM) of a report; by default this year."""
+    """``by`` and the months ``from``/``to`` (YYYY-MM) of a report; by default this year.
+    ``PeriodInvalid`` for a month that is none, out of the window, or a range that runs back."""
     by = params.get("by") or "reason"
     if by not in GROUPINGS:
         raise RefundInputError(
             _("A report is grouped by reason, month or region."), code="report_by_invalid"
         )
-    try:
-        first = parse_period(params["from"]) if params.get("from") else date(today.year, 1, 1)
-        last_month = parse_period(params["to"]) if params.get("to") else today.replace(day=1)
-    except ValueError:
-        raise RefundInputError(_("A month is written YYYY-MM."), code="period_invalid") from None
-    if last_month < first:
-        raise RefundInputError(_("The range runs backwards."), code="period_invalid")
+    # Each month within the contributions' window: a report to 9999-12 is a typing error.
+    first, last_month = period_range_from_text(
+        params.get("from"), params.get("to"), default=(date(today.year, 1, 1), month_start(today))
+    )
     return ReportRequest(first=first, last=add_months(last_month, 1) - timedelta(days=1), by=by)
 
 

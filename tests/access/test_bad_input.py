@@ -130,3 +130,24 @@ def test_the_admin_downloads_a_file_whatever_its_name(partner_api, admin_client,
     assert disposition.count('"') <= 2
     assert "X-Injected" not in response
     assert response.content == bytes(received.content)
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("to=9999-12", "to=9999-12: укажите месяц с 2005-01"),
+        ("from=0001-01", "from=0001-01: укажите месяц с 2005-01"),
+        ("from=2026-13", "from=2026-13 — это не месяц в виде ГГГГ-ММ."),
+    ],
+)
+def test_a_refund_report_for_a_month_out_of_range_is_refused(partner_api, make_staff, query, said):
+    # the API answers 400 in the uniform shape (before: 500 on to=9999-12)
+    response = partner_api(Scope.REFUNDS).get(f"/api/v1/refunds/report?by=month&{query}")
+    assert (response.status_code, _error(response)) == (400, "period_invalid")
+    assert said in response.json()["message"]  # in Russian, the partners' default
+    # and the staff page says so in the page's language
+    page = _page_client(make_staff, Role.REFUND_OFFICER).get(
+        f"/ru/refunds/report/?by=month&{query}", follow=True
+    )
+    assert page.status_code == 200
+    assert said in page.content.decode()
