@@ -8,6 +8,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -55,7 +56,7 @@ class PayoutFileListApi(ListAPIView[PayoutFile]):
             try:
                 files = files.filter(run__period=parse_period(text))
             except ValueError:
-                raise ValidationError({"period": ["Give the month as YYYY-MM."]}) from None
+                raise ValidationError({"period": [_("A month is written YYYY-MM.")]}) from None
         return files
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,7 +17,7 @@ from refunds.selectors import refund_events
 class PeriodField(serializers.Field):
     """A month as ``YYYY-MM``."""
 
-    default_error_messages = {"invalid": "A period is written YYYY-MM."}
+    default_error_messages = {"invalid": _("A month is written YYYY-MM.")}
 
     def to_internal_value(self, data: Any) -> date:
         try:
@@ -70,7 +71,7 @@ class RefundCreateInputSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("document") and not attrs.get("document_id"):
-            raise serializers.ValidationError({"document": "Give the document or its id."})
+            raise serializers.ValidationError({"document": _("Give the document or its id.")})
         return attrs
 
 

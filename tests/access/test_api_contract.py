@@ -112,3 +112,44 @@ def test_the_schema_documents_the_errors_and_the_months(admin_client):
     month = components["StatementMonth"]["properties"]["period"]
     assert "format" not in month
     assert components["OfferOutput"]["properties"]["application"]["nullable"] is True
+
+
+@pytest.mark.parametrize(
+    ("language", "month", "document"),
+    [
+        ("ru", "Месяц записывается как ГГГГ-ММ.", "Укажите платёжный документ"),
+        ("kk", "Ай ЖЖЖЖ-АА түрінде жазылады.", "Төлем құжатын немесе"),
+        ("en", "A month is written YYYY-MM.", "Give the document or its id."),
+    ],
+)
+def test_the_refund_and_payout_field_errors_speak_the_callers_language(
+    partner_api, language, month, document
+):
+    # given a refund application with a month that is none and no document
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    line = {"iin": "850712300017", "period": "2024-13", "amount": "1.00"}
+    body = {
+        "request_number": "GK-1",
+        "payer": "850712300017",
+        "reason": "not_contributions",
+        "applicant": {
+            "name": "ТОО",
+            "idn": "850712300017",
+            "bank_bic": "CASPKZKA",
+            "bank_account": "KZ18722S000012345678",
+        },
+        "lines": [line],
+    }
+    refunds = partner_api(Scope.REFUNDS)
+    bad_month = refunds.post("/api/v1/refunds/", body, format="json", **headers)
+    no_document = refunds.post(
+        "/api/v1/refunds/",
+        {**body, "lines": [{**line, "period": "2024-05"}]},
+        format="json",
+        **headers,
+    )
+    payouts = partner_api(Scope.PAYOUTS).get("/api/v1/payouts/files/?period=2024-13", **headers)
+    # then each field's message is in the caller's language, like the rest of the answer
+    assert _shape(bad_month)["extra"]["fields"]["lines"]["0"]["period"] == [month]
+    assert document in _shape(no_document)["extra"]["fields"]["document"][0]
+    assert _shape(payouts)["extra"]["fields"]["period"] == [month]

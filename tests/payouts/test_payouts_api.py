@@ -90,7 +90,8 @@ def test_a_file_still_being_built_is_not_offered(make_award, partner_api):
 def test_a_malformed_month_is_a_clear_400(partner_api):
     response = partner_api("payouts").get("/api/v1/payouts/files/?period=May")
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"]["period"] == ["Give the month as YYYY-MM."]
+    # in Russian, the partners' default
+    assert response.json()["extra"]["fields"]["period"] == ["Месяц записывается как ГГГГ-ММ."]
 
 
 def test_the_api_description_has_the_payout_endpoints(admin_client):
