@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from benefits.models import Application, RefusalCode
+from gfss.common import display
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 
 
@@ -222,7 +223,7 @@ class EffectiveDateInvalidError(ApplicationError):
             _(
                 "The decision cannot take effect on %(effective)s, before the award starts (%(start)s)."
             )
-            % {"effective": effective.isoformat(), "start": start.isoformat()},
+            % {"effective": display.day(effective), "start": display.day(start)},
             code="effective_date_invalid",
             extra={"effective_date": effective.isoformat(), "start_date": start.isoformat()},
         )
@@ -232,7 +233,7 @@ class EffectiveDateAfterEndError(ApplicationError):
     def __init__(self, *, effective: date, end: date) -> None:
         super().__init__(
             _("The decision cannot take effect on %(effective)s: the award ends on %(end)s.")
-            % {"effective": effective.isoformat(), "end": end.isoformat()},
+            % {"effective": display.day(effective), "end": display.day(end)},
             code="effective_date_after_end",
             extra={"effective_date": effective.isoformat(), "end_date": end.isoformat()},
         )
@@ -245,7 +246,7 @@ class EffectiveDateBeforeLastChangeError(ApplicationError):
                 "The decision cannot take effect on %(effective)s, before the award's last "
                 "suspension or resumption (%(last)s)."
             )
-            % {"effective": effective.isoformat(), "last": last.isoformat()},
+            % {"effective": display.day(effective), "last": display.day(last)},
             code="effective_date_before_last_change",
             extra={"effective_date": effective.isoformat(), "last_change": last.isoformat()},
         )
@@ -266,7 +267,7 @@ class TerminationBeforeSuspensionError(ApplicationError):
                 "The termination cannot take effect on %(effective)s, before the suspension "
                 "in force from %(suspended)s."
             )
-            % {"effective": effective.isoformat(), "suspended": suspended.isoformat()},
+            % {"effective": display.day(effective), "suspended": display.day(suspended)},
             code="termination_before_suspension",
             extra={
                 "effective_date": effective.isoformat(),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gfss.common import display
 from gfss.common.exceptions import ApplicationError, ConflictError
 from gfss.org.actors import Actor
 from participants.models import LifeEvent, Person
@@ -18,7 +19,7 @@ class DeathDateInFutureError(ApplicationError):
     def __init__(self, *, death_date: date, today: date) -> None:
         super().__init__(
             _("The date of death %(date)s is after today (%(today)s).")
-            % {"date": death_date.isoformat(), "today": today.isoformat()},
+            % {"date": display.day(death_date), "today": display.day(today)},
             code="event_date_in_future",
             extra={"date": death_date.isoformat(), "today": today.isoformat()},
         )
@@ -28,7 +29,7 @@ class DeathDateBeforeBirthError(ApplicationError):
     def __init__(self, *, death_date: date, birth_date: date) -> None:
         super().__init__(
             _("The date of death %(date)s is before the person's birth (%(birth)s).")
-            % {"date": death_date.isoformat(), "birth": birth_date.isoformat()},
+            % {"date": display.day(death_date), "birth": display.day(birth_date)},
             code="death_date_before_birth",
             extra={"date": death_date.isoformat(), "birth_date": birth_date.isoformat()},
         )
@@ -38,7 +39,7 @@ class DeathDateConflictError(ConflictError):
     def __init__(self, *, death_date: date, recorded: date) -> None:
         super().__init__(
             _("The person is already recorded as deceased on %(recorded)s, not %(date)s.")
-            % {"date": death_date.isoformat(), "recorded": recorded.isoformat()},
+            % {"date": display.day(death_date), "recorded": display.day(recorded)},
             code="death_date_conflict",
             extra={"date": death_date.isoformat(), "recorded": recorded.isoformat()},
         )
@@ -79,7 +80,7 @@ class EventDateInFutureError(ApplicationError):
     def __init__(self, *, event_date: date, today: date) -> None:
         super().__init__(
             _("The date of the event %(date)s is after today (%(today)s).")
-            % {"date": event_date.isoformat(), "today": today.isoformat()},
+            % {"date": display.day(event_date), "today": display.day(today)},
             code="event_date_in_future",
             extra={"date": event_date.isoformat(), "today": today.isoformat()},
         )
@@ -100,7 +101,7 @@ class ReferenceReusedError(ConflictError):
     def __init__(self, *, reference: str, event: LifeEvent) -> None:
         super().__init__(
             _("The reference %(reference)s was already used for a different report on %(day)s.")
-            % {"reference": reference, "day": timezone.localdate(event.created_at).isoformat()},
+            % {"reference": reference, "day": display.day(timezone.localdate(event.created_at))},
             code="life_event_reference_reused",
             extra={"reference": reference, "life_event": str(event.uuid)},
         )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from benefits.models import Award
+from gfss.common import display
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 from gfss.org.actors import Actor
 from payouts.models import Recovery
@@ -51,7 +52,7 @@ def repayment_record(
     if amount > account.balance:
         raise ApplicationError(
             _("The repayment %(amount)s is more than the %(balance)s left to recover.")
-            % {"amount": amount, "balance": account.balance},
+            % {"amount": display.money(amount), "balance": display.money(account.balance)},
             code="repayment_exceeds_balance",
             extra={"balance": str(account.balance)},
         )

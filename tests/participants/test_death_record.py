@@ -42,5 +42,5 @@ def test_the_conflict_is_told_in_the_callers_language():
     with translation.override("kk"), pytest.raises(ApplicationError) as refused:
         person_death_record(person_id=person.pk, death_date=date(2025, 4, 16))
     assert refused.value.message == (
-        "Адам 2025-04-16 емес, 2025-04-15 күні қайтыс болған деп тіркелген."
+        "Адам 16.04.2025 емес, 15.04.2025 күні қайтыс болған деп тіркелген."
     )
