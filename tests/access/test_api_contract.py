@@ -1,9 +1,12 @@
 """Under /api/ every answer is JSON in the one error shape, in the caller's language, and the
 schema says so for each operation."""
 
+import re
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
-from django.urls import path
+from django.urls import URLResolver, get_resolver, path
 from rest_framework.test import APIClient
 
 from gfss import urls as root_urls
@@ -35,6 +38,36 @@ def test_every_refusal_under_api_is_json(partner_api, method, url, status, code)
     response = getattr(client, method)(url)
     assert response.status_code == status
     assert _shape(response)["code"] == code
+
+
+def _routes(patterns: list, prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+# Every API route with an id in its path, the id replaced by a segment that is none.
+ID_ROUTES = sorted(
+    re.sub(r"<(uuid|int):\w+>", "not-an-id", route)
+    for route in set(_routes(get_resolver().url_patterns))
+    if route.startswith("api/v1/") and re.search(r"<(uuid|int):", route)
+)
+
+
+def test_the_id_routes_are_found():
+    assert len(ID_ROUTES) >= 13
+
+
+@pytest.mark.parametrize("url", ID_ROUTES)
+def test_a_path_segment_that_is_no_id_is_a_json_404(partner_api, url):
+    # the review: Django's HTML 404 on 13 operations; now the API's own answer
+    client = partner_api(Scope.REGISTRY_READ, Scope.APPLICATIONS)
+    for method in ("get", "post"):
+        response = getattr(client, method)(f"/{url}")
+        assert response.status_code == 404, (method, url)
+        assert _shape(response)["code"] == "not_found"
 
 
 def test_a_crash_under_api_is_json(settings, partner_api):
@@ -111,6 +144,10 @@ def test_the_schema_documents_the_errors_and_the_months(admin_client):
     assert "format" not in statement["period_from"]
     month = components["StatementMonth"]["properties"]["period"]
     assert "format" not in month
+    # and the document detail's months, which hold "2026-01" too
+    summary = components["PeriodSummary"]["properties"]["period"]
+    assert (summary["type"], summary["pattern"]) == ("string", statement["period_from"]["pattern"])
+    assert "format" not in summary
     assert components["OfferOutput"]["properties"]["application"]["nullable"] is True
 
 
