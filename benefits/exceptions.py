@@ -7,7 +7,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from benefits.models import Application, RefusalCode
+from benefits.models import Application, Award, AwardDecision, RefusalCode
 from gfss.common import display
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
 
@@ -201,9 +201,24 @@ class OfferStateError(ConflictError):
 
 
 class AwardStateError(ConflictError):
+    """The award's (or, for ``confirmed``, its decision's) state does not allow the action."""
+
     def __init__(self, *, status: str, action: str) -> None:
+        messages = {
+            "suspended": _("The award is already suspended; resume it before suspending it again."),
+            "recalculated": _(
+                "A terminated award or one paid in a single sum cannot be recalculated."
+            ),
+            "changed": _("The award is terminated; it can no longer be suspended or resumed."),
+            "terminated": _("The award is already terminated."),
+            "confirmed": _("The decision no longer waits for confirmation (%(status)s)."),
+        }
+        labels = dict(
+            AwardDecision.Status.choices if action == "confirmed" else Award.Status.choices
+        )
+        state = labels.get(status, status)
         super().__init__(
-            f"The award is {status}; it cannot be {action}.",
+            messages[action] % {"status": state} if action in messages else str(state),
             code="award_state_invalid",
             extra={"status": status, "action": action},
         )
@@ -212,7 +227,7 @@ class AwardStateError(ConflictError):
 class AwardDecisionPendingError(ConflictError):
     def __init__(self) -> None:
         super().__init__(
-            "A decision on this award already waits for confirmation.",
+            _("A decision on this award already waits for confirmation."),
             code="award_decision_pending",
         )
 

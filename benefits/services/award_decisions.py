@@ -403,7 +403,7 @@ def _locked_pending(*, actor: Actor, decision_id: int) -> tuple[AwardDecision, A
     )
     decision = award_decision_qs_select_for_update().get(pk=decision_id)
     if decision.status != AwardDecision.Status.PENDING:
-        raise AwardStateError(status=f"decision {decision.status}", action="confirmed")
+        raise AwardStateError(status=decision.status, action="confirmed")
     if decision.made_by_id == actor.pk:
         raise CheckerIsMakerError
     return decision, award

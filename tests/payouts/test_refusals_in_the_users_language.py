@@ -123,6 +123,13 @@ DECISIONS = {
         "The award is not suspended; there is nothing to resume.",
         lambda award: {},
     ),
+    "suspend_again": (
+        "suspend",
+        date(2025, 7, 1),
+        "award_state_invalid",
+        "The award is already suspended; resume it before suspending it again.",
+        lambda award: {},
+    ),
     "terminate_before_suspension": (
         "terminate",
         date(2025, 5, 1),
@@ -142,9 +149,9 @@ DECISIONS = {
 def test_an_award_decision_out_of_order_is_refused_on_the_case_page(
     specialist, language, action
 ) -> None:
-    # given: a specialist's award on its e-case, suspended from June for the termination case
+    # given: a specialist's award on its e-case, suspended from June where the case needs it
     award = case_award(specialist)
-    if action == "terminate_before_suspension":
+    if action in {"suspend_again", "terminate_before_suspension"}:
         award_suspend(
             actor=specialist, award_id=award.pk, effective_date=date(2025, 6, 1), reason="Abroad"
         )
