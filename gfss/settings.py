@@ -321,7 +321,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # An e-case a specialist took is released after this many minutes without an action of theirs.
 CASE_HOLD_MINUTES = env.int("CASE_HOLD_MINUTES", default=30)
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 200 * 1024 * 1024  # MT-102 documents up to 100 MB and more
+# A body Django reads into memory (a form, a request's ``body``) is at most 1 MB, like the
+# API's JSON; MT-102 files are streamed with a limit of their own (CONTRIBUTIONS_MAX_FILE_BYTES).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 
 # One handler for every line, masking IINs (gfss.common.logfilters). Django's own loggers (its
 # request warnings, runserver's access log) lose their default handlers and come here too.

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from gfss.api.parsers import BodyTooLarge
 from gfss.common.exceptions import ApplicationError
 
 
@@ -51,7 +52,10 @@ def _response(exc: Exception, context: dict[str, Any]) -> Response | None:
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         return _error("validation_error", "; ".join(exc.messages), {"fields": fields}, 400)
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        # Django's refusal of a body above DATA_UPLOAD_MAX_MEMORY_SIZE, before it is read.
+        exc = BodyTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

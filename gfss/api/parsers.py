@@ -18,6 +18,11 @@ class BodyTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "body_too_large"
 
+    def __init__(self) -> None:
+        super().__init__(
+            _("The body is larger than %(limit)s bytes.") % {"limit": f"{MAX_JSON_BYTES:,}"}
+        )
+
 
 class ControlCharacter(exceptions.ParseError):
     default_code = "control_character"
@@ -27,9 +32,7 @@ class LimitedJSONParser(JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         data = stream.read(MAX_JSON_BYTES + 1) if stream is not None else b""
         if len(data) > MAX_JSON_BYTES:
-            raise BodyTooLarge(
-                _("The body is larger than %(limit)s bytes.") % {"limit": f"{MAX_JSON_BYTES:,}"}
-            )
+            raise BodyTooLarge
         try:
             value = super().parse(io.BytesIO(data), media_type, parser_context)
         except RecursionError:

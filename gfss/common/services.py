@@ -1,6 +1,7 @@
 """Writes every app shares."""
 
 from django.contrib.auth.models import User
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
 
@@ -15,8 +16,9 @@ BODY_LIMIT = 64 * 1024
 def _body_text(request: HttpRequest) -> str:
     try:
         raw = request.body
-    except RawPostDataException:
-        # A multipart upload was streamed to the parser (MT-102 files keep their own bytes).
+    except (RawPostDataException, RequestDataTooBig):
+        # A multipart upload was streamed to the parser (MT-102 files keep their own bytes), or
+        # the body is above DATA_UPLOAD_MAX_MEMORY_SIZE: it is not read into memory to be cut.
         return f"<{request.content_type}, {request.headers.get('Content-Length', '?')} bytes>"
     text = raw[:BODY_LIMIT].decode("utf-8", errors="replace")
     return text if len(raw) <= BODY_LIMIT else f"{text}\n<cut at {BODY_LIMIT} of {len(raw)} bytes>"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from rest_framework.test import APIClient
 
 from benefits.models import Application, Award, AwardDecision, BenefitType
@@ -175,3 +176,31 @@ def test_an_oversized_upload_keeps_only_its_size_hash_and_first_kilobyte(
 def test_a_control_character_in_the_address_is_refused(partner_api, url):
     response = partner_api(Scope.REGISTRY_READ, Scope.PAYMENTS).get(url)
     assert (response.status_code, response.json()["code"]) == (400, "control_character")
+
+
+def test_a_form_body_above_one_megabyte_is_refused_not_read_into_memory(partner_api, make_staff):
+    # the review: every endpoint took 200 MB bodies into memory
+    form = "iin=" + "1" * 1_100_000
+    api = partner_api(Scope.APPLICATIONS).post(
+        "/api/v1/applications/", form, content_type="application/x-www-form-urlencoded"
+    )
+    assert api.status_code == 413
+    assert set(api.json()) == {"code", "message", "extra"}
+    assert api.json()["code"] == "body_too_large"
+    assert Application.objects.count() == 0
+    # a staff page's form the same (the login page included)
+    login = Client(raise_request_exception=False).post(
+        "/ru/login/", form, content_type="application/x-www-form-urlencoded"
+    )
+    assert login.status_code == 400
+
+
+def test_a_large_refused_write_is_kept_by_its_size_only(partner_api):
+    # a write refused before it is read (a control character in its address) keeps its size
+    body = "iin=" + "1" * 1_100_000
+    response = partner_api(Scope.APPLICATIONS).post(
+        "/api/v1/applications/?x=%01", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "control_character")
+    kept = RejectedInput.objects.get()
+    assert kept.body == f"<application/x-www-form-urlencoded, {len(body)} bytes>"
