@@ -78,9 +78,9 @@ class Command(BaseCommand):
             .values_list("uuid", flat=True)[cases // 4]
         )
         pages = {
-            "queue": ("/ru/cases/", 300),
+            "queue": ("/ru/cases/", 100),
             "queue, page 500, overdue filter": ("/ru/cases/?overdue=1&page=500", 300),
-            "e-case": (f"/ru/cases/{middle}/", 200),
+            "e-case": (f"/ru/cases/{middle}/", 100),
         }
         with override_settings(STORAGES=STORAGES):
             for name, (url, target) in pages.items():

@@ -32,6 +32,7 @@ from gfss.legal.selectors import parameter_value
 from gfss.org.models import Branch, Region
 from participants.demo import FEMALE_NAMES, MALE_NAMES
 from participants.models import Person
+from reporting.summaries import summaries_paused
 
 BRANCH = "B75"
 BENCH_USER = "bench-cards-specialist"
@@ -67,7 +68,9 @@ class Command(BaseCommand):
         branch = Branch.objects.select_related("region").get(code=BRANCH)
         user = bench_user(branch, BENCH_USER)
         persons = options["persons"]
-        person = _long_history(branch)
+        # Inline tasks would refresh the reporting summaries after each of its documents.
+        with summaries_paused():
+            person = _long_history(branch)
         if Person.objects.filter(iin__startswith=IIN_PREFIX).count() < persons:
             started = time.monotonic()
             _persons_generate(persons)
