@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from benefits.models import Application, BenefitType, Channel
 from benefits.services.applications import application_create
+from benefits.views import QUEUE_PAGE_SIZE
 from contributions.models import ContributionLine, ReceivedFile
 from contributions.mt102.build import build_document
 from contributions.services.imports import mt102_import
@@ -77,20 +78,59 @@ class Command(BaseCommand):
             .order_by("decision_due", "id")
             .values_list("uuid", flat=True)[cases // 4]
         )
+        person_id = Application.objects.filter(uuid=middle).values_list("person_id", flat=True)
         pages = {
-            "queue": ("/ru/cases/", 100),
-            "queue, page 500, overdue filter": ("/ru/cases/?overdue=1&page=500", 300),
-            "e-case": (f"/ru/cases/{middle}/", 100),
+            "queue": ("/ru/cases/", 100, _queue_floor(branch.pk, offset=0, overdue=False)),
+            "queue, page 500, overdue filter": (
+                "/ru/cases/?overdue=1&page=500",
+                300,
+                _queue_floor(branch.pk, offset=499 * QUEUE_PAGE_SIZE, overdue=True),
+            ),
+            "e-case": (
+                f"/ru/cases/{middle}/",
+                100,
+                (
+                    f"SELECT period, payer_id, amount FROM {ContributionLine._meta.db_table} "
+                    "WHERE person_id = %s ORDER BY period",
+                    [person_id[0]],
+                ),
+            ),
         }
         with override_settings(STORAGES=STORAGES):
-            for name, (url, target) in pages.items():
+            for name, (url, target, floor_sql) in pages.items():
                 timings, queries = page_timings(client, url)
+                floor = floor_ms(*floor_sql)
                 median = statistics.median(timings)
                 verdict = "OK" if median < target else "SLOW"
                 self.stdout.write(
-                    f"{name:<34} median {median:7.1f} ms  (min {min(timings):.1f}, "
-                    f"max {max(timings):.1f})  {queries} queries  target < {target} ms  {verdict}"
+                    f"{name:<34} median {median:7.1f} ms  (min {min(timings):.1f}, max "
+                    f"{max(timings):.1f})  {queries} queries  floor {floor:.1f} ms  ratio "
+                    f"{median / floor:.1f}  target < {target} ms  {verdict}"
                 )
+
+
+def _queue_floor(branch_id: int, *, offset: int, overdue: bool) -> tuple[str, list[Any]]:
+    """The queue's page of cases as one statement: its rows in deadline order, no counts."""
+    due = "AND decision_due < CURRENT_DATE " if overdue else ""
+    return (
+        "SELECT id, uuid, person_id, benefit, status, channel, decision_due "
+        f"FROM {Application._meta.db_table} WHERE branch_id = %s "
+        f"AND status IN ('received', 'in_review', 'awaiting_confirmation') {due}"
+        "ORDER BY decision_due, id LIMIT %s OFFSET %s",
+        [branch_id, QUEUE_PAGE_SIZE, offset],
+    )
+
+
+def floor_ms(sql: str, params: list[Any]) -> float:
+    """The median time of one statement over ``RUNS`` runs: the floor a page is compared to."""
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
 
 
 def page_timings(client: Client, url: str) -> tuple[list[float], int]:

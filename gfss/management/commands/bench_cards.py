@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from benefits.amounts import split_gross
-from benefits.management.commands.bench_ui import bench_user, page_timings
+from benefits.management.commands.bench_ui import bench_user, floor_ms, page_timings
 from benefits.models import Award
 from benefits.services.awards import award_create
 from contributions.models import ContributionLine, ReceivedFile
@@ -110,7 +110,7 @@ class Command(BaseCommand):
         with override_settings(STORAGES=STORAGES):
             for name, url, target, floor_sql in pages:
                 timings, queries = page_timings(client, url)
-                floor = _floor(*floor_sql)
+                floor = floor_ms(*floor_sql)
                 median = statistics.median(timings)
                 verdict = "OK" if median < target else "SLOW"
                 self.stdout.write(
@@ -297,14 +297,3 @@ def _search_floor(name: str) -> tuple[str, list[Any]]:
         "ORDER BY surname, first_name, patronymic, iin LIMIT 51",
         params,
     )
-
-
-def _floor(sql: str, params: list[Any]) -> float:
-    timings = []
-    with connection.cursor() as cursor:
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            cursor.execute(sql, params)
-            cursor.fetchall()
-            timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
