@@ -46,6 +46,7 @@ class World:
     ids: dict[str, Any] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)
     admin_pks: dict[str, str] = field(default_factory=dict)  # "app/model": a real object's
+    admin_versions: dict[str, int] = field(default_factory=dict)  # its first recorded version
 
 
 def _staff(role: str, home: Any, name: str) -> Any:
@@ -96,17 +97,20 @@ def world_build() -> World:
         "document": PaymentDocument.objects.filter(payer__isnull=False).first().uuid,
         "missing": MISSING,
     }
-    return World(clients=clients, ids=ids, users=users, admin_pks=admin_objects(users))
+    pks, versions = admin_objects(users)
+    return World(clients=clients, ids=ids, users=users, admin_pks=pks, admin_versions=versions)
 
 
 def _first_or(model: type[Model], create: Callable[[], Model]) -> Model:
     return model._default_manager.order_by("pk").first() or create()
 
 
-def admin_objects(users: dict[str, Any]) -> dict[str, str]:
+def admin_objects(users: dict[str, Any]) -> tuple[dict[str, str], dict[str, int]]:
     """One real object of each model the admin shows, its pk quoted as the admin's URLs hold
-    it, by "app_label/model_name". The matrix world made most of them; the rest are made here,
-    each in a state its own services could leave it (a month already paid, an order sent)."""
+    it, by "app_label/model_name", and of a model whose admin shows its history, the id of the
+    object's first recorded version. The matrix world made most of them; the rest are made
+    here, each in a state its own services could leave it (a month already paid, an order
+    sent)."""
     from axes.models import AccessAttempt, AccessFailureLog
     from django.contrib import admin
     from django.contrib.admin.utils import quote
@@ -118,6 +122,7 @@ def admin_objects(users: dict[str, Any]) -> dict[str, str]:
         SolarSchedule,
     )
     from rest_framework.authtoken.models import TokenProxy
+    from simple_history.admin import SimpleHistoryAdmin
 
     from benefits.models import ProactiveOffer
     from contributions.models import ContributionLine, PenaltyAccrual, QuarantinedLine
@@ -297,10 +302,13 @@ def admin_objects(users: dict[str, Any]) -> dict[str, str]:
             year=2024, region=Region.objects.order_by("pk").first(), persons=1000
         ),
     }
-    pks = {}
-    for model in admin.site._registry:
+    pks, versions = {}, {}
+    for model, model_admin in admin.site._registry.items():
         create = made.get(model, lambda: None)
         instance = _first_or(model, create)
         assert instance is not None, f"the matrix world has no {model._meta.label}"
-        pks[f"{model._meta.app_label}/{model._meta.model_name}"] = quote(instance.pk)
-    return pks
+        name = f"{model._meta.app_label}/{model._meta.model_name}"
+        pks[name] = quote(instance.pk)
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            versions[name] = instance.history.order_by("pk").first().pk
+    return pks, versions

@@ -346,24 +346,37 @@ def test_each_caller_gets_its_answer(world, route):
     assert answers == expected, f"{route!r}: ({method!r}, {answers!r})"
 
 
-# An admin object route opens a real object of its model: ".../<path:object_id>/change/".
-_ADMIN_OBJECT = re.compile(r"^ru/admin/(?P<model>[a-z_]+/[a-z_]+)/<path:object_id>/")
+# An admin object route opens a real object of its model: ".../<path:object_id>/change/",
+# a user's password, a received file's download; a recorded version of it, its history's.
+_ADMIN_OBJECT = re.compile(
+    r"^ru/admin/(?P<model>[a-z_]+/[a-z_]+)/(?P<id><path:object_id>|<id>|<int:pk>)/"
+)
+_ADMIN_VERSION = re.compile(
+    r"^ru/admin/(?P<model>[a-z_]+/[a-z_]+)/\^\(\[\^/\]\+\)/history/\(\[\^/\]\+\)/\$$"
+)
 
 
 def admin_concrete(route: str, world: World) -> str:
-    found = _ADMIN_OBJECT.match(route)
-    if found is None:
-        return concrete(route, world.ids)
-    pk = world.admin_pks[found["model"]]
-    return concrete(route.replace("<path:object_id>", "{admin_pk}"), {**world.ids, "admin_pk": pk})
+    if found := _ADMIN_VERSION.match(route):
+        model = found["model"]
+        return f"/ru/admin/{model}/{world.admin_pks[model]}/history/{world.admin_versions[model]}/"
+    if found := _ADMIN_OBJECT.match(route):
+        pk = world.admin_pks[found["model"]]
+        route = route.replace(found["id"], "{admin_pk}")
+        return concrete(route, {**world.ids, "admin_pk": pk})
+    return concrete(route, world.ids)
 
 
 def test_every_admin_object_route_opens_a_real_object(world):
-    routes = [route for route in ADMIN_ROUTES if "<path:object_id>" in route]
-    unreal = [route for route in routes if route.startswith("ru/admin/r/")]
-    real = [route for route in routes if _ADMIN_OBJECT.match(route)]
-    assert sorted(real + unreal) == routes
-    assert {_ADMIN_OBJECT.match(route)["model"] for route in real} == set(world.admin_pks)
+    objects = [route for route in ADMIN_ROUTES if _ADMIN_OBJECT.match(route)]
+    versions = [route for route in ADMIN_ROUTES if _ADMIN_VERSION.match(route)]
+    # Only the admin's link to an object's own page names no model (none has such a page).
+    rest = [route for route in ADMIN_ROUTES if "<path:object_id>" in route or "/history/" in route]
+    assert sorted(set(rest) - set(objects) - set(versions)) == [
+        "ru/admin/r/<path:content_type_id>/<path:object_id>/"
+    ]
+    assert {_ADMIN_OBJECT.match(route)["model"] for route in objects} == set(world.admin_pks)
+    assert {_ADMIN_VERSION.match(route)["model"] for route in versions} == set(world.admin_versions)
 
 
 @pytest.mark.parametrize("route", ADMIN_ROUTES)
