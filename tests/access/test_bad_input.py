@@ -121,7 +121,10 @@ def test_a_refused_write_holding_a_nul_byte_is_kept_for_audit(partner_api, nul, 
     assert ("state\\x00corporation" if nul == "\x00" else "state\\u0000corporation") in kept.body
 
 
-@pytest.mark.parametrize("filename", ['bad"name.txt', "a\r\nX-Injected: 1.txt", "файл.mt102"])
+@pytest.mark.parametrize(
+    "filename",
+    ['bad"name.txt', "a\r\nX-Injected: 1.txt", "файл.mt102", "a.txt\"; filename*=UTF-8''evil.exe"],
+)
 def test_the_admin_downloads_a_file_whatever_its_name(partner_api, admin_client, filename):
     from tests.access.test_findings import _mt102
 
@@ -135,6 +138,8 @@ def test_the_admin_downloads_a_file_whatever_its_name(partner_api, admin_client,
     assert "\r" not in disposition
     assert "\n" not in disposition
     assert disposition.count('"') <= 2
+    # one parameter, the name: none added by the partner's filename
+    assert disposition.count(";") == 1
     assert "X-Injected" not in response
     assert response.content == bytes(received.content)
 

@@ -1,11 +1,16 @@
 """API rates: a partner, a staff user, bad tokens from one address, refused writes; each 429
 is the API's error body with Retry-After."""
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from gfss.common.models import RejectedInput
@@ -115,3 +120,31 @@ def test_refused_writes_past_their_rate_are_answered_429_and_no_longer_kept(
     assert RejectedInput.objects.filter(path="/api/v1/applications/").count() == 2
     # and its reads go on
     assert client.get("/api/v1/persons/").status_code == 200
+
+
+def test_a_deployment_has_rates_unless_it_turns_them_off() -> None:
+    # the review: no 429 anywhere. With no rate set in the environment, each scope has one.
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.API_THROTTLE_RATES, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("THROTTLE_", "LOGIN_")) and key != "PYTEST_CURRENT_TEST"
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "gfss.settings"
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split("} ")[0] + "}" == (
+        "{'partner': '600/min', 'staff': '300/min', 'bad_token': '10/min', "
+        "'refused_write': '100/hour'}"
+    )
+    assert result.stdout.split("} ")[1].strip() == "5 0:15:00"
