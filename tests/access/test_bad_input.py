@@ -40,6 +40,7 @@ def test_a_right_date_in_year_one_is_refused_by_the_calculator(partner_api):
     assert response.status_code == 400
     assert _error(response) == "validation_error"
     assert "right_date" in response.json()["extra"]["fields"]
+    assert RejectedInput.objects.get().path == "/api/v1/benefits/calculate"
 
 
 def test_a_right_date_in_year_one_is_refused_on_an_application(partner_api):
@@ -101,6 +102,10 @@ def test_a_body_of_deeply_nested_brackets_is_refused(partner_api):
     )
     assert (response.status_code, _error(response)) == (400, "parse_error")
     assert Application.objects.count() == 0
+    # kept for audit, cut at 64 KB
+    kept = RejectedInput.objects.get()
+    assert kept.code == "parse_error"
+    assert kept.body.endswith("<cut at 65536 of 100000 bytes>")
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,7 @@ def test_the_calculator_refuses_a_count_beyond_its_range(partner_api, fact, valu
         "/api/v1/benefits/calculate", payload, format="json"
     )
     assert (response.status_code, response.json()["code"]) == (400, code)
+    assert RejectedInput.objects.get().code == code
 
 
 def test_the_rules_refuse_a_count_beyond_its_range_whatever_the_caller():
@@ -120,6 +121,7 @@ def test_award_decisions_beyond_the_window_are_refused(specialist, action, paylo
     response = client.post(f"/api/v1/awards/{award.uuid}/{action}", payload, format="json")
     assert (response.status_code, response.json()["code"]) == (400, "validation_error")
     assert AwardDecision.objects.count() == 0
+    assert RejectedInput.objects.get().path == f"/api/v1/awards/{award.uuid}/{action}"
 
 
 def test_a_decision_after_the_award_ends_is_refused(specialist):
