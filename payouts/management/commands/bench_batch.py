@@ -58,9 +58,10 @@ INDEX_FLOOR_SQL = [
     """,
     """
     INSERT INTO payouts_underpayment
-        (created_at, updated_at, award_id, period, gross, opv, net, revision, reason)
+        (created_at, updated_at, award_id, period, gross, opv, net, revision, cause,
+         cause_params)
     SELECT now(), now(), p.award_id, p.period, x.gross - p.gross, x.opv - p.opv,
-           x.net - p.net, 1, ''
+           x.net - p.net, 1, 'event', '{}'::jsonb
     FROM payouts_payment p
     JOIN benefits_awardamount x ON x.award_id = p.award_id AND x.reason = 'indexation'
     WHERE p.period >= %(day)s
