@@ -17,6 +17,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contributions.exceptions import PeriodInvalid
+from contributions.periods import period_from_staff_text
 from gfss.common.exceptions import ApplicationError
 from gfss.common.periods import add_months, month_start, parse_period
 from gfss.org.access import Action, Subject
@@ -83,10 +85,15 @@ def run_detail(request: HttpRequest, period: str) -> HttpResponse:
 @require_POST
 @may_required(Action.OPERATE_PAYOUTS)
 def run_start(request: HttpRequest) -> HttpResponse:
-    try:
-        period = parse_period(request.POST.get("period", ""))
-    except ValueError:
+    text = request.POST.get("period", "")
+    if not text.strip():
         messages.error(request, _("Choose the month to run."))
+        return redirect("payouts:run_list")
+    try:
+        # A month of the contributions' window: 0001-01 is a typing error, not a run.
+        period = period_from_staff_text(text)
+    except PeriodInvalid as invalid:
+        messages.error(request, invalid.message)
         return redirect("payouts:run_list")
     try:
         batch = payment_run_start(period=period, actor=acting_user(request))

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from benefits.models import Application
 from contributions.models import ReceivedFile
 from gfss.common.models import RejectedInput
+from gfss.jobs.models import BatchRun
 from gfss.org.access import Scope
 from gfss.org.models import Role
 from tests.access.test_findings import _application
@@ -168,3 +169,20 @@ def test_a_refund_report_for_a_month_out_of_range_is_refused(partner_api, make_s
     )
     assert page.status_code == 200
     assert said in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [
+        ("0001-01", "0001-01 — не месяц с 01.2005"),
+        ("9999-12", "9999-12 — не месяц с 01.2005"),
+        ("", "Выберите месяц выплаты."),
+    ],
+)
+def test_a_payment_run_for_a_month_out_of_range_is_refused_on_the_page(make_staff, period, said):
+    # before: 0001-01 was a server error, 9999-12 a refusal of a month "in the future"
+    client = _page_client(make_staff, Role.ADMINISTRATOR)
+    response = client.post("/ru/payouts/runs/start/", {"period": period}, follow=True)
+    assert response.redirect_chain == [("/ru/payouts/", 302)]
+    assert said in response.content.decode()
+    assert BatchRun.objects.count() == 0
