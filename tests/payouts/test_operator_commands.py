@@ -104,6 +104,14 @@ def test_a_malformed_month_is_refused(run_command) -> None:
     assert not BatchRun.objects.exists()
 
 
+def test_a_run_for_year_one_is_refused_as_out_of_the_window(make_award, run_command) -> None:
+    # before: the catch-up months before 0001-01 overflowed, a traceback
+    make_award("disability", start=date(2024, 5, 1))
+    with pytest.raises(CommandError, match=r"^period_invalid: period=0001-01: .* 2005-01"):
+        run_command("payment_run", "0001-01")
+    assert not BatchRun.objects.exists()
+
+
 def test_a_run_for_a_future_month_exits_non_zero_with_period_in_future(
     make_award, run_command
 ) -> None:
