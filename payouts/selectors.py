@@ -17,7 +17,7 @@ from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start
 from gfss.legal.selectors import parameter_set
-from gfss.org.access import Subject, reach
+from gfss.org.access import Subject, reach, reads_everywhere
 from gfss.org.actors import Reader
 from payouts.models import (
     AwardAccount,
@@ -185,13 +185,15 @@ def overpayment_list(*, user: Reader) -> QuerySet[AwardAccount]:
     )
 
 
-def payment_run_list() -> QuerySet[PaymentRun]:
-    """Months with the totals their last completed run stored (nothing is summed here)."""
-    return PaymentRun.objects.order_by("-period")
+def payment_run_list(*, user: Reader) -> QuerySet[PaymentRun]:
+    """Months with the totals their last completed run stored (nothing is summed here). The
+    stored totals are the whole country's: only a reader of every region's payments sees them."""
+    runs = PaymentRun.objects.order_by("-period")
+    return runs if reads_everywhere(user, Subject.PAYMENT) else runs.none()
 
 
-def payment_run_get(*, period: date) -> PaymentRun:
-    run = PaymentRun.objects.filter(period=month_start(period)).first()
+def payment_run_get(*, user: Reader, period: date) -> PaymentRun:
+    run = payment_run_list(user=user).filter(period=month_start(period)).first()
     if run is None:
         raise NotFoundError(
             _("No payments were run for %(period)s.") % {"period": display.month(period)},
@@ -200,9 +202,12 @@ def payment_run_get(*, period: date) -> PaymentRun:
     return run
 
 
-def payment_totals(*, period: date) -> dict[str, list[dict[str, Any]]]:
-    """The month's run by benefit and by region: lines, gross, OPV, net, deductions, payable."""
-    payments = Payment.objects.filter(run__period=month_start(period))
+def payment_totals(*, user: Reader, period: date) -> dict[str, list[dict[str, Any]]]:
+    """The month's run by benefit and by region: lines, gross, OPV, net, deductions, payable;
+    of the payments ``user`` may read."""
+    payments = reach(user, Subject.PAYMENT).apply(
+        Payment.objects.filter(run__period=month_start(period)), branch="award__branch_id"
+    )
     sums = {
         "lines": Count("id"),
         "gross": Sum("gross", default=ZERO),

@@ -58,7 +58,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "payouts/run_list.html",
-        {"runs": payment_run_list(), "this_month": this_month, "months": months},
+        {"runs": payment_run_list(user=request.user), "this_month": this_month, "months": months},
     )
 
 
@@ -66,7 +66,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, period: str) -> HttpResponse:
     month = _period(period)
     try:
-        run = payment_run_get(period=month)
+        run = payment_run_get(user=request.user, period=month)
     except ApplicationError as error:
         raise Http404(error.message) from None
     return render(
@@ -74,7 +74,7 @@ def run_detail(request: HttpRequest, period: str) -> HttpResponse:
         "payouts/run_detail.html",
         {
             "run": run,
-            "totals": payment_totals(period=month),
+            "totals": payment_totals(user=request.user, period=month),
             "files": run.files.order_by("benefit"),
             "payment_job": payment_run_latest_job(period=month),
             "files_job": payout_files_job(period=month),

@@ -8,8 +8,10 @@ from django.core.management import call_command
 
 from benefits.models import Award
 from contributions.mt102.parse import parse_document
+from gfss.common.exceptions import NotFoundError
+from gfss.org.models import Role
 from payouts.models import Payment, PaymentRun, PayoutFile, RecalculationEvent
-from payouts.selectors import payment_totals
+from payouts.selectors import payment_run_get, payment_run_list, payment_totals
 from payouts.services.closing import payment_run_close
 from payouts.services.events import event_apply_start, event_create
 from payouts.services.payments import payment_run_start
@@ -108,19 +110,33 @@ def test_closing_builds_one_mt102_file_per_benefit_with_its_knp(make_award) -> N
     assert len(document.lines) == 2
 
 
-def test_totals_by_benefit_and_region(make_award) -> None:
+def test_totals_by_benefit_and_region(make_award, make_staff) -> None:
     # given
     make_award("disability", start=date(2024, 5, 1), gross="100000.00")
     make_award("breadwinner", start=date(2024, 5, 1), gross="40000.00")
     # when
     _run(date(2024, 5, 1))
-    totals = payment_totals(period=date(2024, 5, 1))
+    totals = payment_totals(user=make_staff(Role.ANALYST), period=date(2024, 5, 1))
     # then
     by_benefit = {row["benefit"]: row for row in totals["by_benefit"]}
     assert by_benefit["disability"]["net"] == Decimal("90000.00")
     assert by_benefit["breadwinner"]["opv"] == Decimal("0.00")
     assert [row["code"] for row in totals["by_region"]] == ["75"]
     assert totals["by_region"][0]["payable"] == Decimal("130000.00")
+
+
+def test_the_runs_and_their_totals_are_read_through_the_access_policy(make_award, make_staff):
+    # given a paid month, and a specialist, whose role reads no payment run
+    make_award("disability", start=date(2024, 5, 1), gross="100000.00")
+    _run(date(2024, 5, 1))
+    specialist = make_staff(Role.SPECIALIST)
+    # then the selectors give the specialist nothing, the analyst the month
+    assert payment_totals(user=specialist, period=date(2024, 5, 1))["total"][0]["lines"] == 0
+    assert not payment_run_list(user=specialist).exists()
+    with pytest.raises(NotFoundError):
+        payment_run_get(user=specialist, period=date(2024, 5, 1))
+    analyst = make_staff(Role.ANALYST)
+    assert payment_run_get(user=analyst, period=date(2024, 5, 1)).period == date(2024, 5, 1)
 
 
 def test_the_monthly_task_starts_this_months_run_once(make_award, eager_celery) -> None:
