@@ -274,9 +274,17 @@ class _BranchCases:
             channel=rng.choice((Channel.STATE_CORPORATION, Channel.PORTAL, Channel.PROACTIVE)),
             received_on=received,
             right_date=right,
-            documents=_documents(benefit, right=right, rng=rng, other=rng.choice(self.men)),
+            documents=_documents(benefit, right=right, rng=rng, other=self._deceased(person)),
             today=received,
         )
+
+    def _deceased(self, applicant: Person) -> Person:
+        """The breadwinner a survivor's case names: a man of the region, or where a small
+        population has none of working age, a woman other than the applicant."""
+        if self.men:
+            return self.rng.choice(self.men)
+        others = [p for p in self.women if p.pk != applicant.pk]
+        return self.rng.choice(others or self.women)
 
     def _decide(self, case: Application, plan: str) -> None:
         specialist = self.specialist

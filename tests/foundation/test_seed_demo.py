@@ -9,10 +9,11 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from benefits.demo import demo_cases_generate
 from benefits.models import Application, Award, BenefitType
 from gfss.common.periods import add_months, month_start
-from gfss.org.demo import DEMO_PASSWORD
-from gfss.org.models import Role, StaffProfile
+from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
+from gfss.org.models import Region, Role, StaffProfile
 from participants.demo import population_generate
 from participants.models import FamilyLink, LifeEvent, Payer, Person
 from participants.validators import validate_bin_or_iin, validate_iin
@@ -179,3 +180,22 @@ def test_every_state_of_every_benefit_in_almaty_and_astana_with_their_heads() ->
     case.refresh_from_db()
     assert case.status in ("assigned", "refused")
     assert case.confirmed_by.username == "astana-head"
+
+
+def test_a_branch_whose_region_has_no_man_of_working_age_still_gets_every_benefits_cases() -> None:
+    # given a small population in which Astana's men all live in Almaty
+    today = timezone.localdate()
+    demo_staff_create()
+    population_generate(participants=100, seed=3, today=today)
+    Person.objects.filter(region__code="71", sex="M").update(region=Region.objects.get(code="75"))
+    assert Person.objects.filter(region__code="71", sex="F").exists()
+    # when the demo's e-cases are made
+    demo_cases_generate(seed=3, today=today)
+    # then Astana's women have their cases, a breadwinner's naming another person as deceased
+    astana = Application.objects.filter(branch__region__code="71")
+    assert set(astana.values_list("person__sex", flat=True)) == {"F"}
+    breadwinner = astana.filter(benefit=BenefitType.BREADWINNER).first()
+    assert breadwinner is not None
+    deceased = breadwinner.documents["death_certificate"]["deceased_iin"]
+    assert deceased != breadwinner.person.iin
+    assert Person.objects.filter(iin=deceased).exists()
