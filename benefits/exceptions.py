@@ -7,9 +7,20 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from benefits.models import Application, Award, AwardDecision, RefusalCode
+from benefits.models import (
+    Application,
+    Award,
+    AwardDecision,
+    BenefitType,
+    ProactiveOffer,
+    RefusalCode,
+)
 from gfss.common import display
 from gfss.common.exceptions import ApplicationError, ConflictError, NotFoundError
+
+
+def _benefit_label(benefit: str) -> str:
+    return str(dict(BenefitType.choices).get(benefit, benefit))
 
 
 class ForbiddenError(ApplicationError):
@@ -21,7 +32,12 @@ class ForbiddenError(ApplicationError):
 class PersonUnknownError(ApplicationError):
     def __init__(self, iin: str, *, role: str = "applicant") -> None:
         super().__init__(
-            f"No person with IIN {iin} is in the registry ({role}).",
+            (
+                _("No person with IIN %(iin)s, given as the deceased, is in the registry.")
+                if role == "deceased"
+                else _("No person with IIN %(iin)s is in the registry.")
+            )
+            % {"iin": iin},
             code="person_unknown",
             extra={"iin": iin, "role": role},
         )
@@ -30,7 +46,11 @@ class PersonUnknownError(ApplicationError):
 class PersonRegionUnknownError(ApplicationError):
     def __init__(self, iin: str) -> None:
         super().__init__(
-            f"The person {iin} has no region in the registry, so no branch can take the case.",
+            _(
+                "The person with IIN %(iin)s has no region in the registry, so no branch can "
+                "take the e-case."
+            )
+            % {"iin": iin},
             code="person_region_unknown",
             extra={"iin": iin},
         )
@@ -39,8 +59,11 @@ class PersonRegionUnknownError(ApplicationError):
 class PersonOfPensionAgeError(ApplicationError):
     def __init__(self, *, iin: str, pension_date: date) -> None:
         super().__init__(
-            f"The person {iin} reached pension age on {pension_date.isoformat()}; "
-            "people of pension age are not participants.",
+            _(
+                "The person with IIN %(iin)s reached pension age on %(date)s; people of "
+                "pension age are not participants."
+            )
+            % {"iin": iin, "date": display.day(pension_date)},
             code="person_of_pension_age",
             extra={"iin": iin, "pension_date": pension_date.isoformat()},
         )
@@ -49,7 +72,8 @@ class PersonOfPensionAgeError(ApplicationError):
 class PersonDeceasedError(ApplicationError):
     def __init__(self, *, iin: str, death_date: date) -> None:
         super().__init__(
-            f"The applicant {iin} is registered as deceased on {death_date.isoformat()}.",
+            _("The applicant with IIN %(iin)s is registered as deceased on %(date)s.")
+            % {"iin": iin, "date": display.day(death_date)},
             code="person_deceased",
             extra={"iin": iin, "death_date": death_date.isoformat()},
         )
@@ -57,9 +81,15 @@ class PersonDeceasedError(ApplicationError):
 
 class DateInFutureError(ApplicationError):
     def __init__(self, *, field: str, value: date, today: date) -> None:
+        messages = {
+            "right_date": _("The date the right arises, %(date)s, is after today (%(today)s)."),
+            "received_on": _(
+                "The date the application was received, %(date)s, is after today (%(today)s)."
+            ),
+        }
         super().__init__(
-            f"The {field.replace('_', ' ')} {value.isoformat()} is after today "
-            f"({today.isoformat()}).",
+            messages.get(field, _("The date %(date)s is after today (%(today)s)."))
+            % {"date": display.day(value), "today": display.day(today)},
             code=f"{field}_in_future",
             extra={"field": field, "date": value.isoformat(), "today": today.isoformat()},
         )
@@ -68,7 +98,8 @@ class DateInFutureError(ApplicationError):
 class FactsMissingError(ApplicationError):
     def __init__(self, *, benefit: str, missing: list[str]) -> None:
         super().__init__(
-            f"The {benefit} application lacks: {', '.join(missing)}.",
+            _("The application for “%(benefit)s” lacks: %(missing)s.")
+            % {"benefit": _benefit_label(benefit), "missing": ", ".join(missing)},
             code="facts_missing",
             extra={"benefit": benefit, "missing": missing},
         )
@@ -77,7 +108,8 @@ class FactsMissingError(ApplicationError):
 class BenefitAlreadyReceivedError(ConflictError):
     def __init__(self, *, benefit: str, event_key: str, existing: str) -> None:
         super().__init__(
-            f"The person already has a {benefit} case for the same event ({event_key}).",
+            _("The person already has an e-case for “%(benefit)s” for the same event (%(event)s).")
+            % {"benefit": _benefit_label(benefit), "event": event_key},
             code="benefit_already_received",
             extra={"benefit": benefit, "event": event_key, "application": existing},
         )
@@ -86,7 +118,7 @@ class BenefitAlreadyReceivedError(ConflictError):
 class ApplicationNotFoundError(NotFoundError):
     def __init__(self, application: object) -> None:
         super().__init__(
-            f"No e-case {application} is visible to you.",
+            _("No e-case %(application)s is visible to you.") % {"application": application},
             code="application_not_found",
             extra={"application": str(application)},
         )
@@ -95,7 +127,7 @@ class ApplicationNotFoundError(NotFoundError):
 class AwardNotFoundError(NotFoundError):
     def __init__(self, award: object) -> None:
         super().__init__(
-            f"No award {award} is visible to you.",
+            _("No award %(award)s is visible to you.") % {"award": award},
             code="award_not_found",
             extra={"award": str(award)},
         )
@@ -104,7 +136,7 @@ class AwardNotFoundError(NotFoundError):
 class OfferNotFoundError(NotFoundError):
     def __init__(self, offer: object) -> None:
         super().__init__(
-            f"No offer {offer} is visible to you.",
+            _("No offer %(offer)s is visible to you.") % {"offer": offer},
             code="offer_not_found",
             extra={"offer": str(offer)},
         )
@@ -163,8 +195,15 @@ class RefusalContradictsChecksError(ApplicationError):
 
 class RoleNotAllowedError(ForbiddenError):
     def __init__(self, *, action: str) -> None:
+        # What a role may not do (the benefits.access callers' actions), as a whole sentence.
+        messages = {
+            "review e-cases": _("Your role does not allow you to review e-cases."),
+            "decide e-cases": _("Your role does not allow you to decide e-cases."),
+            "confirm decisions": _("Your role does not allow you to confirm decisions."),
+            "decide on awards": _("Your role does not allow you to decide on awards."),
+        }
         super().__init__(
-            f"Your role does not allow you to {action}.",
+            messages.get(action, _("Your role does not allow this action.")),
             code="role_not_allowed",
             extra={"action": action},
         )
@@ -194,7 +233,8 @@ class CalculationNotEligibleError(ApplicationError):
 class OfferStateError(ConflictError):
     def __init__(self, *, status: str) -> None:
         super().__init__(
-            f"The offer is {status}; it can no longer be accepted.",
+            _("The offer is “%(status)s”; it can no longer be accepted.")
+            % {"status": dict(ProactiveOffer.Status.choices).get(status, status)},
             code=f"offer_{status}",
             extra={"status": status},
         )

@@ -1,5 +1,7 @@
 """Domain errors of the contributions app (answered as ``{"code", "message", "extra"}``)."""
 
+from django.utils.translation import gettext as _
+
 from gfss.common.exceptions import ApplicationError
 
 
@@ -15,7 +17,9 @@ class BenchNeedsPostgres(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__(
-            "bench_import needs PostgreSQL: set DATABASE_URL to a PostgreSQL database "
-            "(e.g. postgres://postgres@127.0.0.1:5432/gfss_bench); SQLite has no COPY.",
+            _(
+                "bench_import needs PostgreSQL: set DATABASE_URL to a PostgreSQL database "
+                "(e.g. postgres://postgres@127.0.0.1:5432/gfss_bench); SQLite has no COPY."
+            ),
             code="bench_needs_postgres",
         )

@@ -14,6 +14,9 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext as _
+
+from gfss.common import display
 from gfss.common.exceptions import ApplicationError
 
 T = TypeVar("T")
@@ -22,7 +25,7 @@ T = TypeVar("T")
 class UnknownParameter(ApplicationError):
     def __init__(self, code: str) -> None:
         super().__init__(
-            f"No legal parameter with code {code!r} exists.",
+            _("No legal parameter with code %(code)s exists.") % {"code": repr(code)},
             code="parameter_unknown",
             extra={"parameter": code},
         )
@@ -31,7 +34,8 @@ class UnknownParameter(ApplicationError):
 class ParameterNotInForce(ApplicationError):
     def __init__(self, code: str, on: date) -> None:
         super().__init__(
-            f"Legal parameter {code!r} has no value in force on {on.isoformat()}.",
+            _("The legal parameter %(code)s has no value in force on %(date)s.")
+            % {"code": repr(code), "date": display.day(on)},
             code="parameter_not_in_force",
             extra={"parameter": code, "date": on.isoformat()},
         )

@@ -2,9 +2,11 @@
 
 Every kk and ru entry of locale/<lang>/LC_MESSAGES/django.po has a translation and no
 fuzzy flag, and the committed django.mo next to it says the same thing: nothing
-compiles the catalogs at run time.
+compiles the catalogs at run time. A refusal a service raises is marked for translation: its
+message is never a bare English string.
 """
 
+import ast
 import gettext as gettext_module
 import re
 from dataclasses import dataclass, field
@@ -250,3 +252,142 @@ def test_paid_reads_by_what_was_paid(lang, paid_out, paid_in, being_paid) -> Non
         assert translation.gettext("Paid") == paid_out
         assert translation.pgettext("contributions", "Paid") == paid_in
         assert translation.pgettext("letter", "Paid") == being_paid
+
+
+# --- refusals are marked for translation -------------------------------------------------
+
+APPS = ["benefits", "payouts", "participants", "contributions", "refunds", "reporting", "gfss"]
+# Errors whose constructor takes the message itself as its first argument.
+MESSAGE_FIRST = {"ApplicationError", "ConflictError", "NotFoundError", "ValidationError"}
+
+
+def _sources() -> dict[Path, ast.Module]:
+    base = Path(settings.BASE_DIR)
+    return {
+        path.relative_to(base): ast.parse(path.read_text(encoding="utf-8"))
+        for app in APPS
+        for path in sorted((base / app).rglob("*.py"))
+        if "migrations" not in path.parts
+    }
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _is_english_literal(node: ast.expr) -> bool:
+    """A str literal, an f-string, or one formatted or added to: text no catalog can hold."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _is_english_literal(node.left) or (
+            isinstance(node.op, ast.Add) and _is_english_literal(node.right)
+        )
+    if isinstance(node, ast.IfExp):
+        return _is_english_literal(node.body) or _is_english_literal(node.orelse)
+    if isinstance(node, ast.Call) and _name(node.func) == "format":
+        return isinstance(node.func, ast.Attribute) and _is_english_literal(node.func.value)
+    return False
+
+
+def _application_errors(sources: dict[Path, ast.Module]) -> dict[str, ast.ClassDef]:
+    """Every class of the project that is (through its bases) an ApplicationError."""
+    classes = {
+        node.name: node
+        for tree in sources.values()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
+    errors = {"ApplicationError"}
+    grew = True
+    while grew:
+        grew = False
+        for name, node in classes.items():
+            if name not in errors and any(_name(base) in errors for base in node.bases):
+                errors.add(name)
+                grew = True
+    return {name: classes[name] for name in errors if name in classes}
+
+
+def _takes_message_first(name: str, errors: dict[str, ast.ClassDef]) -> bool:
+    if name in MESSAGE_FIRST:
+        return True
+    node = errors.get(name)
+    if node is None:
+        return False
+    for item in node.body:
+        if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+            arguments = item.args.args[1:]
+            return bool(arguments) and arguments[0].arg == "message"
+    return any(_takes_message_first(_name(base), errors) for base in node.bases)
+
+
+def _messages(call: ast.Call) -> list[ast.expr]:
+    return call.args[:1] + [word.value for word in call.keywords if word.arg == "message"]
+
+
+def _is_super_init(call: ast.AST) -> bool:
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "__init__"
+        and isinstance(call.func.value, ast.Call)
+        and _name(call.func.value.func) == "super"
+    )
+
+
+def _says_english(call: ast.AST) -> bool:
+    return isinstance(call, ast.Call) and any(_is_english_literal(m) for m in _messages(call))
+
+
+def untranslated_refusals(sources: dict[Path, ast.Module]) -> list[str]:
+    """``path:line`` of each refusal whose message is an English literal: an error class's
+    ``super().__init__(...)``, or a call of an error that takes the message first."""
+    errors = _application_errors(sources)
+    found = []
+    for path, tree in sources.items():
+        found += [
+            f"{path}:{call.lineno} {node.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef) and node.name in errors
+            for call in ast.walk(node)
+            if isinstance(call, ast.Call) and _is_super_init(call) and _says_english(call)
+        ]
+        found += [
+            f"{path}:{call.lineno} {_name(call.func)}(...)"
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call)
+            and _takes_message_first(_name(call.func), errors)
+            and _says_english(call)
+        ]
+    return found
+
+
+def test_the_scan_finds_an_english_refusal_and_passes_a_marked_one() -> None:
+    sample = ast.parse(
+        "class OwnError(ApplicationError):\n"
+        "    def __init__(self, iin):\n"
+        "        super().__init__(f'No person {iin}.', code='x')\n"
+        "class MarkedError(ConflictError):\n"
+        "    def __init__(self, iin):\n"
+        "        super().__init__(_('No person %(iin)s.') % {'iin': iin}, code='x')\n"
+        "class FactError(ApplicationError):\n"
+        "    def __init__(self, fact):\n"
+        "        super().__init__(_('Fact %(f)s.') % {'f': fact}, code='x')\n"
+        "raise ApplicationError('Bad ' + 'input.', code='x')\n"
+        "raise NotFoundError(message=_('No such award.'), code='x')\n"
+        "raise FactError('avg_monthly_income')\n"
+    )
+    assert untranslated_refusals({Path("sample.py"): sample}) == [
+        "sample.py:3 OwnError",
+        "sample.py:10 ApplicationError(...)",
+    ]
+
+
+def test_every_refusal_a_service_raises_is_marked_for_translation() -> None:
+    found = untranslated_refusals(_sources())
+    assert not found, "wrap the message in _() and translate it in kk and ru:\n" + "\n".join(found)
