@@ -7,13 +7,13 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from benefits.models import Application
+from benefits.models import Application, ProactiveOffer
 from contributions.models import ReceivedFile
 from gfss.common.models import RejectedInput
 from gfss.jobs.models import BatchRun
 from gfss.org.access import Scope
 from gfss.org.models import Role
-from tests.access.test_findings import _application
+from tests.access.test_findings import _application, _offer
 from tests.benefits.cases import insured_person
 from tests.factories import PersonFactory
 
@@ -51,6 +51,17 @@ def test_a_right_date_in_year_one_is_refused_on_an_application(partner_api):
     assert (response.status_code, _error(response)) == (400, "validation_error")
     assert Application.objects.count() == 0
     assert RejectedInput.objects.get().path == "/api/v1/applications/"
+
+
+@pytest.mark.parametrize("right_date", ["0001-01-01", "9999-12-31"])
+def test_a_right_date_out_of_range_is_refused_on_an_offer(partner_api, right_date):
+    mother = insured_person()
+    payload = {**_offer(mother.iin), "right_date": right_date}
+    response = partner_api(Scope.APPLICATIONS).post("/api/v1/offers/", payload, format="json")
+    assert (response.status_code, _error(response)) == (400, "validation_error")
+    assert "right_date" in response.json()["extra"]["fields"]
+    assert ProactiveOffer.objects.count() == 0
+    assert RejectedInput.objects.get().path == "/api/v1/offers/"
 
 
 @pytest.mark.parametrize("query", ["from=9999-12", "to=9999-12", "from=0001-01"])
