@@ -361,6 +361,18 @@ class SettlementFinding(TimeStampedModel):
     # The cause's particulars: ``date`` (ISO), ``event`` and ``kind`` of an event, ``comment``
     # of a recalculation, ``text`` of a note.
     cause_params = models.JSONField(_("cause particulars"), default=dict, blank=True)
+    # The run whose settlement found it. Not a database foreign key: a settlement writes the
+    # id of the run executing it, whose row is locked for the whole transaction, and runs are
+    # never deleted (PROTECT); checking it per row at commit took a fifth of a chunk's time
+    # (120,000 top-ups in a chunk of 10,000 awards). The award stays a checked key.
+    batch_run = models.ForeignKey(
+        "jobs.BatchRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
 
     class Meta:
         abstract = True
@@ -400,9 +412,6 @@ class Underpayment(SettlementFinding):
     opv = money_field()
     net = money_field()
     revision = models.PositiveIntegerField(_("award revision"))
-    batch_run = models.ForeignKey(
-        "jobs.BatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("underpayment")
@@ -448,9 +457,6 @@ class Overpayment(SettlementFinding):
     entitled_net = money_field()
     detected_from = models.DateField()
     revision = models.PositiveIntegerField(_("award revision"), default=0)
-    batch_run = models.ForeignKey(
-        "jobs.BatchRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

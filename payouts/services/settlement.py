@@ -167,32 +167,20 @@ _LEDGER = """
       SELECT o.award_id, o.period, -o.gross, -o.opv, -o.amount, NULL
       FROM payouts_overpayment o JOIN settle_awards w ON w.award_id = o.award_id AND o.award_id > %(lo)s AND o.award_id <= %(hi)s
     ) q GROUP BY q.award_id, q.period"""
-# The months to compare: each month of the right up to the award's last regular line, and
-# every month the ledger has a line for (those are all in the first part but for a start
-# moved later). The two parts are disjoint (a month ends after the start or not), so they
-# are appended, not merged; the second looks only at lines dated before the start.
+# The months to compare, read from the chunk's ledger (written first): each month of the
+# right up to the award's last regular line, and every month the ledger has a line for (those
+# are all in the first part but for a start moved later). The two parts are disjoint (a month
+# ends after the start or not), so they are appended, not merged.
 _CANDIDATES = """
     SELECT a.id AS award_id, mo.period AS period, mo.period_next AS period_next
-    FROM settle_awards w JOIN benefits_award a ON a.id = w.award_id
-    JOIN (SELECT p.award_id, MAX(p.period) AS last FROM payouts_payment p
-          JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s
-          WHERE p.kind = 'regular' GROUP BY p.award_id) lp ON lp.award_id = a.id
+    FROM benefits_award a
+    JOIN (SELECT r.award_id, MAX(r.period) AS last FROM settle_ledger r
+          WHERE r.payment_id IS NOT NULL GROUP BY r.award_id) lp ON lp.award_id = a.id
     JOIN ({months}) mo ON mo.period <= lp.last AND mo.period_next > a.start_date
     UNION ALL
-    SELECT early.award_id, early.period, mo.period_next FROM (
-      SELECT p.award_id AS award_id, p.period AS period FROM payouts_payment p
-      JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s JOIN benefits_award a ON a.id = p.award_id
-      WHERE p.kind = 'regular' AND p.period < a.start_date
-      UNION
-      SELECT u.award_id, u.period FROM payouts_underpayment u
-      JOIN settle_awards w ON w.award_id = u.award_id AND u.award_id > %(lo)s AND u.award_id <= %(hi)s JOIN benefits_award a ON a.id = u.award_id
-      WHERE u.period < a.start_date
-      UNION
-      SELECT o.award_id, o.period FROM payouts_overpayment o
-      JOIN settle_awards w ON w.award_id = o.award_id AND o.award_id > %(lo)s AND o.award_id <= %(hi)s JOIN benefits_award a ON a.id = o.award_id
-      WHERE o.period < a.start_date) early
-    JOIN ({months}) mo ON mo.period = early.period
-    JOIN benefits_award a ON a.id = early.award_id
+    SELECT l.award_id, l.period, mo.period_next FROM settle_ledger l
+    JOIN benefits_award a ON a.id = l.award_id
+    JOIN ({months}) mo ON mo.period = l.period
     WHERE mo.period_next <= a.start_date"""
 _DIFFERENCES = """
     SELECT d.award_id AS award_id, d.period AS period, w.revision AS revision,
@@ -205,24 +193,17 @@ _DIFFERENCES = """
     LEFT JOIN ({ledger}) l ON l.award_id = d.award_id AND l.period = d.period"""
 
 
-def _months_bounds(lo: int, hi: int) -> tuple[date, date] | None:
+def _months_bounds() -> tuple[date, date] | None:
+    """The first and last month to compare, from the chunk's ledger (already written): from
+    the earliest start of an award it has a regular line for to its latest month."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT MIN(a.start_date), MAX(p.period) FROM payouts_payment p "
-            "JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s "
-            "JOIN benefits_award a ON a.id = p.award_id WHERE p.kind = 'regular'",
-            {"lo": lo, "hi": hi},
+            "SELECT MIN(l.period), MAX(l.period), (SELECT MIN(a.start_date) FROM benefits_award a "
+            "WHERE a.id IN (SELECT r.award_id FROM settle_ledger r WHERE r.payment_id IS NOT NULL)) "
+            "FROM settle_ledger l"
         )
-        first, last = cursor.fetchone()
-        cursor.execute(
-            "SELECT MIN(q.period), MAX(q.period) FROM (SELECT u.period FROM "
-            "payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id AND u.award_id > %(lo)s AND u.award_id <= %(hi)s "
-            "UNION ALL SELECT o.period FROM payouts_overpayment o "
-            "JOIN settle_awards w ON w.award_id = o.award_id AND o.award_id > %(lo)s AND o.award_id <= %(hi)s) q",
-            {"lo": lo, "hi": hi},
-        )
-        low, high = cursor.fetchone()
-    days = [as_date(d) for d in (first, last, low, high) if d is not None]
+        low, high, first = cursor.fetchone()
+    days = [as_date(d) for d in (first, low, high) if d is not None]
     return (min(days), max(days)) if days else None
 
 
@@ -266,21 +247,22 @@ def settle_range(
             return Settled()
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE settle_awards")
-        bounds = _months_bounds(lo, hi)
+        cursor.execute(
+            "INSERT INTO settle_ledger (award_id, period, gross, opv, net, payment_id) " + _LEDGER,
+            {"lo": lo, "hi": hi},
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE settle_ledger")
+        bounds = _months_bounds()
         if bounds is not None:
             months, month_params = months_sql(month_span(*bounds))
             cursor.execute(
                 "INSERT INTO settle_candidates (award_id, period, period_next) "
                 + _CANDIDATES.format(months=months),
-                {**month_params, "lo": lo, "hi": hi},
-            )
-            cursor.execute(
-                "INSERT INTO settle_ledger (award_id, period, gross, opv, net, payment_id) "
-                + _LEDGER,
-                {"lo": lo, "hi": hi},
+                month_params,
             )
             if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE settle_candidates, settle_ledger")
+                cursor.execute("ANALYZE settle_candidates")
             differences = _DIFFERENCES.format(
                 due=due_sql("SELECT award_id, period, period_next FROM settle_candidates"),
                 ledger="SELECT award_id, period, gross, opv, net, payment_id FROM settle_ledger",
