@@ -138,8 +138,10 @@ def test_registering_an_existing_name_says_so_in_one_line(
     _create("Bank G", Scope.PAYMENTS)
     capsys.readouterr()
     # when the operator registers the same name again from the command line
-    # (the command closes the database connections when it ends: not the test's own)
+    # (the command closes the database connections when it ends: not the test's own; and it
+    # would set Django up again, its logging then writing to this test's captured stderr)
     monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+    monkeypatch.setattr("django.setup", lambda *args, **kwargs: None)
     argv = ["manage.py", "partner_create", "Bank G", "--scope", "payments"]
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(argv)
