@@ -46,6 +46,7 @@ from contributions.services import (
     quarantined_line_correct,
 )
 from contributions.services.imports import max_file_bytes
+from gfss.common import display
 from gfss.common.exceptions import ApplicationError, NotFoundError
 from gfss.common.periods import add_months, month_start
 from gfss.common.uploads import LimitedUploadHandler, Streamed
@@ -284,8 +285,8 @@ def quarantine_correct(request: HttpRequest, line_id: int) -> HttpResponse:
             request,
             _("Line corrected: %(amount)s for %(period)s now counts for IIN %(iin)s.")
             % {
-                "amount": ledger_line.amount,
-                "period": f"{ledger_line.period:%m.%Y}",
+                "amount": display.money(ledger_line.amount),
+                "period": display.month(ledger_line.period),
                 "iin": ledger_line.person.iin,
             },
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from contributions.models import ContributionLine, QuarantinedLine
 from contributions.services.penalties import penalties_reassess
+from gfss.common import display
 from gfss.common.exceptions import ConflictError
 from gfss.common.signals import data_changed
 from gfss.org.actors import Actor
@@ -61,7 +62,7 @@ def contribution_lines_reverse(*, amounts: dict[int, Decimal]) -> dict[int, int]
 def _invalid(line_id: int, amount: Decimal) -> ConflictError:
     return ConflictError(
         _("Line %(line_id)s cannot be reversed by %(amount)s.")
-        % {"line_id": line_id, "amount": amount},
+        % {"line_id": line_id, "amount": display.money(amount)},
         code="reversal_invalid",
     )
 

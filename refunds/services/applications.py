@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from contributions.calculations import FIRST_PERIOD
 from contributions.models import PaymentDocument
+from gfss.common import display
 from gfss.common.money import ZERO
 from gfss.common.periods import month_start
 from gfss.org import access
@@ -303,7 +304,7 @@ def _approved_amounts(
         if amount < 0 or amount > line.amount:
             raise RefundInputError(
                 _("Line %(line)s: between 0 and %(amount)s may be approved.")
-                % {"line": line.line_no, "amount": f"{line.amount:.2f}"},
+                % {"line": line.line_no, "amount": display.money(line.amount)},
                 code="amount_over_paid",
                 line=line.line_no,
             )

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from contributions.models import LINE_ERROR_LABELS, ContributionLine, QuarantinedLine
 from contributions.periods import staff_month_example
+from gfss.common import display
 from gfss.org.models import Role
 from participants.models import Person
 from tests.contributions.documents import load, sample
@@ -214,3 +215,22 @@ def test_a_correction_takes_the_month_as_the_pages_write_it(
     assert not ContributionLine.objects.filter(person__iin=GOOD_IIN).exists()
     client.post(url, {"iin": GOOD_IIN, "period": "05.2024"}, follow=True)
     assert ContributionLine.objects.get(person__iin=GOOD_IIN).period == date(2024, 5, 1)
+
+
+def test_a_corrected_line_is_confirmed_with_its_sum_and_month_as_the_pages_write_them(
+    bad_iin_line: QuarantinedLine, specialist: Any
+) -> None:
+    client = Client()
+    client.force_login(specialist)
+    response = client.post(
+        f"/ru/contributions/quarantine/{bad_iin_line.pk}/correct",
+        {"iin": GOOD_IIN, "period": "2024-05"},
+        follow=True,
+    )
+    line = ContributionLine.objects.get(person__iin=GOOD_IIN)
+    with translation.override("ru"):
+        message = gettext(
+            "Line corrected: %(amount)s for %(period)s now counts for IIN %(iin)s."
+        ) % {"amount": display.money(line.amount), "period": "05.2024", "iin": GOOD_IIN}
+    assert escape(message) in response.content.decode()
+    assert "\u00a0₸" in message

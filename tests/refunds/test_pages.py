@@ -4,14 +4,18 @@ the reports and the refund state on a person's and a payer's page."""
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
+from gfss.common import display
 from gfss.org.models import Region, Role
 from participants.models import Payer
 from refunds.services import refund_confirm, refund_decide, refund_payout_orders_build
@@ -347,3 +351,25 @@ def test_the_staff_form_takes_an_application_and_shows_bad_input(pay, officers):
     bad = client.post("/ru/refunds/new/", form)
     assert bad.status_code == 400
     assert "ИИН" in bad.content.decode()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_approving_more_than_a_line_asks_writes_the_sum_as_pages_do(pay, apply, officers, language):
+    maker, _ = officers
+    paid = pay("12000.00")
+    application = apply(paid, (paid.persons[0], "10000.00"), actor=maker)
+    answer = _client(maker).post(
+        f"/{language}/refunds/{application.uuid}/decide/",
+        {"decision": "approve_part", "amount_1": "10000.50"},
+        follow=True,
+    )
+    with translation.override(language):
+        message = gettext("Line %(line)s: between 0 and %(amount)s may be approved.") % {
+            "line": 1,
+            "amount": display.money(Decimal("10000.00")),
+        }
+    page = answer.content.decode()
+    assert escape(message) in page
+    assert re.search(r"10\s000,00\s₸", message)
+    application.refresh_from_db()
+    assert application.status == "checked"
