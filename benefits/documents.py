@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _
 
 from benefits.models.awards import BenefitType
 
@@ -28,6 +29,44 @@ REQUIRED: dict[str, dict[str, tuple[str, ...]]] = {
     },
     BenefitType.CHILDCARE: {"birth_certificate": ("child_iin", "birth_date", "birth_order")},
 }
+
+
+# The documents and their fields by the names staff and applicants know them by.
+DOCUMENT_NAMES = {
+    "medical_expertise": _("Medical and social expertise decision"),
+    "death_certificate": _("Death certificate"),
+    "unemployed_registration": _("Registration as unemployed"),
+    "sick_leave": _("Sick-leave certificate"),
+    "adoption_decision": _("Adoption decision"),
+    "birth_certificate": _("Birth certificate"),
+}
+FIELD_NAMES = {
+    "number": _("Number"),
+    "degree": _("Degree of lost working capacity"),
+    "period_from": _("From"),
+    "period_to": _("Until"),
+    "deceased_iin": _("IIN of the deceased"),
+    "death_date": _("Date of death"),
+    "dependents": _("Dependents"),
+    "registered_on": _("Registered on"),
+    "first_day": _("First day of the leave"),
+    "days": _("Days of leave"),
+    "decision_date": _("Date of the decision"),
+    "child_iin": _("IIN of the child"),
+    "birth_date": _("Birth date"),
+    "birth_order": _("Birth order"),
+    "relation": _("Relation"),
+}
+
+
+def missing_in_words(missing: list[str]) -> str:
+    """``missing_facts``' list by names: «Свидетельство о рождении: ИИН ребёнка; …»."""
+    words = []
+    for item in missing:
+        document, _dot, field = item.partition(".")
+        name = str(DOCUMENT_NAMES.get(document, document))
+        words.append(f"{name}: {FIELD_NAMES.get(field, field)}" if field else name)
+    return "; ".join(words)
 
 
 def missing_facts(*, benefit: str, documents: Documents) -> list[str]:

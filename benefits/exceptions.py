@@ -7,6 +7,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from benefits.documents import missing_in_words
 from benefits.models import (
     Application,
     Award,
@@ -99,7 +100,7 @@ class FactsMissingError(ApplicationError):
     def __init__(self, *, benefit: str, missing: list[str]) -> None:
         super().__init__(
             _("The application for “%(benefit)s” lacks: %(missing)s.")
-            % {"benefit": _benefit_label(benefit), "missing": ", ".join(missing)},
+            % {"benefit": _benefit_label(benefit), "missing": missing_in_words(missing)},
             code="facts_missing",
             extra={"benefit": benefit, "missing": missing},
         )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benefits.amounts import withholds_opv
+from benefits.documents import DOCUMENT_NAMES, FIELD_NAMES
 from benefits.letters import LETTER_STATUSES, decision_letter, decision_letter_pdf
 from benefits.models import (
     Application,
@@ -70,31 +71,6 @@ CHECK_LABELS = {
 }
 
 
-DOCUMENT_NAMES = {
-    "medical_expertise": _("Medical and social expertise decision"),
-    "death_certificate": _("Death certificate"),
-    "unemployed_registration": _("Registration as unemployed"),
-    "sick_leave": _("Sick-leave certificate"),
-    "adoption_decision": _("Adoption decision"),
-    "birth_certificate": _("Birth certificate"),
-}
-FIELD_NAMES = {
-    "number": _("Number"),
-    "degree": _("Degree of lost working capacity"),
-    "period_from": _("From"),
-    "period_to": _("Until"),
-    "deceased_iin": _("IIN of the deceased"),
-    "death_date": _("Date of death"),
-    "dependents": _("Dependents"),
-    "registered_on": _("Registered on"),
-    "first_day": _("First day of the leave"),
-    "days": _("Days of leave"),
-    "decision_date": _("Date of the decision"),
-    "child_iin": _("IIN of the child"),
-    "birth_date": _("Birth date"),
-    "birth_order": _("Birth order"),
-    "relation": _("Relation"),
-}
 RELATIONS = {"child": _("child"), "spouse": _("spouse"), "parent": _("parent")}
 
 

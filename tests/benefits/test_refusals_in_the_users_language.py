@@ -166,14 +166,24 @@ def test_a_date_after_today_is_written_as_pages_write_it(
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_missing_documents_name_the_benefit_in_the_callers_language(partner_api, language) -> None:
     body = payload(insured_person().iin, documents={})
+    answer = send(partner_api(Scope.APPLICATIONS), body, language)
     refused(
-        send(partner_api(Scope.APPLICATIONS), body, language),
+        answer,
         language=language,
         status=400,
         code="facts_missing",
         msgid="The application for “%(benefit)s” lacks: %(missing)s.",
-        params={"benefit": benefit_label(language, "childcare"), "missing": "birth_certificate"},
+        params={
+            "benefit": benefit_label(language, "childcare"),
+            "missing": _in_language(language, "Birth certificate"),
+        },
     )
+    assert "birth_certificate" not in answer.json()["message"]
+
+
+def _in_language(language: str, msgid: str) -> str:
+    with translation.override(language):
+        return gettext(msgid)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
