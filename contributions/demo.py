@@ -212,10 +212,10 @@ FROM demo_lines GROUP BY payer_id, period, value_date;
 ANALYZE demo_lines;
 ANALYZE demo_documents;
 INSERT INTO contributions_receivedfile (uuid, filename, content, size, sha256, source,
-    received_at, outcome, error_code, error_message, created_at, updated_at)
-SELECT gen_random_uuid(), 'scale-' || k || '.mt102', '', 0, 'scale' || lpad(k::text, 59, '0'),
-       'demo', now(), 'accepted', '', '', now(), now()
-FROM demo_documents;
+    received_at, outcome, error_code, error_message, payer_idn, created_at, updated_at)
+SELECT gen_random_uuid(), 'scale-' || d.k || '.mt102', '', 0,
+       'scale' || lpad(d.k::text, 59, '0'), 'demo', now(), 'accepted', '', '', p.idn, now(), now()
+FROM demo_documents d JOIN participants_payer p ON p.id = d.payer_id;
 ANALYZE contributions_receivedfile;
 INSERT INTO contributions_paymentdocument (uuid, file_id, sha256, reference, payer_id,
     payer_idn, knp, value_date, total, lines_total, lines_accepted, lines_rejected,

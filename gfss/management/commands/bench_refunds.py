@@ -126,9 +126,10 @@ class Command(BaseCommand):
                     self._persons(cursor)
                     cursor.execute(
                         "INSERT INTO contributions_receivedfile (uuid, filename, content, size, sha256,"
-                        " source, received_at, outcome, error_code, error_message, created_at, updated_at)"
+                        " source, received_at, outcome, error_code, error_message, payer_idn,"
+                        " created_at, updated_at)"
                         " SELECT gen_random_uuid(), 'bench-' || g, '', 0, lpad(g::text, 64, '0'),"
-                        " 'command', now(), 'accepted', '', '', now(), now()"
+                        " 'command', now(), 'accepted', '', '', '', now(), now()"
                         " FROM generate_series(1, %s) g",
                         [documents],
                     )
