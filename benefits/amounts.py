@@ -15,6 +15,8 @@ from benefits.models.awards import BenefitType
 from benefits.rules.common import opv_of
 from gfss.common.money import ZERO, round_kzt
 
+# The dated parameter of the OPV rate withheld from benefits (rules.md §3.3).
+OPV_RATE_CODE = "benefit.opv_rate"
 # OPV is not withheld from the breadwinner payment [I] (rules.md §3.3).
 OPV_EXEMPT_BENEFITS = frozenset({BenefitType.BREADWINNER})
 

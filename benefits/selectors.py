@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from benefits.amounts import OPV_RATE_CODE, withholds_opv
 from benefits.exceptions import ApplicationNotFoundError, AwardNotFoundError, OfferNotFoundError
 from benefits.models import (
     Application,
@@ -26,6 +27,7 @@ from contributions.selectors import contribution_payer_months
 from gfss.common.money import round_kzt
 from gfss.common.periods import add_months
 from gfss.legal.params import ParameterSet
+from gfss.legal.selectors import parameter_value
 from gfss.org.access import Action, Subject, may, reach
 from gfss.org.actors import Reader, StaffUser
 from participants.models import LifeEvent, Payer
@@ -350,3 +352,15 @@ def life_event_with_awards(*, life_event_id: int) -> LifeEvent:
         )
         .get(pk=life_event_id)
     )
+
+
+def opv_rate_withheld(
+    benefit: str, *, on: date, params: ParameterSet | None = None
+) -> Decimal | None:
+    """The OPV rate withheld from the benefit's payments on ``on``, or None where none is;
+    ``params``: the parameters read already, for many awards at once."""
+    if not withholds_opv(benefit):
+        return None
+    if params is None:
+        return parameter_value(OPV_RATE_CODE, on=on)
+    return params.get(OPV_RATE_CODE, on=on).decimal

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benefits.amounts import withholds_opv
 from benefits.documents import DOCUMENT_NAMES, FIELD_NAMES
 from benefits.letters import LETTER_STATUSES, decision_letter, decision_letter_pdf
 from benefits.models import (
@@ -45,13 +44,14 @@ from benefits.selectors import (
     application_queue,
     award_amounts,
     award_life_events,
+    opv_rate_withheld,
 )
 from benefits.services import applications as cases
 from benefits.services import award_decisions as decisions
 from benefits.trace_display import trace_rows
 from gfss.common import display
 from gfss.common.exceptions import ApplicationError
-from gfss.legal.selectors import parameter_set, parameter_value
+from gfss.legal.selectors import parameter_set
 from gfss.org.access import Action, Subject, may
 from gfss.org.actors import StaffUser, acting_user
 from gfss.org.decorators import reads_required
@@ -245,7 +245,7 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
     award = getattr(application, "award", None)
     table, months = _contribution_months(application)
-    opv_rate = _opv_rate(application)
+    opv_rate = opv_rate_withheld(application.benefit, on=application.right_date)
     return render(
         request,
         "benefits/cases/case.html",
@@ -298,14 +298,6 @@ def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-_AWARD_DECISION_TEXTS = {
-    AwardDecision.Kind.RECALCULATE: _("Recalculation from %(date)s"),
-    AwardDecision.Kind.SUSPEND: _("Suspension from %(date)s"),
-    AwardDecision.Kind.RESUME: _("Resumption from %(date)s"),
-    AwardDecision.Kind.TERMINATE: _("Termination from %(date)s"),
-}
-
-
 def _event_rows(application: Application) -> list[dict[str, Any]]:
     """The history in words: channels and refusal reasons by their labels; the arrival dated
     the day the application was received, as the header says."""
@@ -322,21 +314,12 @@ def _event_rows(application: Application) -> list[dict[str, Any]]:
         code = data.get("refusal_code")
         if code and comment.startswith(f"{code}: "):
             comment = f"{reasons.get(code, code)}: {comment[len(code) + 2 :]}"
-        if "effective_date" in data and data.get("kind") in _AWARD_DECISION_TEXTS:
+        if "effective_date" in data and data.get("kind") in AwardDecision.Kind.values:
             # An award decision: its kind and date, then the reason its maker gave.
-            said = _AWARD_DECISION_TEXTS[data["kind"]] % {
-                "date": display.day(data["effective_date"])
-            }
+            said = AwardDecision.effect_text(data["kind"], data["effective_date"])
             comment = f"{said}: {comment}" if comment else said
         rows.append({"event": event, "when": when, "comment": comment})
     return rows
-
-
-def _opv_rate(application: Application) -> Decimal | None:
-    """The OPV rate withheld from the benefit (as of the right), or None where none is."""
-    if not withholds_opv(application.benefit):
-        return None
-    return parameter_value("benefit.opv_rate", on=application.right_date)
 
 
 def _decision(application: Application) -> dict[str, Any] | None:

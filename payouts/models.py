@@ -14,6 +14,7 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
+from benefits.models import AwardDecision
 from benefits.models.awards import BenefitType
 from benefits.trace_display import legal_source
 from gfss.common import display
@@ -345,12 +346,12 @@ class Cause(models.TextChoices):
     NOTE = "note", _("Note")
 
 
-_CAUSE_TEXTS = {
-    Cause.RECALCULATION: _("Recalculation from %(date)s"),
-    Cause.ASSIGNMENT: _("Amount assigned from %(date)s"),
-    Cause.SUSPENSION: _("Suspension from %(date)s"),
-    Cause.RESUMPTION: _("Resumption from %(date)s"),
-    Cause.TERMINATION: _("Termination from %(date)s"),
+# A cause that is an award decision's effect reads as the e-case's history says it.
+_CAUSE_DECISIONS = {
+    Cause.RECALCULATION: AwardDecision.Kind.RECALCULATE,
+    Cause.SUSPENSION: AwardDecision.Kind.SUSPEND,
+    Cause.RESUMPTION: AwardDecision.Kind.RESUME,
+    Cause.TERMINATION: AwardDecision.Kind.TERMINATE,
 }
 
 
@@ -390,11 +391,14 @@ class SettlementFinding(TimeStampedModel):
             }
         if self.cause == Cause.NOTE:
             return str(params.get("text", ""))
-        if self.cause in _CAUSE_TEXTS:
-            text = str(_CAUSE_TEXTS[Cause(self.cause)]) % {"date": when}
-            comment = params.get("comment")
-            return f"{text}: {comment}" if comment else text
-        return ""
+        if self.cause == Cause.ASSIGNMENT:
+            text = str(_("Amount assigned from %(date)s")) % {"date": when}
+        elif self.cause in _CAUSE_DECISIONS:
+            text = AwardDecision.effect_text(_CAUSE_DECISIONS[Cause(self.cause)], params["date"])
+        else:
+            return ""
+        comment = params.get("comment")
+        return f"{text}: {comment}" if comment else text
 
 
 class Underpayment(SettlementFinding):

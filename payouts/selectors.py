@@ -9,9 +9,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits.amounts import withholds_opv
 from benefits.entitlement import entitlements
 from benefits.models import Award, BenefitType
+from benefits.selectors import opv_rate_withheld
 from gfss.common import display
 from gfss.common.exceptions import NotFoundError
 from gfss.common.money import ZERO
@@ -160,16 +160,13 @@ def award_balances(award_ids: list[int]) -> dict[int, dict[str, Any]]:
 def opv_percents(award_ids: list[int]) -> dict[int, Decimal | None]:
     """Per award, the OPV rate withheld from its payments in percent (as of its start), or
     None where the benefit withholds none: the pages head the OPV column with it."""
+    params = parameter_set()
     out: dict[int, Decimal | None] = {}
-    rates = parameter_set()
     for award_id, benefit, start in Award.objects.filter(pk__in=award_ids).values_list(
         "pk", "benefit", "start_date"
     ):
-        out[award_id] = (
-            rates.get("benefit.opv_rate", on=start).decimal * 100
-            if withholds_opv(benefit)
-            else None
-        )
+        rate = opv_rate_withheld(benefit, on=start, params=params)
+        out[award_id] = None if rate is None else rate * 100
     return out
 
 

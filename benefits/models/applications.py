@@ -8,7 +8,7 @@ calculation with its trace, the checks, the deadlines) and the decision. Every t
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models.awards import BenefitType
+from gfss.common import display
 from gfss.common.models import TimeStampedModel
 from gfss.common.money import money_field
 
@@ -373,6 +374,15 @@ class AwardDecision(TimeStampedModel):
         RESUME = "resume", _("Resume")
         TERMINATE = "terminate", _("Terminate")
 
+    # What an applied decision does from its date, as the e-case's history and a settlement's
+    # cause (payouts) both say it.
+    EFFECTS = {
+        Kind.RECALCULATE: _("Recalculation from %(date)s"),
+        Kind.SUSPEND: _("Suspension from %(date)s"),
+        Kind.RESUME: _("Resumption from %(date)s"),
+        Kind.TERMINATE: _("Termination from %(date)s"),
+    }
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting confirmation")
         APPLIED = "applied", _("Applied")
@@ -429,3 +439,8 @@ class AwardDecision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.award_id} from {self.effective_date}"
+
+    @classmethod
+    def effect_text(cls, kind: str, day: date | str) -> str:
+        """«Приостановление с 01.12.2026»: ``kind``'s effect from ``day``, in the active language."""
+        return str(cls.EFFECTS[cls.Kind(kind)]) % {"date": display.day(day)}

@@ -26,6 +26,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from benefits.amounts import (
+    OPV_RATE_CODE,
     Entry,
     derive_series,
     money_sql,
@@ -38,8 +39,6 @@ from benefits.amounts import (
 from benefits.models import Award, AwardAmount
 from gfss.legal.models import ParameterValue
 from gfss.legal.selectors import parameter_value
-
-OPV_RATE_CODE = "benefit.opv_rate"
 
 
 @dataclass(frozen=True)
