@@ -25,13 +25,19 @@ def period_from_text(text: str, *, field: str) -> date:
             _("%(field)s=%(text)s is not a month written as YYYY-MM.")
             % {"field": field, "text": text[:20]}
         ) from None
+    return period_in_window(period, field=field, text=text[:20])
+
+
+def period_in_window(period: date, *, field: str, text: str = "") -> date:
+    """``period`` when it lies between the first month of contributions and a year from now;
+    ``PeriodInvalid`` naming the window otherwise (``text``: the month as it was asked)."""
     latest = add_months(month_start(timezone.localdate()), MONTHS_AHEAD)
     if not FIRST_PERIOD <= period <= latest:
         raise PeriodInvalid(
             _("%(field)s=%(text)s: give a month from %(first)s to %(last)s.")
             % {
                 "field": field,
-                "text": text[:20],
+                "text": text or f"{period.year:04d}-{period.month:02d}",
                 "first": f"{FIRST_PERIOD:%Y-%m}",
                 "last": f"{latest:%Y-%m}",
             }

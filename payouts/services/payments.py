@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from benefits.entitlement import due_sql, month_span, months_sql
 from benefits.models import Award
 from contributions.calculations import FIRST_PERIOD
-from contributions.periods import period_from_text
+from contributions.periods import period_in_window
 from gfss.common import display
 from gfss.common.bulk import rows_update, set_based_statements
 from gfss.common.exceptions import ApplicationError, ConflictError
@@ -79,9 +79,9 @@ def payment_run_start(
     """Start (or re-run: it adds only what is missing) the payments of an open month."""
     period = month_start(period)
     if period < FIRST_PERIOD:
-        # No award is paid before the first month of contributions: refused in the words of a
-        # month out of the window (the catch-up months before 0001-01 do not exist).
-        period_from_text(f"{period.year:04d}-{period.month:02d}", field="period")
+        # No award is paid before the first month of contributions (a month after the current
+        # one is refused below as in the future).
+        period_in_window(period, field="period")
     if period > month_start(timezone.localdate()):
         raise PeriodInFutureError(period=period)
     run, _created = PaymentRun.objects.get_or_create(period=period, defaults={"created_by": actor})
