@@ -151,22 +151,30 @@ _WORK_TABLES = (
     "period date NOT NULL, gross numeric(18, 2) NOT NULL, opv numeric(18, 2) NOT NULL, "
     "net numeric(18, 2) NOT NULL, payment_id bigint, PRIMARY KEY (award_id, period))",
 )
-# Per award and month, what was settled so far: regular lines, plus top-ups found, less
-# overpayments found; the regular line's id for an overpayment to point at.
-_LEDGER = """
-    SELECT q.award_id AS award_id, q.period AS period, SUM(q.gross) AS gross,
-           SUM(q.opv) AS opv, SUM(q.net) AS net, MAX(q.payment_id) AS payment_id
-    FROM (
-      SELECT p.award_id, p.period, p.gross, p.opv, p.net, p.id AS payment_id
-      FROM payouts_payment p JOIN settle_awards w ON w.award_id = p.award_id AND p.award_id > %(lo)s AND p.award_id <= %(hi)s
-      WHERE p.kind = 'regular'
-      UNION ALL
-      SELECT u.award_id, u.period, u.gross, u.opv, u.net, NULL
-      FROM payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id AND u.award_id > %(lo)s AND u.award_id <= %(hi)s
-      UNION ALL
-      SELECT o.award_id, o.period, -o.gross, -o.opv, -o.amount, NULL
-      FROM payouts_overpayment o JOIN settle_awards w ON w.award_id = o.award_id AND o.award_id > %(lo)s AND o.award_id <= %(hi)s
-    ) q GROUP BY q.award_id, q.period"""
+# Per award and month, what was settled so far: the regular line (one per award and month, so
+# written as it is, with its id for an overpayment to point at), then the top-ups found less
+# the overpayments found, summed per month and added to it. Grouping the regular lines too
+# cost a chunk a hash of 120,000 sums, which spilled to disk.
+_LEDGER_REGULAR = """
+    SELECT p.award_id, p.period, p.gross, p.opv, p.net, p.id
+    FROM payouts_payment p JOIN settle_awards w ON w.award_id = p.award_id
+    WHERE p.kind = 'regular' AND p.award_id > %(lo)s AND p.award_id <= %(hi)s"""
+# SQLite reads ``ON CONFLICT`` after a ``SELECT`` without ``WHERE`` as a join's ``ON``.
+_LEDGER_CORRECTIONS = """
+    SELECT t.award_id, t.period, t.gross, t.opv, t.net, NULL FROM (
+      SELECT q.award_id AS award_id, q.period AS period, SUM(q.gross) AS gross,
+             SUM(q.opv) AS opv, SUM(q.net) AS net
+      FROM (
+        SELECT u.award_id, u.period, u.gross, u.opv, u.net
+        FROM payouts_underpayment u JOIN settle_awards w ON w.award_id = u.award_id
+        WHERE u.award_id > %(lo)s AND u.award_id <= %(hi)s
+        UNION ALL
+        SELECT o.award_id, o.period, -o.gross, -o.opv, -o.amount
+        FROM payouts_overpayment o JOIN settle_awards w ON w.award_id = o.award_id
+        WHERE o.award_id > %(lo)s AND o.award_id <= %(hi)s
+      ) q GROUP BY q.award_id, q.period) t WHERE true
+    ON CONFLICT (award_id, period) DO UPDATE SET gross = settle_ledger.gross + excluded.gross,
+      opv = settle_ledger.opv + excluded.opv, net = settle_ledger.net + excluded.net"""
 # The months to compare, read from the chunk's ledger (written first): each month of the
 # right up to the award's last regular line, and every month the ledger has a line for (those
 # are all in the first part but for a start moved later). The two parts are disjoint (a month
@@ -247,10 +255,11 @@ def settle_range(
             return Settled()
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE settle_awards")
-        cursor.execute(
-            "INSERT INTO settle_ledger (award_id, period, gross, opv, net, payment_id) " + _LEDGER,
-            {"lo": lo, "hi": hi},
-        )
+        for part in (_LEDGER_REGULAR, _LEDGER_CORRECTIONS):
+            cursor.execute(
+                "INSERT INTO settle_ledger (award_id, period, gross, opv, net, payment_id) " + part,
+                {"lo": lo, "hi": hi},
+            )
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE settle_ledger")
         bounds = _months_bounds()
