@@ -138,7 +138,7 @@ _WORK_TABLES = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS settle_awards "
     "(award_id bigint PRIMARY KEY, revision integer NOT NULL)",
     "CREATE TEMPORARY TABLE IF NOT EXISTS settle_differences (award_id bigint NOT NULL, "
-    "period date NOT NULL, revision integer NOT NULL, gross numeric(18, 2) NOT NULL, "
+    "period date NOT NULL, gross numeric(18, 2) NOT NULL, "
     "opv numeric(18, 2) NOT NULL, net numeric(18, 2) NOT NULL, "
     "paid_net numeric(18, 2) NOT NULL, due_net numeric(18, 2) NOT NULL, payment_id bigint)",
     # The months to compare and what the ledger holds for them, written and analysed before the
@@ -191,13 +191,12 @@ _CANDIDATES = """
     JOIN ({months}) mo ON mo.period = l.period
     WHERE mo.period_next <= a.start_date"""
 _DIFFERENCES = """
-    SELECT d.award_id AS award_id, d.period AS period, w.revision AS revision,
+    SELECT d.award_id AS award_id, d.period AS period,
       ROUND(d.gross - COALESCE(l.gross, 0), 2) AS gross,
       ROUND(d.opv - COALESCE(l.opv, 0), 2) AS opv,
       ROUND(d.net - COALESCE(l.net, 0), 2) AS net,
       COALESCE(l.net, 0) AS paid_net, d.net AS due_net, l.payment_id AS payment_id
     FROM ({due}) d
-    JOIN settle_awards w ON w.award_id = d.award_id
     LEFT JOIN ({ledger}) l ON l.award_id = d.award_id AND l.period = d.period"""
 
 
@@ -277,8 +276,8 @@ def settle_range(
                 ledger="SELECT award_id, period, gross, opv, net, payment_id FROM settle_ledger",
             )
             cursor.execute(
-                "INSERT INTO settle_differences (award_id, period, revision, gross, opv, net, "
-                "paid_net, due_net, payment_id) SELECT s.award_id, s.period, s.revision, "
+                "INSERT INTO settle_differences (award_id, period, gross, opv, net, "
+                "paid_net, due_net, payment_id) SELECT s.award_id, s.period, "
                 "s.gross, s.opv, s.net, s.paid_net, s.due_net, s.payment_id "
                 f"FROM ({differences}) s WHERE s.net <> 0",
             )
@@ -295,8 +294,9 @@ def settle_range(
         cursor.execute(
             "INSERT INTO payouts_underpayment (created_at, updated_at, award_id, period, gross, "
             "opv, net, revision, cause, cause_params, batch_run_id) SELECT %(now)s, %(now)s, "
-            "s.award_id, s.period, s.gross, s.opv, s.net, s.revision, %(cause)s, "
-            "%(particulars)s, %(run)s FROM settle_differences s WHERE s.net > 0",
+            "s.award_id, s.period, s.gross, s.opv, s.net, w.revision, %(cause)s, "
+            "%(particulars)s, %(run)s FROM settle_differences s "
+            "JOIN settle_awards w ON w.award_id = s.award_id WHERE s.net > 0",
             params,
         )
         cursor.execute(
@@ -304,8 +304,9 @@ def settle_range(
             "period, amount, gross, opv, paid_net, entitled_net, revision, detected_from, "
             "cause, cause_params, batch_run_id) SELECT %(now)s, %(now)s, s.award_id, "
             "s.payment_id, s.period, -s.net, -s.gross, -s.opv, s.paid_net, s.due_net, "
-            "s.revision, %(today)s, %(cause)s, %(particulars)s, %(run)s "
-            "FROM settle_differences s WHERE s.net < 0",
+            "w.revision, %(today)s, %(cause)s, %(particulars)s, %(run)s "
+            "FROM settle_differences s JOIN settle_awards w ON w.award_id = s.award_id "
+            "WHERE s.net < 0",
             params,
         )
         if causes:
