@@ -31,6 +31,10 @@ INCOME_SIGMA = 0.5
 MONTH_WITH_CONTRIBUTION = 0.75  # about 9 months a year
 SECOND_EMPLOYER = 0.10
 EMPLOYED = 0.85
+# About 13.4 thousand of the some 560 thousand employers have a staff of 50 or more
+# (domain.md); they employ a large part of the employed, the rest work for small ones.
+LARGE_PAYERS = 13_400 / 562_500
+AT_LARGE_PAYERS = 0.45
 LATE_DOCUMENT = 0.03
 DOCUMENT_WITH_BAD_LINE = 0.02
 WORKING_AGE = 18
@@ -189,8 +193,10 @@ SELECT p.id AS person_id, pay.id AS payer_id,
 FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM participants_person
       WHERE birth_date <= %(adult)s AND death_date IS NULL) p
 JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM participants_payer) pay
-  -- a few large employers and many small ones: the square of a uniform favours low ranks
-  ON pay.k = floor(%(payers)s * power({u3}, 2))
+  -- the large employers first, the square of a uniform favouring the lowest ranks among
+  -- them; then the small ones, a handful of staff each
+  ON pay.k = CASE WHEN {u5} < %(at_large)s THEN floor(%(large)s * power({u3}, 2))
+                  ELSE %(large)s + floor((%(payers)s - %(large)s) * {u3}) END
 WHERE {u4} < %(employed)s;
 ANALYZE demo_staff
 """
@@ -257,6 +263,7 @@ def demo_contributions_bulk(*, today: date, months: int) -> DemoContributions:
         rows.append(
             (offset, period, value_date, params.get("so.rate", on=period).decimal, mzp, cap)
         )
+    payers = Payer.objects.count()
     with connection.cursor() as cursor:
         # The rows below reference ids read from the same tables in this transaction: the
         # foreign-key triggers, a lookup per key and row, would triple the load's time.
@@ -270,14 +277,17 @@ def demo_contributions_bulk(*, today: date, months: int) -> DemoContributions:
             _STAFF_SQL.format(
                 median=INCOME_MEDIAN,
                 sigma=INCOME_SIGMA,
-                u1=_U.format(x="p.i * 4 + 1"),
-                u2=_U.format(x="p.i * 4 + 2"),
-                u3=_U.format(x="p.i * 4 + 3"),
-                u4=_U.format(x="p.i * 4 + 4"),
+                u1=_U.format(x="p.i * 8 + 1"),
+                u2=_U.format(x="p.i * 8 + 2"),
+                u3=_U.format(x="p.i * 8 + 3"),
+                u4=_U.format(x="p.i * 8 + 4"),
+                u5=_U.format(x="p.i * 8 + 5"),
             ),
             {
                 "adult": today.replace(year=today.year - WORKING_AGE),
-                "payers": Payer.objects.count(),
+                "payers": payers,
+                "large": max(1, round(payers * LARGE_PAYERS)),
+                "at_large": AT_LARGE_PAYERS,
                 "employed": EMPLOYED,
             },
         )

@@ -200,7 +200,8 @@ class Command(BaseCommand):
             # The same rows again, with line numbers moved past the originals (unique per
             # document).
             columns = _COLUMNS.replace("line_no", "line_no + 10000000")
-            with cursor.copy(
+            # psycopg's own cursor: Django's wrapper passes no parameters to COPY.
+            with cursor.cursor.copy(
                 f"COPY (SELECT {columns} FROM contributions_contributionline WHERE {where})"
                 " TO STDOUT",
                 params,
