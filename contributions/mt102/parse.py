@@ -11,16 +11,18 @@ blocks are read line by line, with ``startswith`` and slices.
 """
 
 import gc
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from contributions.mt102.decode import FormatInvalidError, detect_encoding, message_start
+from contributions.mt102.decode import FormatInvalidError, detect_encoding, message_start, search
 
 MAX_REFERENCE_LENGTH = 16
 # Money columns hold 18 digits, 2 of them tiyn (gfss.common.money); [0-9], as \\d admits any
@@ -78,15 +80,15 @@ class Document(DocumentHead):
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A readable document: its head, and where its persons' blocks are in the file's bytes.
+    """A readable document: its head, and where its persons' blocks are in the file.
 
-    A file of a million lines would take gigabytes as ``Line`` objects and hundreds of megabytes
-    as one decoded string; ``line_chunks`` decodes and parses about a megabyte at a time, so
-    that what a reader holds is the bytes and one chunk.
+    A file of a million lines would take gigabytes as ``Line`` objects, hundreds of megabytes
+    as one decoded string and a hundred as its bytes; ``line_chunks`` reads, decodes and parses
+    about a megabyte of the file at a time, so that what a reader holds is one chunk.
     """
 
     head: DocumentHead
-    data: bytes
+    source: BinaryIO  # the file, seekable, open while the message is read
     start: int  # byte offset of the line end before the first :21:
     end: int  # byte offset of the line end before :32A:
     first_line_no: int  # the file line of the first :21:
@@ -94,25 +96,27 @@ class Message:
     @property
     def line_count(self) -> int:
         """The number of persons' blocks (each starts with a line end and ``:21:``)."""
-        data, start, end = self.data, self.start, self.end
         # "\r\n:21:" holds "\n:21:" once and no "\r:21:"; a lone "\r" ends a line too.
-        return data.count(b"\n:21:", start, end) + data.count(b"\r:21:", start, end)
+        return sum(
+            section.count(b"\n:21:") + section.count(b"\r:21:") for section in self._sections()
+        )
 
     def line_chunks(self) -> Iterator[list[Line]]:
         """The persons' lines in order, a list per chunk of about a megabyte."""
         position = 0
         line_no = self.first_line_no
-        for text in _section_chunks(
-            data=self.data, start=self.start, end=self.end, encoding=self.head.encoding
-        ):
+        for section in self._sections():
             lines, line_no = _parse_lines(
-                section=text,
+                section=_text(section, self.head.encoding),
                 first_position=position + 1,
                 first_line_no=line_no,
                 default_period=self.head.default_period,
             )
             position += len(lines)
             yield lines
+
+    def _sections(self) -> Iterator[bytes]:
+        return _section_chunks(source=self.source, start=self.start, end=self.end)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -123,7 +127,7 @@ def parse_amount(text: str) -> Decimal | None:
     return Decimal(text.replace(",", "."))
 
 
-def parse_document(*, data: bytes) -> Document:
+def parse_document(*, data: bytes | BinaryIO) -> Document:
     """The whole document in a file's bytes; ``FormatInvalidError`` when it cannot be read."""
     message = read_message(data=data)
     with gc_paused():
@@ -137,38 +141,45 @@ _HEAD_FIELDS = tuple(item.name for item in fields(DocumentHead))
 _BEFORE_21 = re.compile(rb"(?:\r\n|\r|\n):21:")
 _BEFORE_32A = re.compile(rb"(?:\r\n|\r|\n):32A:")
 _BEFORE_CLOSE = re.compile(rb"(?:\r\n|\r|\n)-\}")
+_BLOCK_4 = re.compile(re.escape(b"{4:"))
 
 
-def read_message(*, data: bytes) -> Message:
-    """The document's head and where its lines are; ``FormatInvalidError`` when it cannot be
-    read. Only the head and the :32A: line are decoded here."""
-    encoding = detect_encoding(data=data)
-    begin = message_start(data=data)
-    block4 = data.find(b"{4:", begin)
-    if block4 == -1:
+def read_message(*, data: bytes | BinaryIO) -> Message:
+    """The document's head and where its lines are, in a file's bytes or in a seekable file
+    (read a chunk at a time, never whole); ``FormatInvalidError`` when it cannot be read.
+    Only the head and the :32A: line are decoded here."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    encoding = detect_encoding(source=source)
+    begin = message_start(source=source)
+    block4 = search(source, _BLOCK_4, begin)
+    if block4 is None:
         raise FormatInvalidError(_("The message has no {4: block (the payment order itself)."))
-    _check_header_blocks(header=_text(data[begin:block4], encoding))
-    body = block4 + 3
-    first_21 = _BEFORE_21.search(data, body)
-    close = _BEFORE_CLOSE.search(data, body if first_21 is None else first_21.start())
+    _check_header_blocks(header=_text(_read(source, begin, block4[0]), encoding))
+    body = block4[1]
+    first_21 = search(source, _BEFORE_21, body)
+    close = search(source, _BEFORE_CLOSE, body if first_21 is None else first_21[0])
     if close is None:
         raise FormatInvalidError(_("Block 4 does not end with -}: the file may be cut short."))
     if first_21 is None:
         raise FormatInvalidError(_("The document has no :21: lines: it pays for no one."))
-    field_32a = _BEFORE_32A.search(data, first_21.start(), close.start())
+    field_32a = search(source, _BEFORE_32A, first_21[0], close[0])
     if field_32a is None:
         raise FormatInvalidError(_("The document has no :32A: (value date and total)."))
-    header = _parse_header(lines=_text(data[body : first_21.start()], encoding).split("\n"))
-    line_end = data.find(b"\n", field_32a.end(), close.end())
-    value_32a = _text(data[field_32a.end() : line_end], encoding).split("\n", 1)[0]
+    header = _parse_header(lines=_text(_read(source, body, first_21[0]), encoding).split("\n"))
+    value_32a = _text(_read(source, field_32a[1], close[1]), encoding).split("\n", 1)[0]
     return Message(
         head=_head(header=header, field_32a=value_32a, encoding=encoding),
-        data=data,
-        start=first_21.start(),
-        end=field_32a.start(),
+        source=source,
+        start=first_21[0],
+        end=field_32a[0],
         # The :21: line's number: one more than the line ends before it, the envelope's too.
-        first_line_no=1 + _line_ends(data, 0, first_21.end()),
+        first_line_no=1 + _line_ends(_read(source, 0, first_21[1])),
     )
+
+
+def _read(source: BinaryIO, start: int, end: int) -> bytes:
+    source.seek(start)
+    return source.read(end - start)
 
 
 def _text(data: bytes, encoding: str) -> str:
@@ -179,25 +190,35 @@ def _text(data: bytes, encoding: str) -> str:
     return text
 
 
-def _line_ends(data: bytes, start: int, end: int) -> int:
-    return (
-        data.count(b"\n", start, end)
-        + data.count(b"\r", start, end)
-        - data.count(b"\r\n", start, end)
-    )
+def _line_ends(data: bytes) -> int:
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
-def _section_chunks(*, data: bytes, start: int, end: int, encoding: str) -> Iterator[str]:
-    """The bytes from ``start`` to ``end`` decoded about a megabyte at a time, each chunk
-    cut at a line end before ``:21:`` (never inside a ``\r\n``), so that it holds whole
-    blocks and starts with ``\n:21:``."""
-    while start < end:
-        cut = _BEFORE_21.search(data, start + _CHUNK_BYTES, end)
-        stop = end if cut is None else cut.start()
-        if stop < end and data[stop - 1 : stop + 1] == b"\r\n":
-            stop -= 1
-        yield _text(data[start:stop], encoding)
-        start = stop
+def _section_chunks(*, source: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    """The file's bytes from ``start`` to ``end`` about a megabyte at a time, each chunk cut
+    at a line end before ``:21:`` (never inside a ``\r\n``), so that it holds whole blocks
+    and starts with the line end before a ``:21:``."""
+    source.seek(start)
+    left = end - start
+    pending = b""
+    while left or pending:
+        block = source.read(min(_CHUNK_BYTES, left)) if left else b""
+        # A file cut short meanwhile ends its last chunk where it ends.
+        left = left - len(block) if block else 0
+        pending += block
+        cut = _last_cut(pending) if left else len(pending)
+        if cut > 0:
+            yield pending[:cut]
+            pending = pending[cut:]
+
+
+def _last_cut(data: bytes) -> int:
+    """Where the last block of ``data`` after its first begins (at the line end before its
+    ``:21:``); 0 or less when ``data`` holds no second block yet."""
+    cut = max(data.rfind(b"\n:21:"), data.rfind(b"\r:21:"))
+    if cut > 0 and data[cut - 1 : cut + 1] == b"\r\n":
+        cut -= 1
+    return cut
 
 
 @contextmanager

@@ -17,6 +17,7 @@ registry or inserted in the same transaction; none of them is ever deleted.
 """
 
 import hashlib
+import io
 import logging
 import struct
 from collections import defaultdict
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -132,22 +133,25 @@ class _Duplicate(Exception):
 
 
 def mt102_import(
-    *, data: bytes, filename: str, actor: Actor | None, source: str, today: date
+    *, data: bytes | BinaryIO, filename: str, actor: Actor | None, source: str, today: date
 ) -> ImportReport:
-    """Receive, validate and load one MT-102 file; see the module docstring."""
-    if len(data) > max_file_bytes():
+    """Receive, validate and load one MT-102 file, its bytes or the file itself open for
+    reading (seekable: it is read a chunk at a time, never whole); see the module docstring."""
+    file = io.BytesIO(data) if isinstance(data, bytes) else data
+    size = file.seek(0, io.SEEK_END)
+    if size > max_file_bytes():
+        file.seek(0)
         return mt102_oversized_record(
             streamed=Streamed(
-                data=None,
-                head=data[:HEAD_BYTES],
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
+                data=None, head=file.read(HEAD_BYTES), size=size, sha256=_sha256(file)
             ),
             filename=filename,
             actor=actor,
             source=source,
         )
-    received = _received_file_save(data=data, filename=filename, actor=actor, source=source)
+    received = _received_file_save(
+        file=file, size=size, filename=filename, actor=actor, source=source
+    )
 
     # A shortcut, not the rule: the same bytes already loaded need no parsing. The unique
     # constraint on the document's hash still decides when two imports race.
@@ -157,7 +161,7 @@ def mt102_import(
         return _duplicate(received=received, existing=existing)
 
     try:
-        message = read_message(data=data)
+        message = read_message(data=file)
     except FormatInvalidError as error:
         unreadable = Issue(code=error.code, message=error.message)
         return _rejected(received=received, message=None, issue=unreadable)
@@ -477,27 +481,44 @@ def mt102_oversized_record(
 
 @transaction.atomic
 def _received_file_save(
-    *, data: bytes, filename: str, actor: Actor | None, source: str
+    *, file: BinaryIO, size: int, filename: str, actor: Actor | None, source: str
 ) -> ReceivedFile:
     postgresql = connection.vendor == "postgresql"
     received = ReceivedFile.objects.create(
         filename=safe_filename(filename),
-        content=b"" if postgresql else data,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        # SQLite (the demo) takes the bytes as a query parameter, whole.
+        content=b"" if postgresql else _read_whole(file),
+        size=size,
+        sha256=_sha256(file),
         source=source,
         received_by=actor,
     )
     if postgresql:
-        _received_bytes_write(received=received, data=data)
+        _received_bytes_write(received=received, file=file, size=size)
+        # Read from the database again if asked for (a deferred field) rather than held:
+        # it may be a hundred megabytes.
+        del received.content
     return received
 
 
-def _received_bytes_write(*, received: ReceivedFile, data: bytes) -> None:
-    """The file's bytes through a binary ``COPY``, a megabyte per write. A query parameter
-    would hold the whole value again at least once (Django's cursor writes parameters into
-    the SQL text, for a bytea as its hex escape: 800 MB more for a 100 MB file)."""
-    view = memoryview(data)
+def _read_whole(file: BinaryIO) -> bytes:
+    file.seek(0)
+    return file.read()
+
+
+def _sha256(file: BinaryIO) -> str:
+    file.seek(0)
+    digest = hashlib.sha256()
+    while block := file.read(_COPY_BYTES):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def _received_bytes_write(*, received: ReceivedFile, file: BinaryIO, size: int) -> None:
+    """The file's bytes through a binary ``COPY``, read and written a megabyte at a time. A
+    query parameter would hold the whole value in memory, and again at least once (Django's
+    cursor writes parameters into the SQL text, for a bytea as its hex escape: 800 MB more
+    for a 100 MB file)."""
     with connection.cursor() as cursor:
         # Every path of mt102_import ends with a synchronous commit (the load, or the outcome
         # of a rejection, duplicate or failure) before it answers, and that commit flushes the
@@ -511,16 +532,19 @@ def _received_bytes_write(*, received: ReceivedFile, data: bytes) -> None:
         with cursor.copy("COPY contributions_received_bytes FROM STDIN (FORMAT BINARY)") as copy:
             # The binary format: signature, flags, extension length; then one row of one
             # field (its length, its bytes); then the end marker.
-            copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack("!iihi", 0, 0, 1, len(data)))
-            for start in range(0, len(data), _COPY_BYTES):
-                copy.write(view[start : start + _COPY_BYTES])
+            copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack("!iihi", 0, 0, 1, size))
+            file.seek(0)
+            # No more than the size said above (a file cut short fails the COPY itself).
+            written = 0
+            while written < size and (block := file.read(min(_COPY_BYTES, size - written))):
+                copy.write(block)
+                written += len(block)
             copy.write(struct.pack("!h", -1))
         cursor.execute(
             "UPDATE contributions_receivedfile SET content = b.content"
             " FROM contributions_received_bytes b WHERE id = %s",
             [received.pk],
         )
-    received.content = data
 
 
 def _payer_idn_field(idn: str) -> str:

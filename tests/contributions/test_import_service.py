@@ -13,7 +13,7 @@ from contributions.models import (
     ReceivedFile,
 )
 from contributions.mt102 import parse
-from contributions.services import imports
+from contributions.services import imports, mt102_import
 from participants.models import Payer, Person
 from tests.contributions.documents import TODAY, document, line_for, load, sample
 from tests.factories import PayerFactory, PersonFactory
@@ -72,6 +72,29 @@ def test_valid_sample_in_kz1048_is_accepted_with_persons_and_payer_created():
     received = ReceivedFile.objects.get()
     assert bytes(received.content) == data
     assert received.outcome == ReceivedFile.Outcome.ACCEPTED
+
+
+def test_a_file_imported_from_disk_is_kept_whole_and_loaded_as_its_bytes(tmp_path, monkeypatch):
+    # given the 200-line sample on disk, read in blocks of 100 bytes
+    data = sample("valid-200-lines-utf8.txt")
+    path = tmp_path / "200.txt"
+    path.write_bytes(data)
+    monkeypatch.setattr(imports, "_COPY_BYTES", 100)
+    monkeypatch.setattr(parse, "_CHUNK_BYTES", 700)
+    # when it is imported from the open file
+    with path.open("rb") as file:
+        report = mt102_import(
+            data=file,
+            filename="200.txt",
+            actor=None,
+            source=ReceivedFile.Source.COMMAND,
+            today=TODAY,
+        )
+    # then all its lines load and the file is kept byte for byte
+    assert (report.status, report.lines_accepted) == ("accepted", 200)
+    assert ContributionLine.objects.count() == 200
+    received = ReceivedFile.objects.get()
+    assert (bytes(received.content), received.size) == (data, len(data))
 
 
 def test_utf8_sample_with_200_lines_is_accepted():

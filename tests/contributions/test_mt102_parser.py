@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from contributions.mt102 import parse
+from contributions.mt102 import decode, parse
 from contributions.mt102.build import build_document
 from contributions.mt102.decode import CP1251, KZ1048, UTF8, FormatInvalidError
 from contributions.mt102.parse import Document, parse_document, read_message
@@ -566,3 +566,26 @@ def test_a_document_read_in_small_chunks_reads_as_when_read_whole(monkeypatch, l
     assert tuple(line for chunk in chunks for line in chunk) == whole.lines
     assert [line.position for line in whole.lines] == list(range(1, 201))
     assert read_message(data=data).line_count == 200
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\n", "\r"])
+def test_a_file_read_in_small_blocks_reads_as_its_bytes_held_whole(
+    monkeypatch, tmp_path, line_end
+) -> None:
+    # given the 200-line document behind a transport envelope, in a file on disk
+    body = (SAMPLES / "valid-200-lines-utf8.txt").read_bytes()
+    data = f"ENVELOPE 42{line_end}".encode() + body.replace(b"\r\n", line_end.encode())
+    whole = parse_document(data=data)
+    path = tmp_path / "200.txt"
+    path.write_bytes(data)
+    # when the file is read in blocks shorter than a field tag with its line end, and its
+    # lines in chunks of about 700 bytes
+    monkeypatch.setattr(decode, "_CHECK_BYTES", 5)
+    monkeypatch.setattr(parse, "_CHUNK_BYTES", 700)
+    with path.open("rb") as file:
+        message = read_message(data=file)
+        streamed = parse_document(data=file)
+        # then it reads as the bytes held whole, its line numbers in the file too
+        assert message.line_count == 200
+    assert streamed == whole
+    assert whole.lines[0].source_line_no == 2 + body[: body.index(b":21:")].count(b"\n")

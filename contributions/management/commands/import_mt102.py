@@ -18,16 +18,18 @@ def import_file(name: str) -> tuple[str, dict[str, Any] | None, str | None]:
     """One file: its import report as JSON, or why it could not be read."""
     path = Path(name)
     try:
-        data = path.read_bytes()
+        file = path.open("rb")
     except OSError as error:
         return name, None, str(error.strerror or error)
-    report = mt102_import(
-        data=data,
-        filename=path.name,
-        actor=None,
-        source=ReceivedFile.Source.COMMAND,
-        today=timezone.localdate(),
-    )
+    # The file is read a chunk at a time as it is stored and parsed, never whole.
+    with file:
+        report = mt102_import(
+            data=file,
+            filename=path.name,
+            actor=None,
+            source=ReceivedFile.Source.COMMAND,
+            today=timezone.localdate(),
+        )
     return name, report.as_json(), None
 
 
