@@ -76,45 +76,68 @@ def _not_terminated(op: str, bound: str, *, known_on: bool) -> str:
     )
 
 
-def entitled_sql(candidates: str, *, known_on: bool = False) -> str:
+def _carried(table: str, carry: tuple[str, ...]) -> str:
+    return "".join(f", {table}.{column} AS {column}" for column in carry)
+
+
+def entitled_sql(
+    candidates: str, *, known_on: bool = False, carry: tuple[str, ...] = (), awards: str = ""
+) -> str:
     """For each candidate row (award_id, period, period_next): the award's benefit, the amount
-    in force in the month (``amount_id``, due or not), whether the month is one of the right
+    in force in the month (``amount_id`` and its ``amount_gross``, ``amount_opv``,
+    ``amount_net``, due or not), whether the month is one of the right
     (``in_right``: after the start, before the end, a held month included) and whether it is
-    due (``entitled``: of the right and not held)."""
+    due (``entitled``: of the right and not held); and the candidate's columns ``carry`` as
+    they are. ``awards``, a condition on ``z.award_id`` that every candidate's award meets (a
+    chunk's range of ids), bounds the amounts read by an index range instead of by the
+    candidates' query run a second time."""
     right = f"""((a.lump_sum AND a.start_date >= c.period AND a.start_date < c.period_next
           AND (a.end_date IS NULL OR a.end_date > a.start_date)
           AND {_not_terminated(">", "a.start_date", known_on=known_on)})
         OR (NOT a.lump_sum AND a.start_date < c.period_next
           AND (a.end_date IS NULL OR a.end_date >= c.period_next)
           AND {_not_terminated(">=", "c.period_next", known_on=known_on)}))"""
+    # The amount in force in a month is the last of the award's amounts (by valid_from, then
+    # id) to begin before the next month: the one whose successor begins on or after it.
+    # Ranged once per amount of the candidates' awards and joined, instead of looked up for
+    # each month by an index probe, which cost a 120,000-month chunk 0.7 s.
     return f"""
     SELECT c.award_id AS award_id, c.period AS period, a.benefit AS benefit,
-      (SELECT y.id FROM benefits_awardamount y
-       WHERE y.award_id = c.award_id AND y.valid_from < c.period_next
-         {_known("y", known_on=known_on)}
-       ORDER BY y.valid_from DESC, y.id DESC LIMIT 1) AS amount_id,
+      y.id AS amount_id, y.gross AS amount_gross, y.opv AS amount_opv, y.net AS amount_net,
       CASE WHEN {right} THEN 1 ELSE 0 END AS in_right,
       CASE WHEN {right} AND NOT {_held(known_on=known_on)} THEN 1 ELSE 0 END AS entitled
-    FROM ({candidates}) c JOIN benefits_award a ON a.id = c.award_id"""
+      {_carried("c", carry)}
+    FROM ({candidates}) c JOIN benefits_award a ON a.id = c.award_id
+    LEFT JOIN (
+      SELECT z.id, z.award_id, z.valid_from, z.gross, z.opv, z.net,
+        LEAD(z.valid_from) OVER (PARTITION BY z.award_id ORDER BY z.valid_from, z.id) AS until
+      FROM benefits_awardamount z
+      WHERE {awards or f"z.award_id IN (SELECT k.award_id FROM ({candidates}) k)"}
+        {_known("z", known_on=known_on)}
+    ) y ON y.award_id = c.award_id AND y.valid_from < c.period_next
+      AND (y.until IS NULL OR y.until >= c.period_next)"""
 
 
-def due_sql(candidates: str, *, known_on: bool = False) -> str:
+def due_sql(
+    candidates: str, *, known_on: bool = False, carry: tuple[str, ...] = (), awards: str = ""
+) -> str:
     """What each candidate month is due: (award_id, period, benefit, amount_id, in_right,
-    entitled, gross, opv, net), zeros where the month is not due."""
-    due = "e.entitled = 1 AND x.id IS NOT NULL"
+    entitled, gross, opv, net), zeros where the month is not due, and the candidate's columns
+    ``carry`` as they are (a caller's figures for the month, which then need no join back);
+    ``awards`` as for ``entitled_sql``."""
+    due = "e.entitled = 1 AND e.amount_id IS NOT NULL"
     return f"""
     SELECT e.award_id AS award_id, e.period AS period, e.benefit AS benefit,
       e.amount_id AS amount_id, e.in_right AS in_right, e.entitled AS entitled,
-      CASE WHEN {due} THEN x.gross ELSE 0 END AS gross,
-      CASE WHEN {due} THEN x.opv ELSE 0 END AS opv,
-      CASE WHEN {due} THEN x.net ELSE 0 END AS net
-    FROM ({entitled_sql(candidates, known_on=known_on)}{_fence()}) e
-    LEFT JOIN benefits_awardamount x ON x.id = e.amount_id"""
+      CASE WHEN {due} THEN e.amount_gross ELSE 0 END AS gross,
+      CASE WHEN {due} THEN e.amount_opv ELSE 0 END AS opv,
+      CASE WHEN {due} THEN e.amount_net ELSE 0 END AS net {_carried("e", carry)}
+    FROM ({entitled_sql(candidates, known_on=known_on, carry=carry, awards=awards)}{_fence()}) e"""
 
 
 def _fence() -> str:
     """Keep the planner from merging the subquery into the outer one: merged, each use of
-    ``entitled`` and ``amount_id`` would run their subqueries again for every row."""
+    ``entitled`` would run its subqueries again for every row."""
     return " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
 
 

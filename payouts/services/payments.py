@@ -222,7 +222,10 @@ def awards_pay(run: PaymentRun, lo: int, hi: int, *, batch_run_id: int | None) -
     adapt = connection.ops.adapt_datefield_value
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params.update(lo=lo, hi=hi, run=run.pk, now=now, floor=adapt(floor), period=adapt(run.period))
-    due = due_sql(_REGULAR_CANDIDATES.format(months=months))
+    due = due_sql(
+        _REGULAR_CANDIDATES.format(months=months),
+        awards="z.award_id > %(lo)s AND z.award_id <= %(hi)s",
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM payouts_payment")
         (after_line,) = cursor.fetchone()

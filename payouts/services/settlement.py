@@ -141,12 +141,10 @@ _WORK_TABLES = (
     "period date NOT NULL, gross numeric(18, 2) NOT NULL, "
     "opv numeric(18, 2) NOT NULL, net numeric(18, 2) NOT NULL, "
     "paid_net numeric(18, 2) NOT NULL, due_net numeric(18, 2) NOT NULL, payment_id bigint)",
-    # The months to compare and what the ledger holds for them, written and analysed before the
-    # differences are computed: planned from the payment table's statistics instead, a chunk's
-    # 120,000 award-months were once estimated at 5, and the ledger was joined to them by a
-    # nested loop that compared 7.2 billion pairs.
-    "CREATE TEMPORARY TABLE IF NOT EXISTS settle_candidates (award_id bigint NOT NULL, "
-    "period date NOT NULL, period_next date NOT NULL, PRIMARY KEY (award_id, period))",
+    # The months to compare with what the ledger holds for each, written and analysed before
+    # the differences are computed: planned from the payment table's statistics instead, a
+    # chunk's 120,000 award-months were once estimated at 5, and the ledger was joined to them
+    # by a nested loop that compared 7.2 billion pairs.
     "CREATE TEMPORARY TABLE IF NOT EXISTS settle_ledger (award_id bigint NOT NULL, "
     "period date NOT NULL, gross numeric(18, 2) NOT NULL, opv numeric(18, 2) NOT NULL, "
     "net numeric(18, 2) NOT NULL, payment_id bigint, PRIMARY KEY (award_id, period))",
@@ -175,29 +173,31 @@ _LEDGER_CORRECTIONS = """
       ) q GROUP BY q.award_id, q.period) t WHERE true
     ON CONFLICT (award_id, period) DO UPDATE SET gross = settle_ledger.gross + excluded.gross,
       opv = settle_ledger.opv + excluded.opv, net = settle_ledger.net + excluded.net"""
-# The months to compare, read from the chunk's ledger (written first): each month of the
-# right up to the award's last regular line, and every month the ledger has a line for (those
-# are all in the first part but for a start moved later). The two parts are disjoint (a month
-# ends after the start or not), so they are appended, not merged.
-_CANDIDATES = """
-    SELECT a.id AS award_id, mo.period AS period, mo.period_next AS period_next
+# The months of the right the ledger has no line for, up to the award's last regular line
+# (a held month, a month left unpaid), added to it at zero: then the chunk's ledger holds
+# every month to compare, each with what was paid for it, and the differences read the
+# entitlement beside it with no join back. (A month the ledger has a line for is compared
+# too, even one before a start moved later.)
+_UNPAID_MONTHS = """
+    SELECT a.id, mo.period, 0, 0, 0, NULL
     FROM benefits_award a
     JOIN (SELECT r.award_id, MAX(r.period) AS last FROM settle_ledger r
           WHERE r.payment_id IS NOT NULL GROUP BY r.award_id) lp ON lp.award_id = a.id
     JOIN ({months}) mo ON mo.period <= lp.last AND mo.period_next > a.start_date
-    UNION ALL
-    SELECT l.award_id, l.period, mo.period_next FROM settle_ledger l
-    JOIN benefits_award a ON a.id = l.award_id
-    JOIN ({months}) mo ON mo.period = l.period
-    WHERE mo.period_next <= a.start_date"""
+    WHERE NOT EXISTS (SELECT 1 FROM settle_ledger l
+                      WHERE l.award_id = a.id AND l.period = mo.period)"""
+_PAID = ("paid_gross", "paid_opv", "paid_net", "payment_id")
+_CHUNK = "z.award_id > %(lo)s AND z.award_id <= %(hi)s"
+_COMPARED = """
+    SELECT l.award_id, l.period, mo.period_next, l.gross AS paid_gross, l.opv AS paid_opv,
+      l.net AS paid_net, l.payment_id AS payment_id
+    FROM settle_ledger l JOIN ({months}) mo ON mo.period = l.period"""
 _DIFFERENCES = """
     SELECT d.award_id AS award_id, d.period AS period,
-      ROUND(d.gross - COALESCE(l.gross, 0), 2) AS gross,
-      ROUND(d.opv - COALESCE(l.opv, 0), 2) AS opv,
-      ROUND(d.net - COALESCE(l.net, 0), 2) AS net,
-      COALESCE(l.net, 0) AS paid_net, d.net AS due_net, l.payment_id AS payment_id
-    FROM ({due}) d
-    LEFT JOIN ({ledger}) l ON l.award_id = d.award_id AND l.period = d.period"""
+      ROUND(d.gross - d.paid_gross, 2) AS gross, ROUND(d.opv - d.paid_opv, 2) AS opv,
+      ROUND(d.net - d.paid_net, 2) AS net, d.paid_net AS paid_net, d.net AS due_net,
+      d.payment_id AS payment_id
+    FROM ({due}) d"""
 
 
 def _months_bounds() -> tuple[date, date] | None:
@@ -241,7 +241,7 @@ def settle_range(
         accounts_lock_range(lo, hi, where=where, params=where_params)
         for statement in _WORK_TABLES:
             cursor.execute(statement)
-        for table in ("settle_awards", "settle_differences", "settle_candidates", "settle_ledger"):
+        for table in ("settle_awards", "settle_differences", "settle_ledger"):
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
             "INSERT INTO settle_awards (award_id, revision) SELECT a.id, a.revision "
@@ -265,21 +265,21 @@ def settle_range(
         if bounds is not None:
             months, month_params = months_sql(month_span(*bounds))
             cursor.execute(
-                "INSERT INTO settle_candidates (award_id, period, period_next) "
-                + _CANDIDATES.format(months=months),
+                "INSERT INTO settle_ledger (award_id, period, gross, opv, net, payment_id) "
+                + _UNPAID_MONTHS.format(months=months),
                 month_params,
             )
             if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE settle_candidates")
+                cursor.execute("ANALYZE settle_ledger")
             differences = _DIFFERENCES.format(
-                due=due_sql("SELECT award_id, period, period_next FROM settle_candidates"),
-                ledger="SELECT award_id, period, gross, opv, net, payment_id FROM settle_ledger",
+                due=due_sql(_COMPARED.format(months=months), carry=_PAID, awards=_CHUNK)
             )
             cursor.execute(
                 "INSERT INTO settle_differences (award_id, period, gross, opv, net, "
                 "paid_net, due_net, payment_id) SELECT s.award_id, s.period, "
                 "s.gross, s.opv, s.net, s.paid_net, s.due_net, s.payment_id "
                 f"FROM ({differences}) s WHERE s.net <> 0",
+                {**month_params, "lo": lo, "hi": hi},
             )
         causes = {} if cause else change_causes(_todo_ids())
         code, particulars = cause or ("", {})
