@@ -7,7 +7,6 @@ figures mean nothing on the SQLite demo file. Run it on its own database (`make 
 """
 
 import random
-import secrets
 import statistics
 import time
 from datetime import date
@@ -17,18 +16,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 
 from benefits.models import Application, BenefitType, Channel
 from benefits.services.applications import application_create
 from benefits.views import QUEUE_PAGE_SIZE
+from contributions.benchmarks import person_lines_floor
 from contributions.models import ContributionLine, ReceivedFile
 from contributions.mt102.build import build_document
 from contributions.services.imports import mt102_import
+from gfss.common.benchmarks import STORAGES, bench_staff_user, floor_ms, page_timings
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.common.periods import add_months
-from gfss.org.models import Branch, Role
-from gfss.org.services import staff_user_create
+from gfss.org.models import Branch
 from participants.models import Person
 
 BRANCH = "B75"
@@ -37,12 +36,6 @@ BENCH_USER = "bench-specialist"
 IIN_PREFIX = "0000"
 RIGHT_DATE = date(2025, 3, 10)
 RECEIVED_ON = date(2025, 3, 12)
-RUNS = 7
-# Static files from the apps: the bench runs without collectstatic's manifest.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 
 class Command(BaseCommand):
@@ -60,7 +53,7 @@ class Command(BaseCommand):
             )
         cases, months = options["cases"], options["months"]
         branch = Branch.objects.select_related("region").get(code=BRANCH)
-        user = bench_user(branch)
+        user = bench_staff_user(branch, BENCH_USER)
         if Application.objects.filter(branch=branch).count() < cases:
             started = time.monotonic()
             _generate(branch=branch, cases=cases, months=months)
@@ -89,11 +82,7 @@ class Command(BaseCommand):
             "e-case": (
                 f"/ru/cases/{middle}/",
                 100,
-                (
-                    f"SELECT period, payer_id, amount FROM {ContributionLine._meta.db_table} "
-                    "WHERE person_id = %s ORDER BY period",
-                    [person_id[0]],
-                ),
+                person_lines_floor(person_id[0]),
             ),
         }
         with override_settings(STORAGES=STORAGES):
@@ -118,45 +107,6 @@ def _queue_floor(branch_id: int, *, offset: int, overdue: bool) -> tuple[str, li
         f"AND status IN ('received', 'in_review', 'awaiting_confirmation') {due}"
         "ORDER BY decision_due, id LIMIT %s OFFSET %s",
         [branch_id, QUEUE_PAGE_SIZE, offset],
-    )
-
-
-def floor_ms(sql: str, params: list[Any]) -> float:
-    """The median time of one statement over ``RUNS`` runs: the floor a page is compared to."""
-    timings = []
-    with connection.cursor() as cursor:
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            cursor.execute(sql, params)
-            cursor.fetchall()
-            timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
-
-
-def page_timings(client: Client, url: str) -> tuple[list[float], int]:
-    """The page's times over ``RUNS`` requests after a warm one, and its queries per request
-    (the person-card bench times its pages the same way)."""
-    response = client.get(url)  # warm: templates, permission cache, parameters
-    if response.status_code != 200:
-        raise CommandError(f"{url} answered {response.status_code}")
-    timings = []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings, len(captured)
-
-
-def bench_user(branch: Branch, username: str = BENCH_USER) -> Any:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=username).first()
-    return user or staff_user_create(
-        username=username,
-        password=secrets.token_urlsafe(16),  # never used: the bench logs in with force_login
-        branch=branch,
-        role=Role.SPECIALIST,
     )
 
 

@@ -18,8 +18,6 @@ Use a database of its own: ``createdb gfss_bench`` and
 ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/gfss_bench``.
 """
 
-import io
-import json
 import logging
 import random
 import secrets
@@ -35,18 +33,25 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.test import APIClient
 
+from contributions.benchmarks import (
+    LINE_COLUMNS,
+    bench_document,
+    bench_payer,
+    import_rate,
+    plain_copy_where,
+    twenty_year_person,
+)
 from contributions.exceptions import BenchNeedsPostgres
-from contributions.models import ContributionLine, PaymentDocument, ReceivedFile
+from contributions.models import ContributionLine, PaymentDocument
 from contributions.mt102.build import build_document
 from contributions.selectors import statement_get
+from gfss.common.benchmarks import bench_superuser
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.common.periods import add_months
-from participants.models import Payer, Person
 
 FIRST_PERIOD = date(2024, 1, 1)
 # The child's own peak, read by the child as it ends: the kernel's figure for a child
@@ -60,10 +65,6 @@ finally:
     with open("/proc/self/status") as status:
         sys.stderr.write(next(line for line in status if line.startswith("VmHWM:")))
 """
-_COLUMNS = (
-    "document_id, person_id, payer_id, period, amount, kind, value_date, line_no, "
-    "created_at, updated_at"
-)
 
 
 class Command(BaseCommand):
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         staff = [[self._person(rng) for _ in range(size)] for _ in range(employers)]
         for month, phase, target in ((0, "first load", 4), (1, "steady state", 3)):
             files = self._generate(folder, run=f"{run}{size}", staff=staff, month=month)
-            rate = self._import(files, jobs=options["jobs"])
+            rate = import_rate(files, jobs=options["jobs"], write=self.stdout.write)
             floor = self._plain_copy(files)
             self.stdout.write(
                 f"IMPORT {phase}, documents of {size:,} lines: {rate:,.0f} lines/s end to end "
@@ -165,22 +166,6 @@ class Command(BaseCommand):
         }
         return person, Decimal(rng.randint(300_000, 2_000_000)) / 100
 
-    def _import(self, files: list[Path], *, jobs: int) -> float:
-        """The import command itself, ``--jobs`` files at a time; lines/s."""
-        output = io.StringIO()
-        started = time.monotonic()
-        call_command("import_mt102", *map(str, files), json=True, jobs=jobs, stdout=output)
-        elapsed = time.monotonic() - started
-        reports = [json.loads(row) for row in output.getvalue().splitlines()]
-        lines = sum(report["lines_accepted"] for report in reports)
-        outcomes: dict[str, int] = {}
-        for report in reports:
-            outcomes[report["status"]] = outcomes.get(report["status"], 0) + 1
-        self.stdout.write(
-            f"  imported {lines:,} lines in {len(files)} documents in {elapsed:.1f} s {outcomes}"
-        )
-        return lines / elapsed
-
     # --- 2. plain COPY of the same rows ----------------------------------------------------
 
     def _plain_copy(self, files: list[Path]) -> float:
@@ -190,37 +175,7 @@ class Command(BaseCommand):
                 "pk", flat=True
             )
         )
-        return self.plain_copy_where("document_id = ANY(%s)", [documents])[0]
-
-    def plain_copy_where(self, where: str, params: list[Any]) -> tuple[float, int]:
-        """COPY of the ledger's rows matching ``where`` again, in one process, rolled back;
-        rows/s and rows. The rows go through a file on disk, not memory, so that millions
-        of them cost no more memory than a thousand."""
-        with tempfile.TemporaryFile() as spool, connection.cursor() as cursor:
-            # The same rows again, with line numbers moved past the originals (unique per
-            # document).
-            columns = _COLUMNS.replace("line_no", "line_no + 10000000")
-            # psycopg's own cursor: Django's wrapper passes no parameters to COPY.
-            with cursor.cursor.copy(
-                f"COPY (SELECT {columns} FROM contributions_contributionline WHERE {where})"
-                " TO STDOUT",
-                params,
-            ) as out:
-                rows = 0
-                for data in out:
-                    spool.write(data)
-                    rows += bytes(data).count(b"\n")
-            spool.seek(0)
-            with transaction.atomic():
-                started = time.monotonic()
-                with cursor.copy(
-                    f"COPY contributions_contributionline ({_COLUMNS}) FROM STDIN"
-                ) as copy:
-                    while data := spool.read(1 << 20):
-                        copy.write(data)
-                elapsed = time.monotonic() - started
-                transaction.set_rollback(True)
-        return rows / elapsed if elapsed else 0.0, rows
+        return plain_copy_where("document_id = ANY(%s)", [documents])[0]
 
     # --- 3. one big file in a child process -------------------------------------------------
 
@@ -292,7 +247,7 @@ class Command(BaseCommand):
     # --- 4. statement on a large ledger -----------------------------------------------------
 
     def _statement(self, *, rows: int) -> None:
-        person = self._twenty_year_person()
+        person = twenty_year_person()
         existing = ContributionLine.objects.count()
         if existing < rows:
             self._bulk_fill(rows - existing)
@@ -307,7 +262,7 @@ class Command(BaseCommand):
             timings.append(time.perf_counter() - started)
         lines = sum(len(month.lines) for month in statement.months)
         client = APIClient()
-        user = self._bench_user()
+        user = bench_superuser()
         client.force_authenticate(user)
         api = []
         for _ in range(11):
@@ -335,86 +290,12 @@ class Command(BaseCommand):
             plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
         self.stdout.write(f"PLAN of the {name}:\n{plan}")
 
-    def _bench_user(self) -> Any:
-        from django.contrib.auth import get_user_model
-
-        user, _ = get_user_model().objects.get_or_create(
-            username="bench-analyst", defaults={"is_superuser": True, "is_staff": True}
-        )
-        return user
-
-    def _twenty_year_person(self) -> Person:
-        """A person paid for every month of 2005-2024 by two employers in turn."""
-        iin = "850712300017"
-        person, created = Person.objects.get_or_create(
-            iin=iin,
-            defaults={
-                "surname": "ОМАРОВ",
-                "first_name": "ЕРЛАН",
-                "birth_date": date(1985, 7, 12),
-                "sex": "M",
-            },
-        )
-        if not created and ContributionLine.objects.filter(person=person).exists():
-            return person
-        document = self._bench_document()
-        payers = [self._bench_payer(idn) for idn in ("970740001013", "940140000385")]
-        now = timezone.now()
-        ContributionLine.objects.bulk_create(
-            ContributionLine(
-                document=document,
-                person=person,
-                payer=payers[month // 120],
-                period=add_months(date(2005, 1, 1), month),
-                amount=Decimal("12345.67"),
-                kind=ContributionLine.Kind.CONTRIBUTION,
-                value_date=add_months(date(2005, 2, 10), month),
-                line_no=month + 1,
-                created_at=now,
-                updated_at=now,
-            )
-            for month in range(240)
-        )
-        return person
-
-    @staticmethod
-    def _bench_payer(idn: str) -> Payer:
-        return Payer.objects.get_or_create(idn=idn, defaults={"name": f"BENCH {idn}"})[0]
-
-    def _bench_document(self) -> PaymentDocument:
-        existing = PaymentDocument.objects.filter(reference="BENCHFILL").first()
-        if existing:
-            return existing
-        received = ReceivedFile.objects.create(
-            filename="bench-fill",
-            content=b"",
-            size=0,
-            sha256="0" * 64,
-            source=ReceivedFile.Source.COMMAND,
-            outcome=ReceivedFile.Outcome.ACCEPTED,
-        )
-        return PaymentDocument.objects.create(
-            file=received,
-            sha256="0" * 64,
-            reference="BENCHFILL",
-            payer=self._bench_payer("970740001013"),
-            payer_idn="970740001013",
-            knp="012",
-            value_date=date(2025, 1, 10),
-            total=Decimal("1.00"),
-            lines_total=0,
-            lines_accepted=0,
-            lines_rejected=0,
-            amount_accepted=Decimal("0.00"),
-            status=PaymentDocument.Status.ACCEPTED,
-        )
-
     def _bulk_fill(self, missing: int) -> None:
         """``missing`` lines for 50,000 synthetic persons over 2005-2024, set-based."""
         persons = 50_000
         started = time.monotonic()
-        document = self._bench_document()
-        payer = self._bench_payer("940140000385")
+        document = bench_document()
+        payer = bench_payer("940140000385")
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO participants_person (iin, surname, first_name, patronymic,"
@@ -438,7 +319,7 @@ class Command(BaseCommand):
             for start in range(0, missing, chunk):
                 size = min(chunk, missing - start)
                 cursor.execute(
-                    f"INSERT INTO contributions_contributionline ({_COLUMNS})"
+                    f"INSERT INTO contributions_contributionline ({LINE_COLUMNS})"
                     " SELECT %s, (%s::bigint[])[1 + (g %% %s)], %s,"
                     " (date '2005-01-01' + ((g / %s) %% 240) * interval '1 month')::date,"
                     " 1000 + (g %% 50000), 'contribution',"

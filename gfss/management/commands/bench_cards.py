@@ -20,12 +20,13 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from benefits.amounts import split_gross
-from benefits.management.commands.bench_ui import bench_user, floor_ms, page_timings
 from benefits.models import Award
 from benefits.services.awards import award_create
+from contributions.benchmarks import person_lines_floor
 from contributions.models import ContributionLine, ReceivedFile
 from contributions.mt102.build import build_document
 from contributions.services.imports import mt102_import
+from gfss.common.benchmarks import STORAGES, bench_staff_user, floor_ms, page_timings
 from gfss.common.identifiers import make_bin, make_iin
 from gfss.common.periods import add_months
 from gfss.legal.selectors import parameter_value
@@ -38,7 +39,6 @@ BRANCH = "B75"
 BENCH_USER = "bench-cards-specialist"
 # Generated IINs start with "0001": month 00 is never issued, so no clash with real ones.
 IIN_PREFIX = "0001"
-RUNS = 7
 CARD_TARGET_MS = 150
 SEARCH_TARGET_MS = 200
 HISTORY_MONTHS = 240
@@ -50,10 +50,6 @@ AWARDS = [  # benefit, start, months (None: open-ended), gross
     ("job_loss", date(2019, 2, 1), 4, "61000.00"),
     ("disability", date(2023, 6, 1), None, "74000.00"),
 ]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 
 class Command(BaseCommand):
@@ -66,7 +62,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("bench_cards needs PostgreSQL (make bench-ui).")
         branch = Branch.objects.select_related("region").get(code=BRANCH)
-        user = bench_user(branch, BENCH_USER)
+        user = bench_staff_user(branch, BENCH_USER)
         persons = options["persons"]
         # Inline tasks would refresh the reporting summaries after each of its documents.
         with summaries_paused():
@@ -91,7 +87,7 @@ class Command(BaseCommand):
                 "person card, 20 years",
                 f"/ru/persons/{person.iin}/",
                 CARD_TARGET_MS,
-                _card_floor(person),
+                person_lines_floor(person.pk),
             ),
             (
                 f"search «{common}»",
@@ -275,14 +271,6 @@ def _long_history(branch: Branch) -> Person:
             actor=None,
         )
     return person
-
-
-def _card_floor(person: Person) -> tuple[str, list[Any]]:
-    return (
-        f"SELECT period, payer_id, amount FROM {ContributionLine._meta.db_table} "
-        "WHERE person_id = %s ORDER BY period",
-        [person.pk],
-    )
 
 
 def _search_floor(name: str) -> tuple[str, list[Any]]:

@@ -12,14 +12,11 @@ Each figure prints its ratio to the floor measured in the same run.
 """
 
 import random
-import secrets
 import statistics
 import time
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries, transaction
 from django.test import Client, override_settings
@@ -27,9 +24,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contributions.models import ContributionLine, PaymentDocument
+from gfss.common.benchmarks import STORAGES, bench_staff_user
 from gfss.common.identifiers import make_iin
 from gfss.org.models import Branch, Role
-from gfss.org.services import staff_user_create
 from participants.validators import iin_birth_date, iin_sex
 from refunds.checks import LineInput, check_lines
 from refunds.models import RefundApplication
@@ -41,10 +38,6 @@ from refunds.services import (
 )
 from reporting.summaries import summaries_paused
 
-STORAGES = {
-    **settings.STORAGES,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 LINES_PER_DOCUMENT = 200
 PERSONS = 500_000
 APPLICANT = Applicant(
@@ -87,18 +80,11 @@ class Command(BaseCommand):
     # --- data ---------------------------------------------------------------------------
 
     def _officers(self) -> tuple[Any, Any]:
-        users = get_user_model().objects
         central = Branch.objects.get(code="HQ")
-        result = []
-        for name in ("bench-maker", "bench-checker"):
-            user = users.filter(username=name).first() or staff_user_create(
-                username=name,
-                password=secrets.token_urlsafe(16),
-                branch=central,
-                role=Role.REFUND_OFFICER,
-            )
-            result.append(user)
-        return result[0], result[1]
+        return (
+            bench_staff_user(central, "bench-maker", Role.REFUND_OFFICER),
+            bench_staff_user(central, "bench-checker", Role.REFUND_OFFICER),
+        )
 
     def _fill_ledger(self, lines: int) -> None:
         """Set-based, a chunk of documents a statement, each committed: a run stopped half-way

@@ -37,32 +37,37 @@ from rest_framework.test import APIClient
 
 from benefits.demo import demo_awards_bulk
 from benefits.models import Award
+from contributions.benchmarks import (
+    import_rate,
+    person_lines_floor,
+    plain_copy_where,
+    twenty_year_person,
+)
 from contributions.demo import demo_contributions_bulk
-from contributions.management.commands.bench_import import Command as BenchImport
 from contributions.models import ContributionLine, PaymentDocument
 from contributions.mt102.build import build_document
 from contributions.selectors import statement_get
+from gfss.common.benchmarks import (
+    NATIONAL_PARTICIPANTS,
+    STORAGES,
+    bench_superuser,
+    floor_ms,
+    rolled_back,
+    scale_fraction,
+    timed_run,
+)
 from gfss.common.periods import add_months, month_start
 from gfss.jobs.models import BatchRun
-from gfss.management.commands.bench_cards import _card_floor
-from gfss.management.commands.seed_demo import NATIONAL_PARTICIPANTS, _fraction
 from gfss.org.demo import demo_staff_create
 from participants.demo import population_copy
 from participants.models import Person
+from payouts.benchmarks import PAYMENT_FLOOR_SQL, index_floor_sql
 from payouts.demo import demo_payments_bulk
-from payouts.management.commands.bench_batch import (
-    INDEX_FLOOR_SQL,
-    PAYMENT_FLOOR_SQL,
-    _rolled_back,
-    _timed_run,
-)
 from payouts.models import PaymentRun, RecalculationEvent
 from payouts.services.events import EVENT_JOB_KIND, event_apply_start, event_create
 from payouts.services.payments import PAYMENT_JOB_KIND, payment_run_start
 from reporting.demo import demo_employed_population_generate
 from reporting.summaries import summaries_paused
-
-from benefits.management.commands.bench_ui import STORAGES, floor_ms  # isort: skip
 
 NATIONAL_AWARDS = 1_160_000
 LONG_TERM = ["disability", "breadwinner"]  # indexed twice in 2022 (domain.md)
@@ -114,7 +119,7 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=_fraction, default=0.1, help="of national size")
+        parser.add_argument("--scale", type=scale_fraction, default=0.1, help="of national size")
         parser.add_argument("--jobs", type=int, default=2, help="import processes (2 cores here)")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
@@ -296,12 +301,14 @@ class Command(BaseCommand):
             started = time.monotonic()
             files, lines = self._documents_write(folder)
             written = time.monotonic() - started
-            bench = BenchImport(stdout=io.StringIO())
-            bench.stdout = self.stdout
             with summaries_paused():
-                rate = bench._import(files, jobs=self.options["jobs"]) if files else 0.0
+                rate = (
+                    import_rate(files, jobs=self.options["jobs"], write=self.stdout.write)
+                    if files
+                    else 0.0
+                )
             imported = ContributionLine.objects.filter(period=self.import_period).count()
-            floor_rate, floor_rows = bench.plain_copy_where("period = %s", [self.import_period])
+            floor_rate, floor_rows = plain_copy_where("period = %s", [self.import_period])
         seconds = lines / rate if rate else 0.0
         floor = floor_rows / floor_rate if floor_rate else 0.0
         return [
@@ -386,7 +393,7 @@ class Command(BaseCommand):
         run_row, _ = PaymentRun.objects.get_or_create(period=period)
         floor, rows = self._floor_once(
             "PAYMENT RUN",
-            lambda: _rolled_back(PAYMENT_FLOOR_SQL, {"run": run_row.pk, "period": period}),
+            lambda: rolled_back(PAYMENT_FLOOR_SQL, {"run": run_row.pk, "period": period}),
         )
         seconds, run = self._job_once(
             lambda: payment_run_start(period=period, actor=None),
@@ -412,20 +419,10 @@ class Command(BaseCommand):
             actor=None,
             description="bench-scale",
         )
-        restricted = [
-            # The OPV as each award withholds it (none on a breadwinner benefit).
-            INDEX_FLOOR_SQL[0]
-            .replace("ROUND(g.gross * 0.10, 2)", "ROUND(x.opv * 1.05, 2)")
-            .replace(
-                "WHERE x.reason = 'assignment'",
-                "WHERE x.reason = 'assignment' AND x.award_id IN (SELECT id FROM"
-                " benefits_award WHERE benefit = ANY(%(benefits)s) AND start_date <= %(day)s"
-                " AND (end_date IS NULL OR end_date >= %(day)s))",
-            ),
-            INDEX_FLOOR_SQL[1],
-        ]
+        # The awards the event selects, each with its own OPV (none on a breadwinner benefit).
+        restricted = index_floor_sql(own_opv=True, in_force=True)
         floor, rows = self._floor_once(
-            "INDEXATION", lambda: _rolled_back(restricted, {"day": day, "benefits": LONG_TERM})
+            "INDEXATION", lambda: rolled_back(restricted, {"day": day, "benefits": LONG_TERM})
         )
         seconds, run = self._job_once(
             lambda: event_apply_start(event_id=event.pk, actor=None),
@@ -471,7 +468,7 @@ class Command(BaseCommand):
         finished it, as that run took."""
         run = BatchRun.objects.filter(kind=kind, params=params, status="done").first()
         if run is None or run.finished_at is None:
-            seconds, run = _timed_run(start, in_process=True)
+            seconds, run = timed_run(start, in_process=True)
         else:
             seconds = (run.finished_at - run.created_at).total_seconds()
         if run.status != "done":
@@ -481,8 +478,7 @@ class Command(BaseCommand):
     # --- 4. the statement of a 20-year person -------------------------------------------------
 
     def _statement(self) -> list[str]:
-        bench = BenchImport(stdout=io.StringIO())
-        person = bench._twenty_year_person()
+        person = twenty_year_person()
         first, last = date(2005, 1, 1), date(2024, 12, 1)
         timings = []
         for _ in range(11):
@@ -490,7 +486,7 @@ class Command(BaseCommand):
             statement = statement_get(person=person, first=first, last=last)
             timings.append((time.perf_counter() - started) * 1000)
         client = APIClient()
-        client.force_authenticate(bench._bench_user())
+        client.force_authenticate(bench_superuser())
         api = []
         for _ in range(7):
             started = time.perf_counter()
@@ -498,7 +494,7 @@ class Command(BaseCommand):
             api.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise CommandError(f"statement API: {response.status_code}")
-        floor = floor_ms(*_card_floor(person))
+        floor = floor_ms(*person_lines_floor(person.pk))
         lines = sum(len(month.lines) for month in statement.months)
         selector, endpoint = statistics.median(timings), statistics.median(api)
         return [

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from benefits.demo import demo_awards_bulk, demo_cases_generate
 from benefits.models import Award
 from contributions.demo import demo_contributions_bulk, demo_contributions_generate
+from gfss.common.benchmarks import NATIONAL_PARTICIPANTS, scale_fraction
 from gfss.org.demo import DEMO_PASSWORD, demo_staff_create
 from participants.demo import population_copy, population_generate
 from participants.models import Person
@@ -21,19 +22,8 @@ from reporting.models import SummaryRefresh
 from reporting.summaries import summaries_paused, summaries_refresh
 
 # National scale (domain.md): 6.8 million participants, 1.16 million recipients in 2022.
-NATIONAL_PARTICIPANTS = 6_750_000
 NATIONAL_AWARDS = 1_200_000
 SCALE_MONTHS = 36
-
-
-def _fraction(value: str) -> float:
-    try:
-        fraction = float(value)
-    except ValueError:
-        fraction = 0.0
-    if not 0 < fraction <= 1:
-        raise argparse.ArgumentTypeError(f"must be a fraction above 0 and at most 1, not {value!r}")
-    return fraction
 
 
 def _positive(value: str) -> int:
@@ -56,7 +46,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale",
-            type=_fraction,
+            type=scale_fraction,
             default=None,
             help="instead: a fraction of national scale, set-based (PostgreSQL); e.g. 0.1 makes "
             "675,000 participants, three years of contributions and 120,000 awards",

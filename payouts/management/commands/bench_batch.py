@@ -18,8 +18,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,12 +26,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 
 from gfss.celery import app as celery_app
-from gfss.common.signals import data_changed
+from gfss.common.benchmarks import rolled_back, timed_run
 from gfss.jobs.models import BatchRun
-from gfss.jobs.services import batchrun_step
+from payouts.benchmarks import PAYMENT_FLOOR_SQL, index_floor_sql
 from payouts.models import PaymentRun, Underpayment
 from payouts.services.events import event_apply_start, event_create
 from payouts.services.payments import payment_run_start
@@ -42,41 +40,6 @@ from payouts.synthetic import awards_generate, payments_generate
 INDEX_TARGET_SECONDS = 120
 PAYMENT_TARGET_SECONDS = 60
 RATIO_AIM = 3
-NO_JIT_SQL = "SET LOCAL jit = off"
-# The floor of the indexation with its settlement: the new amounts, then each paid month's
-# difference, each one statement over every row.
-INDEX_FLOOR_SQL = [
-    """
-    INSERT INTO benefits_awardamount
-        (created_at, updated_at, award_id, valid_from, gross, opv, net, reason, comment, event,
-         step)
-    SELECT now(), now(), x.award_id, %(day)s, g.gross, ROUND(g.gross * 0.10, 2),
-           g.gross - ROUND(g.gross * 0.10, 2), 'indexation', '', 0, '{}'::jsonb
-    FROM benefits_awardamount x
-    CROSS JOIN LATERAL (SELECT ROUND(x.gross * 1.05, 2) AS gross) g
-    WHERE x.reason = 'assignment'
-    """,
-    """
-    INSERT INTO payouts_underpayment
-        (created_at, updated_at, award_id, period, gross, opv, net, revision, cause,
-         cause_params)
-    SELECT now(), now(), p.award_id, p.period, x.gross - p.gross, x.opv - p.opv,
-           x.net - p.net, 1, 'event', '{}'::jsonb
-    FROM payouts_payment p
-    JOIN benefits_awardamount x ON x.award_id = p.award_id AND x.reason = 'indexation'
-    WHERE p.period >= %(day)s
-    """,
-]
-PAYMENT_FLOOR_SQL = [
-    """
-    INSERT INTO payouts_payment
-        (created_at, updated_at, uuid, kind, run_id, award_id, benefit, period,
-         gross, opv, net, deduction, payable)
-    SELECT now(), now(), gen_random_uuid(), 'regular', %(run)s, a.id, a.benefit, %(period)s,
-           x.gross, x.opv, x.net, 0, x.net
-    FROM benefits_award a JOIN benefits_awardamount x ON x.award_id = a.id
-    """
-]
 PERIOD = date(2024, 6, 1)
 # The payment run's awards, by benefit: (share of the total, months to the end or None).
 PAYMENT_MIX = [
@@ -174,11 +137,11 @@ class Command(BaseCommand):
             selection="active_on",
             actor=None,
         )
-        single, changed = _rolled_back(INDEX_FLOOR_SQL, {"day": date(2022, 1, 1)})
+        single, changed = rolled_back(index_floor_sql(), {"day": date(2022, 1, 1)})
         self.stdout.write(
             f"indexation: the floor statements {single:.2f} s ({changed:,} rows, rolled back)"
         )
-        batch, run = _timed_run(
+        batch, run = timed_run(
             lambda: event_apply_start(event_id=event.pk, actor=None), in_process=in_process
         )
         self.stdout.write(
@@ -207,11 +170,11 @@ class Command(BaseCommand):
             f"payment run: {n:,} awards generated in {time.monotonic() - started:.1f} s"
         )
         run_row = PaymentRun.objects.create(period=PERIOD)
-        single, lines = _rolled_back(PAYMENT_FLOOR_SQL, {"run": run_row.pk, "period": PERIOD})
+        single, lines = rolled_back(PAYMENT_FLOOR_SQL, {"run": run_row.pk, "period": PERIOD})
         self.stdout.write(
             f"payment run: one statement {single:.2f} s ({lines:,} lines, rolled back)"
         )
-        batch, run = _timed_run(
+        batch, run = timed_run(
             lambda: payment_run_start(period=PERIOD, actor=None), in_process=in_process
         )
         self.stdout.write(
@@ -221,51 +184,6 @@ class Command(BaseCommand):
         if run.status != BatchRun.Status.DONE or run.changed != n:
             raise CommandError(f"the payment run did not finish cleanly: {run.error_report}")
         return batch, single, PAYMENT_TARGET_SECONDS
-
-
-def _rolled_back(statements: list[str], params: dict[str, Any]) -> tuple[float, int]:
-    rows = 0
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(NO_JIT_SQL)
-            started = time.monotonic()
-            for sql in statements:
-                cursor.execute(sql, params)
-                rows += cursor.rowcount
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        elapsed = time.monotonic() - started
-        transaction.set_rollback(True)
-    return elapsed, rows
-
-
-def _timed_run(start: Callable[[], BatchRun], *, in_process: bool) -> tuple[float, BatchRun]:
-    """From the start of the run to its last chunk committed."""
-    with _reports_follow_later():
-        started = time.monotonic()
-        run = start()
-        if in_process:
-            while batchrun_step(run_id=run.pk):
-                pass
-        while True:
-            run.refresh_from_db()
-            if run.status not in BatchRun.ACTIVE_STATUSES:
-                break
-            time.sleep(0.02)
-        return time.monotonic() - started, run
-
-
-@contextmanager
-def _reports_follow_later() -> Iterator[None]:
-    """No follower of ``data_changed`` (the report summaries' refresh) runs inside the
-    timing: it is queued for minutes later, and would run inline only without a broker."""
-    receivers = data_changed.receivers
-    data_changed.receivers = []
-    data_changed.sender_receivers_cache.clear()
-    try:
-        yield
-    finally:
-        data_changed.receivers = receivers
-        data_changed.sender_receivers_cache.clear()
 
 
 def _start_worker(queue: str) -> subprocess.Popen[bytes]:
