@@ -235,7 +235,7 @@ class Command(BaseCommand):
         documents = list(
             PaymentDocument.objects.filter(reference=f"BIG{run}").values_list("pk", flat=True)
         )
-        floor, _rows = self.plain_copy_where("document_id = ANY(%s)", [documents])
+        floor, _rows = plain_copy_where("document_id = ANY(%s)", [documents])
         rate = count / elapsed
         self.stdout.write(
             f"BIG FILE: {size / 1024 / 1024:.0f} MB, {count:,} lines, imported in "
