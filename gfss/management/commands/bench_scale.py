@@ -18,6 +18,7 @@ step it estimates the disk the dataset needs and refuses to start when it would 
 
 import io
 import json
+import math
 import shutil
 import statistics
 import tempfile
@@ -243,11 +244,13 @@ class Command(BaseCommand):
             f"({_gb(used)} there already); {_gb(free)} free on {path}"
         )
         if still > free:
+            # Rounded down: the scale suggested must fit.
+            fits = math.floor(self.scale * free / max(still, 1) * 1000) / 1000
             raise CommandError(
                 f"Scale {self.scale} would not fit: the dataset needs about {_gb(estimate)} on "
                 f"disk, {_gb(still)} more than the {_gb(used)} already there, and only "
                 f"{_gb(free)} are free on {path}. Free some disk or choose a smaller SCALE "
-                f"(about {self.scale * free / max(still, 1):.3f} would fit)."
+                f"(about {fits:.3f} would fit)."
             )
 
     # --- the dataset: the generator of seed_demo --scale --------------------------------------
