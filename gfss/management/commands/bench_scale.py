@@ -124,6 +124,12 @@ class Command(BaseCommand):
         parser.add_argument("--jobs", type=int, default=2, help="import processes (2 cores here)")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--import-documents",
+            type=int,
+            default=0,
+            help="import only this many of the month's documents not loaded yet (0: all)",
+        )
+        parser.add_argument(
             "--files",
             default="",
             help="folder for the month's MT-102 documents (default: a temporary one)",
@@ -302,29 +308,43 @@ class Command(BaseCommand):
             folder = Path(self.options["files"] or temporary)
             folder.mkdir(parents=True, exist_ok=True)
             started = time.monotonic()
-            files, lines = self._documents_write(folder)
+            files, lines, documents = self._documents_write(folder)
             written = time.monotonic() - started
+            if self.options["import_documents"]:
+                files = files[: self.options["import_documents"]]
             with summaries_paused():
                 rate = (
                     import_rate(files, jobs=self.options["jobs"], write=self.stdout.write)
                     if files
                     else 0.0
                 )
-            imported = ContributionLine.objects.filter(period=self.import_period).count()
-            floor_rate, floor_rows = plain_copy_where("period = %s", [self.import_period])
-        seconds = lines / rate if rate else 0.0
+            imported = list(
+                PaymentDocument.objects.filter(
+                    file__filename__in=[path.name for path in files]
+                ).values_list("pk", flat=True)
+            )
+            floor_rate, floor_rows = (
+                plain_copy_where("document_id = ANY(%s)", [imported]) if files else (0.0, 0)
+            )
+        seconds = floor_rows / rate if rate else 0.0
         floor = floor_rows / floor_rate if floor_rate else 0.0
+        loaded = PaymentDocument.objects.filter(reference__startswith="BS").count()
+        month = (
+            f"{documents:,} MT-102 documents of {lines:,} lines (one per employer, "
+            f"{lines / max(documents, 1):,.0f} lines on average), those not loaded yet "
+            f"written in {written:,.0f} s"
+        )
         return [
-            f"documents: {len(files):,} MT-102 files of {lines:,} lines written in "
-            f"{written:,.0f} s (one per employer, {lines / max(len(files), 1):,.0f} lines on "
-            f"average)",
-            f"IMPORT {imported:,} lines of {self.import_period:%Y-%m} through import_mt102 "
-            f"--jobs {self.options['jobs']}: {seconds:,.1f} s ({rate:,.0f} lines/s) · floor: a "
-            f"plain COPY of the same {floor_rows:,} rows {floor:,.1f} s ({floor_rate:,.0f} "
-            f"rows/s) · ratio {seconds / floor if floor else 0:.1f}",
+            month,
+            f"IMPORT of {len(files):,} documents, {floor_rows:,} lines of "
+            f"{self.import_period:%Y-%m} through import_mt102 --jobs {self.options['jobs']}: "
+            f"{seconds:,.1f} s ({rate:,.0f} lines/s, {len(files) / seconds if seconds else 0:,.0f}"
+            f" documents/s) · floor: a plain COPY of the same rows {floor:,.1f} s "
+            f"({floor_rate:,.0f} rows/s) · ratio {seconds / floor if floor else 0:.1f}",
+            f"{loaded:,} of the month's {documents:,} documents loaded in all",
         ]
 
-    def _documents_write(self, folder: Path) -> tuple[list[Path], int]:
+    def _documents_write(self, folder: Path) -> tuple[list[Path], int, int]:
         """One MT-102 document per employer for the imported month: its staff of the month
         before at the same amounts, as an employer pays month after month. Documents loaded
         by an earlier, interrupted run are not written again."""
@@ -336,9 +356,10 @@ class Command(BaseCommand):
         previous = add_months(self.import_period, -1)
         value_date = min(self.today, add_months(self.import_period, 1).replace(day=10))
         files: list[Path] = []
-        count = 0
+        count = documents = 0
         for payer_idn, payer_name, staff in self._staff_by_payer(previous):
             count += len(staff)
+            documents += 1
             reference = f"BS{payer_idn}"
             if reference in loaded:
                 continue
@@ -356,7 +377,7 @@ class Command(BaseCommand):
                 )
             )
             files.append(path)
-        return files, count
+        return files, count, documents
 
     def _staff_by_payer(self, period: date) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
         """The month's lines, payer by payer, streamed from a server-side cursor."""
