@@ -81,16 +81,19 @@ def steps_table() -> Iterator[None]:
 def test_the_dataset_is_built_timed_and_resumed(
     forecast_scenarios: None, steps_table: None
 ) -> None:
-    # when: 1/2000 of national size, every step
-    output = _bench_scale("--scale", "0.0005")
+    # when: 1/2000 of national size, every step, a sample of 50 of the month's documents
+    # through the importer
+    output = _bench_scale("--scale", "0.0005", "--import-documents", "50")
     # then: each step is begun, and prints its figures beside its floor
     for step in STEPS:
         assert f"{step}: ...\n" in output
     imported = add_months(month_start(timezone.localdate()), -1)
     assert re.search(
-        rf"IMPORT [\d,]+ lines of {imported:%Y-%m} through import_mt102 .* floor: a plain COPY",
+        rf"IMPORT of 50 documents, [\d,]+ lines of {imported:%Y-%m} through import_mt102 .* "
+        r"floor: a plain COPY of the same rows",
         output,
     )
+    assert re.search(r"\n  50 of the month's [\d,]+ documents loaded in all\n", output)
     assert re.search(
         r"PAYMENT RUN \d{4}-\d\d: [\d,]+ payment lines .* floor: one statement", output
     )
@@ -103,9 +106,8 @@ def test_the_dataset_is_built_timed_and_resumed(
     assert "/en/reporting/" in output
     assert re.search(r"DATABASE SIZE: .* 3,[\d]{3} persons, [\d,]+ contribution lines", output)
     assert "TOTAL TIME:" in output
-    # the month through the importer holds the staff of the month before, one line each
     previous = ContributionLine.objects.filter(period=add_months(imported, -1), kind="contribution")
-    assert ContributionLine.objects.filter(period=imported).count() == previous.count() > 0
+    assert 0 < ContributionLine.objects.filter(period=imported).count() < previous.count()
     lines = ContributionLine.objects.count()
 
     # when: run again, every step done
@@ -115,13 +117,24 @@ def test_the_dataset_is_built_timed_and_resumed(
         assert f"{step}: done in an earlier run\n" in again
     assert ContributionLine.objects.count() == lines
 
+    # when: the import step again, with no sample
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {STATE_TABLE} WHERE name = 'IMPORT of the month'")
+    resumed = _bench_scale("--scale", "0.0005")
+    # then: the rest of the month is imported, with no document loaded twice; the other
+    # steps are kept
+    assert re.search(r"\n  ([\d,]+) of the month's \1 documents loaded in all\n", resumed)
+    assert "PAYMENT RUN: done in an earlier run" in resumed
+    # the month through the importer holds the staff of the month before, one line each
+    assert ContributionLine.objects.filter(period=imported).count() == previous.count() > 0
+    lines = ContributionLine.objects.count()
+
     # when: as if the run had stopped in the import, its documents all loaded
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {STATE_TABLE} WHERE name = 'IMPORT of the month'")
     resumed = _bench_scale("--scale", "0.0005")
-    # then: the import goes on with no document loaded twice, the other steps are kept
-    assert "IMPORT of the month: ...\n  documents: 0 MT-102 files" in resumed
-    assert "PAYMENT RUN: done in an earlier run" in resumed
+    # then: nothing is imported again
+    assert "\n  IMPORT of 0 documents, 0 lines" in resumed
     assert ContributionLine.objects.count() == lines
 
     # when: another scale on the same database
