@@ -259,8 +259,6 @@ def settle_range(
                 "INSERT INTO settle_ledger (award_id, period, gross, opv, net, payment_id) " + part,
                 {"lo": lo, "hi": hi},
             )
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE settle_ledger")
         bounds = _months_bounds()
         if bounds is not None:
             months, month_params = months_sql(month_span(*bounds))
