@@ -2,6 +2,9 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max
 
 from gfss.legal.models import ParameterValue
 from gfss.legal.params import (
@@ -53,7 +56,33 @@ def parameter_value(code: str, *, on: date) -> Decimal:
     return parameter_get(code, on=on).decimal
 
 
+# The set last built by this process, under the table's version it was built from.
+_built: dict[tuple[Any, ...], ParameterSet] = {}
+
+
+def _version() -> tuple[Any, ...]:
+    """What changes whenever a value is added, changed (``updated_at``) or removed: one
+    aggregate over a table of about a hundred rows."""
+    return tuple(
+        ParameterValue.objects.aggregate(
+            rows=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
+        ).values()
+    )
+
+
 def parameter_set() -> ParameterSet:
-    """Every value of every parameter in one query, for calculations in bulk."""
-    rows = ParameterValue.objects.select_related("parameter").all()
-    return ParameterSet.of(_in_force(row, row.parameter.code) for row in rows)
+    """Every value of every parameter, for calculations in bulk.
+
+    Built once per process and kept while the table is unchanged: building it is a fifth of a
+    partner's statement request, and the parameters change a few times a year. Each call still
+    asks the database for the table's version, so a value changed in the admin or by
+    ``load_parameters`` counts at once, in every process. The set is never changed once built
+    (``ParameterSet``), so requests on several threads share it."""
+    version = _version()
+    params = _built.get(version)
+    if params is None:
+        rows = ParameterValue.objects.select_related("parameter").all()
+        params = ParameterSet.of(_in_force(row, row.parameter.code) for row in rows)
+        _built.clear()
+        _built[version] = params
+    return params

@@ -84,3 +84,20 @@ def test_admin_edit_is_kept_in_history(admin_client) -> None:
     history = list(row.history.order_by("history_date"))
     assert [h.value for h in history] == [Decimal("85000"), Decimal("85001")]
     assert history[-1].history_user is not None
+
+
+def test_the_set_is_built_once_and_a_change_counts_at_once(
+    django_assert_num_queries,
+) -> None:
+    first = parameter_set()
+    # a second request asks only for the table's version
+    with django_assert_num_queries(1):
+        assert parameter_set() is first
+    # an administrator raises the MZP of 2023: the next calculation sees it
+    row = ParameterValue.objects.get(parameter__code="mzp", valid_from=date(2023, 1, 1))
+    row.value = Decimal("70001")
+    row.save()
+    assert parameter_set().get("mzp", on=date(2023, 6, 1)).decimal == Decimal("70001")
+    # a value removed is gone at once too
+    row.delete()
+    assert parameter_set().get("mzp", on=date(2023, 6, 1)).decimal == Decimal("60000")

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections import defaultdict
 from datetime import date, timedelta
@@ -126,6 +127,7 @@ class Command(BaseCommand):
             )
             try:
                 self._wait_healthy(port)
+                self._check_session(port, json.loads(plan.read_text(encoding="utf-8")))
                 self.stdout.write(
                     f"gunicorn: {options['web_workers']} workers x {options['threads']} threads, "
                     "production settings, "
@@ -211,7 +213,8 @@ class Command(BaseCommand):
         )
         session = SessionStore()
         session[SESSION_KEY] = str(specialist.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        # The backend a password login records (settings.AUTHENTICATION_BACKENDS).
+        session[BACKEND_SESSION_KEY] = "gfss.org.backends.PolicyBackend"
         session[HASH_SESSION_KEY] = specialist.get_session_auth_hash()
         session.create()
         persons = list(
@@ -360,6 +363,25 @@ class Command(BaseCommand):
             except OSError:
                 time.sleep(0.5)
         raise CommandError("gunicorn did not answer /healthz within 60 s")
+
+    def _check_session(self, port: int, plan: dict[str, Any]) -> None:
+        """The staff pages' session is accepted before any load is offered: a refused one
+        would make every page a redirect to the login, fast and counted as an error."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/ru/cases/", headers={"Cookie": f"sessionid={plan['session']}"}
+        )
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        try:
+            with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            raise CommandError(f"The staff session was refused: the queue answered {status}.")
 
     # --- one run ---------------------------------------------------------------------------
 
