@@ -73,6 +73,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _machine_cpu() -> float:
+    """CPU seconds the whole machine has used, every core and process."""
+    times = psutil.cpu_times()
+    return times.user + times.nice + times.system
+
+
 def _cpu(processes: list[psutil.Process]) -> float:
     total = 0.0
     for process in processes:
@@ -340,6 +346,11 @@ class Command(BaseCommand):
                 str(workers),
                 "--threads",
                 str(threads),
+                # Longer than a simulated user's second between requests: a connection closed
+                # by the server as the client reuses it would fail a POST (nginx, in front in
+                # production, keeps its upstream connections as long).
+                "--keep-alive",
+                "75",
                 "--access-logfile",
                 str(access_log),
                 "--access-logformat",
@@ -402,6 +413,7 @@ class Command(BaseCommand):
         log_start = access_log.stat().st_size if access_log.exists() else 0
         web_tree = _tree(web.pid)
         web_cpu = _cpu(web_tree)
+        machine_cpu = _machine_cpu()
         started = time.monotonic()
         locust = subprocess.Popen(  # noqa: S603
             [
@@ -439,6 +451,9 @@ class Command(BaseCommand):
             time.sleep(1)
         wall = time.monotonic() - started
         web_used = _cpu(web_tree) - web_cpu
+        # What neither gunicorn nor locust used is mostly PostgreSQL's (and Redis's) work for
+        # the same requests: their server processes come and go with the connections.
+        rest = max(_machine_cpu() - machine_cpu - web_used - locust_cpu, 0.0)
         load = os.getloadavg()
         rows = list(csv.DictReader((work / f"run-{rate}_stats.csv").open(encoding="utf-8")))
         server = self._server_times(access_log, log_start)
@@ -451,6 +466,7 @@ class Command(BaseCommand):
             f"{'errors':>8}{'server p50':>12}{'server p95':>12}"
         )
         aggregated = 0.0
+        served = sum(int(row["Request Count"]) for row in rows if row["Name"] != "Aggregated")
         for row in rows:
             name = row["Name"]
             times = server.get(name, [])
@@ -475,8 +491,11 @@ class Command(BaseCommand):
                 )
         self.stdout.write(
             f"  CPU over {wall:.0f} s: gunicorn {web_used:.0f} s ({web_used / wall:.2f} cores), "
-            f"locust {locust_cpu:.0f} s ({locust_cpu / wall:.2f} cores), of 2 cores "
-            f"(times in ms; server = gunicorn's own time per request, the rest of the client's "
+            f"locust {locust_cpu:.0f} s ({locust_cpu / wall:.2f} cores), the rest of the "
+            f"machine (PostgreSQL, Redis) {rest:.0f} s ({rest / wall:.2f} cores), of "
+            f"{psutil.cpu_count()} cores; per request served: gunicorn "
+            f"{web_used / max(served, 1) * 1000:.1f} ms, the rest {rest / max(served, 1) * 1000:.1f}"
+            f" ms of CPU (times in ms; server = gunicorn's own time per request, the rest of the client's "
             f"is queueing for a worker and the client)"
         )
         return aggregated
