@@ -161,7 +161,7 @@ def _mt102_upload(request: HttpRequest) -> HttpResponse:
         context["error"] = _("The file %(name)s is empty.") % {"name": upload.name}
         return render(request, "contributions/mt102_upload.html", context, status=400)
     filename = upload.name or "upload.mt102"
-    if streamed.data is None:
+    if streamed.file is None:
         report = mt102_oversized_record(
             streamed=streamed,
             filename=filename,
@@ -169,13 +169,14 @@ def _mt102_upload(request: HttpRequest) -> HttpResponse:
             source=ReceivedFile.Source.STAFF,
         )
     else:
-        report = mt102_import(
-            data=streamed.data,
-            filename=filename,
-            actor=acting_user(request),
-            source=ReceivedFile.Source.STAFF,
-            today=timezone.localdate(),
-        )
+        with streamed.file as file:
+            report = mt102_import(
+                data=file,
+                filename=filename,
+                actor=acting_user(request),
+                source=ReceivedFile.Source.STAFF,
+                today=timezone.localdate(),
+            )
     context.update(_report_context(request, report))
     # As the API answers: a rejected document is refused by a rule, a duplicate changes nothing.
     status = 422 if report.status == ReceivedFile.Outcome.REJECTED else 200

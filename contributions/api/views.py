@@ -1,5 +1,6 @@
 """Partner and staff API: MT-102 upload, documents, statements, arrears, monitoring."""
 
+import io
 from typing import Any
 
 from django.db.models import QuerySet
@@ -151,7 +152,7 @@ class Mt102ImportApi(APIView):
         else:
             streamed = request.data if isinstance(request.data, Streamed) else None
             filename = request.query_params.get("filename") or "upload.mt102"
-        if streamed is not None and streamed.data is None:
+        if streamed is not None and streamed.file is None:
             report = mt102_oversized_record(
                 streamed=streamed,
                 filename=filename,
@@ -159,13 +160,14 @@ class Mt102ImportApi(APIView):
                 source=ReceivedFile.Source.API,
             )
         else:
-            report = mt102_import(
-                data=streamed.data if streamed is not None else b"",
-                filename=filename,
-                actor=acting_user(request),
-                source=ReceivedFile.Source.API,
-                today=timezone.localdate(),
-            )
+            with streamed.file if streamed is not None else io.BytesIO() as file:
+                report = mt102_import(
+                    data=file,
+                    filename=filename,
+                    actor=acting_user(request),
+                    source=ReceivedFile.Source.API,
+                    today=timezone.localdate(),
+                )
         return Response(report.as_json(), status=_STATUS_CODES[report.status])
 
 

@@ -143,7 +143,7 @@ def mt102_import(
         file.seek(0)
         return mt102_oversized_record(
             streamed=Streamed(
-                data=None, head=file.read(HEAD_BYTES), size=size, sha256=_sha256(file)
+                file=None, head=file.read(HEAD_BYTES), size=size, sha256=_sha256(file)
             ),
             filename=filename,
             actor=actor,

@@ -1,24 +1,31 @@
 """Files received as a stream: the bytes are kept only up to a limit, so that an oversized
-upload costs neither memory nor storage; its size, hash and first kilobyte are kept for audit."""
+upload costs neither memory nor storage; its size, hash and first kilobyte are kept for audit.
+
+What is kept is spooled: in memory up to ``SPOOL_MEMORY_BYTES``, in a temporary file beyond, so
+that a 100 MB payment document posted to the API or the upload page costs a megabyte of memory,
+not a hundred (the importer reads it a chunk at a time)."""
 
 import hashlib
 import io
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, cast
 
-from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
 HEAD_BYTES = 1024
 CHUNK_BYTES = 64 * 1024
+SPOOL_MEMORY_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
 class Streamed:
-    """What was received: ``data`` is the whole file, or ``None`` above the limit."""
+    """What was received: ``file`` holds the whole file, read from its start, or is ``None``
+    above the limit. Whoever reads it closes it (a temporary file is removed then)."""
 
-    data: bytes | None
+    file: BinaryIO | None
     head: bytes
     size: int
     sha256: str
@@ -27,7 +34,9 @@ class Streamed:
 class _Accumulator:
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.buffer = bytearray()
+        # Kept open: the spool is the result, closed by whoever reads it.
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)  # noqa: SIM115
+        self.spool: BinaryIO | None = cast(BinaryIO, spool)
         self.head = b""
         self.size = 0
         self.hash = hashlib.sha256()
@@ -37,14 +46,20 @@ class _Accumulator:
             self.head = (self.head + chunk[:HEAD_BYTES])[:HEAD_BYTES]
         self.size += len(chunk)
         self.hash.update(chunk)
+        if self.spool is None:
+            return
         if self.size <= self.limit:
-            self.buffer += chunk
-        elif self.buffer:
-            self.buffer = bytearray()  # past the limit: nothing more is held
+            self.spool.write(chunk)
+        else:  # past the limit: nothing more is kept, and what was is let go
+            self.spool.close()
+            self.spool = None
 
     def result(self) -> Streamed:
-        whole = bytes(self.buffer) if self.size <= self.limit else None
-        return Streamed(data=whole, head=self.head, size=self.size, sha256=self.hash.hexdigest())
+        if self.spool is not None:
+            self.spool.seek(0)
+        return Streamed(
+            file=self.spool, head=self.head, size=self.size, sha256=self.hash.hexdigest()
+        )
 
 
 def stream_limited(chunks: Iterable[bytes], *, limit: int) -> Streamed:
@@ -60,7 +75,7 @@ def read_chunks(stream: Any) -> Iterable[bytes]:
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    """A multipart upload handler that holds each file up to ``limit`` bytes in memory; the
+    """A multipart upload handler that keeps each file up to ``limit`` bytes, spooled; the
     uploaded file carries its ``Streamed`` as ``streamed`` (only the head above the limit)."""
 
     def __init__(self, request: Any = None, *, limit: int) -> None:
@@ -75,12 +90,10 @@ class LimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self.accumulator.add(raw_data)
 
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+    def file_complete(self, file_size: int) -> UploadedFile:
         streamed = self.accumulator.result()
-        content = streamed.data if streamed.data is not None else streamed.head
-        upload = InMemoryUploadedFile(
-            file=io.BytesIO(content),
-            field_name=self.field_name,
+        upload = UploadedFile(
+            file=streamed.file if streamed.file is not None else io.BytesIO(streamed.head),
             name=self.file_name,
             content_type=self.content_type,
             size=streamed.size,

@@ -2,6 +2,7 @@
 absurd claims (10^12 days of leave, a suspension in 9999) are refused and write nothing."""
 
 import hashlib
+import tracemalloc
 from datetime import date
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from benefits.services.applications import application_assign
 from contributions.models import ContributionLine, ReceivedFile
 from gfss.common.exceptions import ApplicationError
 from gfss.common.models import RejectedInput
+from gfss.common.uploads import CHUNK_BYTES, SPOOL_MEMORY_BYTES, stream_limited
 from gfss.legal.selectors import parameter_set
 from gfss.org.access import Scope
 from tests.access.test_findings import _application, _mt102
@@ -206,3 +208,20 @@ def test_a_large_refused_write_is_kept_by_its_size_only(partner_api):
     assert (response.status_code, response.json()["code"]) == (400, "control_character")
     kept = RejectedInput.objects.get()
     assert kept.body == f"<application/x-www-form-urlencoded, {len(body)} bytes>"
+
+
+def test_an_upload_within_the_limit_is_kept_on_disk_not_in_memory():
+    # a 20 MB payment document posted as it is: received a chunk at a time
+    chunk = b"1" * CHUNK_BYTES
+    chunks = 20 * 1024 * 1024 // CHUNK_BYTES
+    tracemalloc.start()
+    try:
+        streamed = stream_limited((chunk for _ in range(chunks)), limit=200 * 1024 * 1024)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * SPOOL_MEMORY_BYTES
+    assert streamed.file is not None
+    with streamed.file as file:
+        assert hashlib.sha256(file.read()).hexdigest() == streamed.sha256
+    assert streamed.size == len(chunk) * chunks
