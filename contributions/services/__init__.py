@@ -2,6 +2,7 @@
 reverse lines (refunds) and put them back (bank returns)."""
 
 from contributions.services.imports import (
+    MANY_MAX_FILE_BYTES,
     ImportIssue,
     ImportReport,
     mt102_import,
@@ -18,6 +19,7 @@ from contributions.services.reversals import (
 )
 
 __all__ = [
+    "MANY_MAX_FILE_BYTES",
     "ImportIssue",
     "ImportReport",
     "PenaltyRun",

@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from contributions.models import (
     KNP_PENALTY,
@@ -348,10 +349,7 @@ def _write_many(
 ) -> dict[int, ImportReport]:
     if not checked:
         return {}
-    payers = {
-        head.payer_idn: _payer_get_or_create(head=head)
-        for head in {c.head.payer_idn: c.head for c in checked}.values()
-    }
+    payers = _payers_get_or_create({c.head.payer_idn: c.head for c in checked})
     statuses = [
         PaymentDocument.Status.PARTIALLY_ACCEPTED if c.rejected else PaymentDocument.Status.ACCEPTED
         for c in checked
@@ -742,11 +740,39 @@ def _payer_get_or_create(*, head: DocumentHead) -> Payer:
     """The payer named by the header; created from it when the registry does not know it
     (a BIN is an employer, an IIN a self-employed person, told apart by the IIN's birth date
     digits being a real date and its seventh digit a century)."""
-    kind = Payer.Kind.ENTREPRENEUR if _is_iin(head.payer_idn) else Payer.Kind.EMPLOYER
     payer, _created = Payer.objects.get_or_create(
-        idn=head.payer_idn, defaults={"name": head.payer_name[:200], "kind": kind}
+        idn=head.payer_idn,
+        defaults={"name": head.payer_name[:200], "kind": _payer_kind(head.payer_idn)},
     )
     return payer
+
+
+def _payer_kind(idn: str) -> str:
+    return Payer.Kind.ENTREPRENEUR if _is_iin(idn) else Payer.Kind.EMPLOYER
+
+
+def _payers_get_or_create(heads: dict[str, DocumentHead]) -> dict[str, Payer]:
+    """The payers of many documents, by BIN/IIN: those known read in one query per
+    thousand, the others made as ``_payer_get_or_create`` makes them, together (a query or
+    more per document otherwise, and at national scale nearly every document has its own
+    payer)."""
+    idns = list(heads)
+    payers: dict[str, Payer] = {}
+    for start in range(0, len(idns), _SQLITE_BATCH // 2):
+        part = idns[start : start + _SQLITE_BATCH // 2]
+        payers.update((payer.idn, payer) for payer in Payer.objects.filter(idn__in=part))
+    missing = [
+        Payer(idn=idn, name=head.payer_name[:200], kind=_payer_kind(idn))
+        for idn, head in heads.items()
+        if idn not in payers
+    ]
+    if missing:
+        # One created meanwhile by another import fails the batch's transaction, and then
+        # each file goes on its own (mt102_import_many).
+        bulk_create_with_history(missing, Payer, batch_size=_SQLITE_BATCH // 4)
+        created = [payer.idn for payer in missing]
+        payers.update((payer.idn, payer) for payer in Payer.objects.filter(idn__in=created))
+    return payers
 
 
 def _is_iin(idn: str) -> bool:
