@@ -166,10 +166,11 @@ reports-scale-data: install
 # again); refused before it starts when the disk it needs is not free. Times the month's
 # MT-102 import, the payment run, a back-dated indexation, the 20-year statement, the queue and
 # e-case, the dashboards and nightly summaries, each beside its one-statement floor.
+# BENCH_ARGS passes options on (`--batch 1`, `--import-documents N`, `--jobs N`).
 bench-scale: install
 	$(if $(BENCH_FRESH),psql $(PG_URL)/postgres -qc "DROP DATABASE IF EXISTS gfss_bench_scale")
 	psql $(PG_URL)/postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'gfss_bench_scale'" | grep -q 1 \
 		|| psql $(PG_URL)/postgres -qc "CREATE DATABASE gfss_bench_scale"
 	DATABASE_URL=$(PG_URL)/gfss_bench_scale $(PY) manage.py migrate -v0
 	DATABASE_URL=$(PG_URL)/gfss_bench_scale $(PY) manage.py load_parameters
-	DATABASE_URL=$(PG_URL)/gfss_bench_scale DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py bench_scale --scale $(SCALE)
+	DATABASE_URL=$(PG_URL)/gfss_bench_scale DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py bench_scale --scale $(SCALE) $(BENCH_ARGS)

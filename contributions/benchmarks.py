@@ -26,12 +26,14 @@ LINE_COLUMNS = (
 )
 
 
-def import_rate(files: list[Path], *, jobs: int, write: Callable[[str], Any]) -> float:
-    """The import command itself on ``files``, ``jobs`` at a time; lines/s end to end. Writes
-    one line of what was imported."""
+def import_rate(
+    files: list[Path], *, jobs: int, write: Callable[[str], Any], batch: int = 500
+) -> float:
+    """The import command itself on ``files``, ``jobs`` at a time and small ones ``batch`` at
+    a time; lines/s end to end. Writes one line of what was imported."""
     output = io.StringIO()
     started = time.monotonic()
-    call_command("import_mt102", *map(str, files), json=True, jobs=jobs, stdout=output)
+    call_command("import_mt102", *map(str, files), json=True, jobs=jobs, batch=batch, stdout=output)
     elapsed = time.monotonic() - started
     reports = [json.loads(row) for row in output.getvalue().splitlines()]
     lines = sum(report["lines_accepted"] for report in reports)

@@ -122,6 +122,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=scale_fraction, default=0.1, help="of national size")
         parser.add_argument("--jobs", type=int, default=2, help="import processes (2 cores here)")
+        parser.add_argument(
+            "--batch", type=int, default=500, help="small documents loaded together (1: each alone)"
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--import-documents",
@@ -314,7 +317,12 @@ class Command(BaseCommand):
                 files = files[: self.options["import_documents"]]
             with summaries_paused():
                 rate = (
-                    import_rate(files, jobs=self.options["jobs"], write=self.stdout.write)
+                    import_rate(
+                        files,
+                        jobs=self.options["jobs"],
+                        batch=self.options["batch"],
+                        write=self.stdout.write,
+                    )
                     if files
                     else 0.0
                 )
@@ -337,7 +345,8 @@ class Command(BaseCommand):
         return [
             month,
             f"IMPORT of {len(files):,} documents, {floor_rows:,} lines of "
-            f"{self.import_period:%Y-%m} through import_mt102 --jobs {self.options['jobs']}: "
+            f"{self.import_period:%Y-%m} through import_mt102 --jobs {self.options['jobs']} "
+            f"--batch {self.options['batch']}: "
             f"{seconds:,.1f} s ({rate:,.0f} lines/s, {len(files) / seconds if seconds else 0:,.0f}"
             f" documents/s) · floor: a plain COPY of the same rows {floor:,.1f} s "
             f"({floor_rate:,.0f} rows/s) · ratio {seconds / floor if floor else 0:.1f}",
