@@ -117,6 +117,9 @@ class Command(BaseCommand):
         )
 
     def _results(self, files: list[str], *, jobs: int, batch: int) -> Iterator[Result]:
+        if jobs > 1:
+            # Every process gets a batch, also when all the files would fit in one.
+            batch = max(1, min(batch, -(-len(files) // jobs)))
         groups = batches(files, size=batch)
         if jobs == 1 or len(files) == 1:
             for group in groups:
